@@ -1,0 +1,90 @@
+"""The ``genlang`` subcommands, each an ``async`` function of the parsed arguments."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Awaitable, Callable
+
+from ._demo import run_demo
+from ._progress import ProgressBar
+from ._session import open_client
+
+Command = Callable[[argparse.Namespace], Awaitable[int]]
+
+
+async def generate(args: argparse.Namespace) -> int:
+    async with open_client(args.base_url) as client:
+        if args.stream:
+            async with client.models.stream_generate_content(
+                args.model, contents=args.prompt
+            ) as stream:
+                async for chunk in stream:
+                    if args.json:
+                        print(json.dumps(chunk.to_dict()), flush=True)
+                    else:
+                        print(chunk.text or "", end="", flush=True)
+            if not args.json:
+                print()
+            return 0
+        response = await client.models.generate_content(args.model, contents=args.prompt)
+        print(json.dumps(response.to_dict(), indent=2) if args.json else response.text)
+        return 0
+
+
+async def models_list(args: argparse.Namespace) -> int:
+    async with open_client(args.base_url) as client:
+        async for model in client.models.list(page_size=args.page_size):
+            print(f"{model.name}\t{model.display_name or ''}")
+    return 0
+
+
+async def files_upload(args: argparse.Namespace) -> int:
+    async with open_client(args.base_url) as client:
+        uploaded = await client.files.upload(
+            args.path,
+            mime_type=args.mime_type,
+            display_name=args.display_name,
+            progress=ProgressBar(f"uploading {args.path}"),
+        )
+        print(f"{uploaded.name}\t{uploaded.uri}")
+    return 0
+
+
+async def files_list(args: argparse.Namespace) -> int:
+    async with open_client(args.base_url) as client:
+        async for file in client.files.list():
+            print(f"{file.name}\t{file.mime_type}\t{file.size_bytes}\t{file.state}")
+    return 0
+
+
+async def files_delete(args: argparse.Namespace) -> int:
+    async with open_client(args.base_url) as client:
+        await client.files.delete(args.name)
+    print(f"deleted {args.name}", file=sys.stderr)
+    return 0
+
+
+async def demo(args: argparse.Namespace) -> int:
+    async with open_client(args.base_url) as client:
+        await run_demo(client, model=args.model)
+    return 0
+
+
+async def emulator(args: argparse.Namespace) -> int:
+    from ..emulator.__main__ import serve
+
+    await serve(host=args.host, port=args.port)
+    return 0
+
+
+COMMANDS: dict[str, Command] = {
+    "demo": demo,
+    "generate": generate,
+    "models list": models_list,
+    "files upload": files_upload,
+    "files list": files_list,
+    "files delete": files_delete,
+    "emulator": emulator,
+}

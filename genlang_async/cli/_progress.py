@@ -1,0 +1,46 @@
+"""A dependency-free progress bar for terminals (falls back to nothing when not a TTY)."""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import TextIO
+
+
+def _human(n: float) -> str:
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if n < 1024 or unit == "GiB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    raise AssertionError("unreachable")
+
+
+class ProgressBar:
+    """Renders ``sent / total`` on one line; call it as an upload ``progress`` callback."""
+
+    def __init__(self, label: str, *, stream: TextIO | None = None, width: int = 30) -> None:
+        self._label = label
+        self._stream = stream if stream is not None else sys.stderr
+        self._width = width
+        self._started = time.monotonic()
+        self._last_draw = 0.0
+        self._interactive = self._stream.isatty()
+
+    def __call__(self, sent: int, total: int | None) -> None:
+        now = time.monotonic()
+        finished = total is not None and sent >= total
+        if not finished and now - self._last_draw < 0.1:
+            return
+        self._last_draw = now
+        rate = sent / max(now - self._started, 1e-6)
+        if total:
+            filled = int(self._width * sent / total)
+            bar = "#" * filled + "-" * (self._width - filled)
+            text = f"{self._label} [{bar}] {_human(sent)} / {_human(total)} ({_human(rate)}/s)"
+        else:
+            text = f"{self._label} {_human(sent)} ({_human(rate)}/s)"
+        if self._interactive:
+            self._stream.write("\r" + text + ("\n" if finished else ""))
+        elif finished:
+            self._stream.write(text + "\n")
+        self._stream.flush()
