@@ -1,8 +1,7 @@
-"""Shared test configuration: every ``async def`` test runs on asyncio through anyio's plugin."""
+"""Shared test configuration. Async tests are plain ``async def`` functions: anyio's pytest
+plugin runs them (``anyio_mode = "auto"`` in pyproject.toml) on asyncio, which aiohttp needs."""
 
 from __future__ import annotations
-
-import inspect
 
 import pytest
 
@@ -10,10 +9,3 @@ import pytest
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        function = getattr(item, "function", None)
-        if function is not None and inspect.iscoroutinefunction(function):
-            item.add_marker(pytest.mark.anyio)
