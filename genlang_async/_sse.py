@@ -17,9 +17,9 @@ frames with ``\\r\\n\\r\\n``, so complete responses are unaffected; after ``clos
 :attr:`SSEDecoder.truncated` tells whether something was discarded, so a caller can report
 a cut-off stream. Pass ``dispatch_at_eof=True`` to dispatch such a final event instead.
 
-Lines may be arbitrarily long. Each byte is scanned for line endings once and copied a
-constant number of times, so a multi-megabyte ``data:`` line fed in small pieces costs
-linear time.
+Lines may be arbitrarily long. Only newly fed bytes are searched for line endings, and each
+byte is scanned and copied a constant number of times, so a multi-megabyte ``data:`` line
+fed in small pieces costs linear time.
 """
 
 from __future__ import annotations
