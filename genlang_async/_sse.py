@@ -1,0 +1,199 @@
+"""Sans-I/O, incremental decoder for ``text/event-stream`` (Server-Sent Events).
+
+Bytes go in, :class:`Event` objects come out; no I/O, no event loop, stdlib only. The parsing
+rules are those of the WHATWG HTML standard ("Parsing an event stream"):
+
+- lines end with CR, LF or CRLF (a CRLF split across two reads is still one line ending);
+- a leading UTF-8 byte order mark is dropped; text is decoded as UTF-8 with replacement;
+- a blank line dispatches the pending event (nothing is dispatched when no ``data`` was seen);
+- ``data`` lines are joined with ``"\\n"``; one space after the colon is dropped when present;
+- ``event`` sets the type (default ``"message"``); ``id`` sets the last event id unless it
+  contains NUL; ``retry`` is used only when it is all ASCII digits; other fields are ignored;
+- a line starting with ``:`` is a comment; a line without a colon is a field with empty value.
+
+End of stream: :meth:`SSEDecoder.close` follows the standard and **discards** an event that is
+not terminated by a blank line (it may be a truncated frame). The Gemini API always ends
+frames with ``\\r\\n\\r\\n``, so complete responses are unaffected; after ``close()``,
+:attr:`SSEDecoder.truncated` tells whether something was discarded, so a caller can report
+a cut-off stream. Pass ``dispatch_at_eof=True`` to dispatch such a final event instead.
+
+Lines may be arbitrarily long. Only newly fed bytes are searched for line endings, and each
+byte is scanned and copied a constant number of times, so a multi-megabyte ``data:`` line
+fed in small pieces costs linear time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterable, AsyncIterator
+from typing import NamedTuple
+
+__all__ = ["Event", "SSEDecoder", "aiter_sse"]
+
+_BOM = b"\xef\xbb\xbf"
+
+
+class Event(NamedTuple):
+    """One dispatched server-sent event."""
+
+    event: str = "message"
+    """Event type: the last ``event:`` field of the block, ``"message"`` when absent/empty."""
+    data: str = ""
+    """The ``data:`` lines of the block joined with ``"\\n"``."""
+    id: str | None = None
+    """The last event id seen on the stream so far (it persists across events), or None."""
+    retry: int | None = None
+    """Reconnection time in ms from a valid ``retry:`` field of this block, else None."""
+
+
+class SSEDecoder:
+    """Incremental event-stream decoder.
+
+    >>> decoder = SSEDecoder()
+    >>> decoder.feed(b'data: {"a": 1}\\r\\n\\r')
+    [Event(event='message', data='{"a": 1}', id=None, retry=None)]
+    >>> decoder.feed(b"\\ndata: tail")
+    []
+    >>> decoder.close()  # the unterminated final event is discarded, per the standard
+    []
+    >>> decoder.truncated
+    True
+    """
+
+    __slots__ = (
+        "_bom_pending",
+        "_buf",
+        "_closed",
+        "_data",
+        "_dispatch_at_eof",
+        "_event_retry",
+        "_event_type",
+        "_last_id",
+        "_skip_lf",
+        "retry",
+        "truncated",
+    )
+
+    def __init__(self, *, dispatch_at_eof: bool = False) -> None:
+        self._dispatch_at_eof = dispatch_at_eof
+        self._buf = bytearray()  # the current, not yet terminated line
+        self._bom_pending: bytes | None = b""  # None once the stream start has been seen
+        self._skip_lf = False  # the previous read ended with CR: drop one leading LF
+        self._data: list[bytes] = []
+        self._event_type: bytes = b""
+        self._event_retry: int | None = None
+        self._last_id: str | None = None
+        self._closed = False
+        self.retry: int | None = None
+        """Latest valid reconnection time (ms) announced by the stream, or None."""
+        self.truncated = False
+        """After :meth:`close`: True when an incomplete event or line was discarded."""
+
+    @property
+    def last_event_id(self) -> str | None:
+        """The last event id buffer (None until an ``id`` field is seen)."""
+        return self._last_id
+
+    def feed(self, data: bytes | bytearray | memoryview) -> list[Event]:
+        """Decode another piece of the stream; return the events it completes (maybe none)."""
+        if self._closed:
+            raise RuntimeError("SSEDecoder.feed() called after close()")
+        if not data:
+            return []
+        chunk = bytes(data)
+        if self._bom_pending is not None:
+            pending = self._bom_pending + chunk
+            if len(pending) < len(_BOM) and _BOM.startswith(pending):
+                self._bom_pending = pending
+                return []
+            self._bom_pending = None
+            chunk = pending[len(_BOM) :] if pending.startswith(_BOM) else pending
+            if not chunk:
+                return []
+        if self._skip_lf:
+            self._skip_lf = False
+            if chunk[0] == 0x0A:
+                chunk = chunk[1:]
+                if not chunk:
+                    return []
+        last = chunk[-1]
+        terminated = last == 0x0A or last == 0x0D
+        if not terminated and b"\n" not in chunk and b"\r" not in chunk:
+            self._buf += chunk  # still inside one line: no re-scan of earlier bytes later
+            return []
+        if self._buf:
+            self._buf += chunk
+            chunk = bytes(self._buf)
+            self._buf.clear()
+        lines = chunk.splitlines()  # bytes.splitlines() breaks at exactly CR, LF and CRLF
+        if not terminated:
+            self._buf += lines.pop()
+        elif last == 0x0D:
+            self._skip_lf = True  # the CR may be the first half of a CRLF split across reads
+        return self._process(lines)
+
+    def close(self) -> list[Event]:
+        """Signal end of stream; return the final events (see the module docstring)."""
+        if self._closed:
+            return []
+        self._closed = True
+        if self._bom_pending:  # a stream of 1-2 bytes that looked like the start of a BOM
+            self._buf += self._bom_pending
+        self._bom_pending = None
+        lines: list[bytes] = []
+        if self._buf:
+            lines.append(bytes(self._buf))
+            self._buf.clear()
+        if self._dispatch_at_eof:
+            lines.append(b"")
+            return self._process(lines)
+        # Per the standard, a final line without a line ending is not processed at all.
+        self.truncated = bool(lines) or bool(self._data)
+        self._data = []
+        return []
+
+    def _process(self, lines: list[bytes]) -> list[Event]:
+        events: list[Event] = []
+        data = self._data
+        for line in lines:
+            if not line:
+                if data:
+                    payload = b"\n".join(data).decode("utf-8", "replace")
+                    etype = self._event_type.decode("utf-8", "replace") if self._event_type else ""
+                    events.append(
+                        Event(etype or "message", payload, self._last_id, self._event_retry)
+                    )
+                    data = self._data = []
+                self._event_type = b""
+                self._event_retry = None
+                continue
+            if line.startswith(b"data:"):
+                value = line[5:]
+                data.append(value[1:] if value[:1] == b" " else value)
+                continue
+            if line[0] == 0x3A:  # ":" comment
+                continue
+            name, _, value = line.partition(b":")
+            if value[:1] == b" ":
+                value = value[1:]
+            if name == b"data":  # "data" without a colon
+                data.append(value)
+            elif name == b"event":
+                self._event_type = value
+            elif name == b"id":
+                if b"\x00" not in value:
+                    self._last_id = value.decode("utf-8", "replace")
+            elif name == b"retry" and value.isdigit():  # bytes.isdigit(): ASCII digits only
+                self.retry = self._event_retry = int(value)
+        return events
+
+
+async def aiter_sse(
+    chunks: AsyncIterable[bytes], *, dispatch_at_eof: bool = False
+) -> AsyncIterator[Event]:
+    """Decode an async stream of byte chunks (e.g. an HTTP body) into events."""
+    decoder = SSEDecoder(dispatch_at_eof=dispatch_at_eof)
+    async for chunk in chunks:
+        for event in decoder.feed(chunk):
+            yield event
+    for event in decoder.close():
+        yield event
