@@ -1,0 +1,287 @@
+"""``streamGenerateContent`` as an async iterator of typed chunks.
+
+:class:`GenerateContentStream` sits on top of the transport's byte stream and the sans-I/O
+SSE decoder. It is both an async iterator and an async context manager:
+
+.. code-block:: python
+
+    async with client.models.stream_generate_content(model, contents="Hi") as stream:
+        async for chunk in stream:
+            print(chunk.text, end="")
+
+The connection is released as soon as the stream ends, fails, is cancelled, the ``async
+with`` block is left, or (without ``async with``) the loop is left with ``break`` and the
+stream object is dropped.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import deque
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from ._errors import APIConnectionError, api_error_from_response
+from ._sse import Event, SSEDecoder
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
+    from ._transport import ByteStream
+
+ChunkT = TypeVar("ChunkT")
+
+BodyOpener = Callable[[], AbstractAsyncContextManager["ByteStream"]]
+
+
+class StreamDecodeError(APIConnectionError):
+    """The stream carried something that is not a valid event (malformed JSON, say)."""
+
+
+class GenerateContentStream(Generic[ChunkT]):
+    """The chunks of one streamed generation, in arrival order.
+
+    Besides iterating it, ``stream.text_stream`` yields only the text deltas and
+    ``await stream.get_final_response()`` reads the rest and returns every chunk merged into
+    one response (text joined per candidate, the last ``usageMetadata``).
+    """
+
+    def __init__(
+        self,
+        open_body: BodyOpener,
+        parse: Callable[[dict[str, Any]], ChunkT],
+        *,
+        on_complete: Callable[[dict[str, Any]], None] | None = None,
+    ) -> None:
+        self._open_body = open_body
+        self._parse = parse
+        self._on_complete = on_complete
+        self._context: AbstractAsyncContextManager[ByteStream] | None = None
+        self._body: ByteStream | None = None
+        self._decoder = SSEDecoder()
+        self._events: deque[Event] = deque()
+        self._merged = ChunkMerger()
+        self._started = False
+        self._finished = False
+        self._ended_normally = False
+
+    # -- context manager ------------------------------------------------------------------
+
+    async def __aenter__(self) -> Self:
+        await self._open()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Release the connection now; later iteration ends at once."""
+        self._finished = True
+        self._events.clear()
+        context, self._context, self._body = self._context, None, None
+        if context is not None:
+            await context.__aexit__(None, None, None)
+
+    def __del__(self) -> None:
+        # Reached when a caller breaks out of ``async for`` without ``async with``: drop the
+        # connection synchronously instead of leaving it checked out until the loop closes.
+        if getattr(self, "_body", None) is not None:
+            self._release()
+
+    # -- iteration ------------------------------------------------------------------------
+
+    def __aiter__(self) -> Self:
+        return self
+
+    async def __anext__(self) -> ChunkT:
+        while True:
+            while self._events:
+                chunk = self._accept(self._events.popleft())
+                if chunk is not None:
+                    return chunk
+            if self._finished:
+                self._complete()
+                raise StopAsyncIteration
+            await self._read_more()
+
+    @property
+    def text_stream(self) -> AsyncIterator[str]:
+        """The text of each chunk as it arrives (chunks without text are skipped)."""
+        return self._texts()
+
+    async def _texts(self) -> AsyncIterator[str]:
+        async for chunk in self:
+            text = getattr(chunk, "text", None)
+            if text:
+                yield text
+
+    async def get_final_response(self) -> ChunkT:
+        """Read the stream to its end and return all chunks merged into one response."""
+        async for _ in self:
+            pass
+        return self._parse(self._merged.result())
+
+    # -- internals ------------------------------------------------------------------------
+
+    async def _open(self) -> ByteStream:
+        if self._body is not None:
+            return self._body
+        if self._started:
+            raise RuntimeError("this stream was already consumed; start a new call")
+        self._started = True
+        context = self._open_body()
+        try:
+            body = await context.__aenter__()
+        except BaseException:
+            self._finished = True
+            raise
+        self._context, self._body = context, body
+        return body
+
+    async def _read_more(self) -> None:
+        body = await self._open()
+        try:
+            data = await body.__anext__()
+        except StopAsyncIteration:
+            await self._finish()
+            return
+        except BaseException:
+            await self.aclose()
+            raise
+        self._events.extend(self._decoder.feed(data))
+
+    async def _finish(self) -> None:
+        final_events = self._decoder.close()
+        await self.aclose()
+        if self._decoder.truncated:
+            raise APIConnectionError("the stream ended in the middle of an event")
+        self._ended_normally = True
+        self._events.extend(final_events)
+
+    def _complete(self) -> None:
+        if self._ended_normally and self._on_complete is not None:
+            callback, self._on_complete = self._on_complete, None
+            callback(self._merged.result())
+
+    def _decode(self, event: Event) -> dict[str, Any] | None:
+        if not event.data:
+            return None
+        try:
+            payload = json.loads(event.data)
+        except ValueError as exc:
+            raise StreamDecodeError(f"malformed JSON in stream event: {exc}") from exc
+        if not isinstance(payload, dict):
+            raise StreamDecodeError("stream event is not a JSON object")
+        error = payload.get("error")
+        if isinstance(error, dict):
+            code = error.get("code")
+            raise api_error_from_response(
+                code if isinstance(code, int) else 500, None, {}, event.data.encode()
+            )
+        return payload
+
+    def _accept(self, event: Event) -> ChunkT | None:
+        try:
+            payload = self._decode(event)
+        except BaseException:
+            self._release()
+            raise
+        if payload is None:
+            return None
+        self._merged.add(payload)
+        return self._parse(payload)
+
+    def _release(self) -> None:
+        """Drop the connection synchronously (usable where awaiting is not possible)."""
+        self._finished = True
+        self._events.clear()
+        body, self._body = self._body, None
+        if body is not None:
+            body.close()
+
+
+class ChunkMerger:
+    """Folds ``GenerateContentResponse`` wire chunks into one: text parts are joined per
+    candidate, other parts appended, and every other field keeps its last value."""
+
+    def __init__(self) -> None:
+        self._response: dict[str, Any] = {}
+        self._candidates: dict[int, dict[str, Any]] = {}
+
+    def add(self, chunk: dict[str, Any]) -> None:
+        for key, value in chunk.items():
+            if key == "candidates" and isinstance(value, list):
+                for candidate in value:
+                    if isinstance(candidate, dict):
+                        self._add_candidate(candidate)
+            else:
+                self._response[key] = value
+
+    def _add_candidate(self, candidate: dict[str, Any]) -> None:
+        index = candidate.get("index", 0)
+        target = self._candidates.setdefault(index if isinstance(index, int) else 0, {})
+        for key, value in candidate.items():
+            if key == "content" and isinstance(value, dict):
+                _merge_content(target.setdefault("content", {}), value)
+            else:
+                target[key] = value
+
+    def result(self) -> dict[str, Any]:
+        """The merged response as wire JSON (a fresh dict; the merger can go on)."""
+        merged = dict(self._response)
+        if self._candidates:
+            merged["candidates"] = [
+                _copy_candidate(self._candidates[index]) for index in sorted(self._candidates)
+            ]
+        return merged
+
+
+def _merge_content(target: dict[str, Any], content: dict[str, Any]) -> None:
+    for key, value in content.items():
+        if key != "parts":
+            target[key] = value
+    parts: list[dict[str, Any]] = target.setdefault("parts", [])
+    for part in content.get("parts") or ():
+        if not isinstance(part, dict):
+            continue
+        if parts and _joinable(parts[-1], part):
+            last = parts[-1]
+            last["text"] = last["text"] + part["text"]
+            if "thoughtSignature" in part:
+                last["thoughtSignature"] = part["thoughtSignature"]
+        else:
+            parts.append(dict(part))
+
+
+_TEXT_KEYS = frozenset({"text", "thought", "thoughtSignature"})
+
+
+def _joinable(last: dict[str, Any], part: dict[str, Any]) -> bool:
+    """Two text parts join when they are plain text of the same kind (thought or answer)
+    and the earlier one does not already carry a thought signature."""
+    return (
+        isinstance(last.get("text"), str)
+        and isinstance(part.get("text"), str)
+        and last.keys() <= _TEXT_KEYS
+        and part.keys() <= _TEXT_KEYS
+        and "thoughtSignature" not in last
+        and bool(last.get("thought")) == bool(part.get("thought"))
+    )
+
+
+def _copy_candidate(candidate: dict[str, Any]) -> dict[str, Any]:
+    copied = dict(candidate)
+    content = candidate.get("content")
+    if isinstance(content, dict):
+        copied["content"] = {**content, "parts": [dict(part) for part in content.get("parts", [])]}
+    return copied
+
+
+__all__ = ["ChunkMerger", "GenerateContentStream", "StreamDecodeError"]
