@@ -1,0 +1,451 @@
+"""The one converter between wire JSON (camelCase dicts) and the classes in ``genlang_async.types``.
+
+Rules (proto3 JSON as the Gemini API speaks it):
+
+- keys are the camelCase wire names; fields that are ``None`` are left out on output, every
+  other value (``False``, ``0``, ``""``, ``[]``) is kept;
+- wire keys a class does not know are kept in its ``extra`` dict and written back on output;
+  a JSON ``null`` for a known field reads as unset;
+- ``int64`` values travel as strings: parsed to ``int``, written back as strings;
+- ``bytes`` travel as base64 (standard alphabet on output; URL-safe and unpadded input is
+  accepted);
+- timestamps (RFC 3339, any offset) become timezone-aware :class:`Timestamp` objects, a
+  ``datetime`` that also keeps nanoseconds and the exact input text, so a parsed value is
+  written back unchanged; plain ``datetime`` values are written in UTC (naive ones are taken
+  as UTC);
+- durations (``"3.5s"``) become :class:`Duration` objects (a ``timedelta`` keeping nanoseconds
+  and the input text); plain ``timedelta`` values are written with 0, 3 or 6 fractional digits;
+- ``google.protobuf.Struct`` / ``Value`` fields are plain JSON (dicts, lists, ...), not copied;
+- enums are tolerant: known values become members of the ``WireEnum`` subclass, anything else
+  (a new value, or an integer from ``enum-encoding=int``) is kept as the raw value.
+
+Hooks are built per class on first use from the class's ``_wire_`` table, so importing this
+module (or ``genlang_async.types``) builds nothing up front.  ``converter`` is a
+``cattrs.Converter``; ``structure`` / ``unstructure`` are shortcuts for it.
+"""
+
+from __future__ import annotations
+
+import binascii
+import datetime
+import re
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+import cattrs
+
+from genlang_async.types._base import WireEnum, WireModel
+
+__all__ = [
+    "Duration",
+    "Timestamp",
+    "converter",
+    "decode_bytes",
+    "encode_bytes",
+    "format_duration",
+    "format_timestamp",
+    "parse_duration",
+    "parse_timestamp",
+    "structure",
+    "unstructure",
+]
+
+T = TypeVar("T")
+_UTC = datetime.timezone.utc
+
+# ----------------------------------------------------------------------------- timestamps
+
+
+class Timestamp(datetime.datetime):
+    """A timezone-aware ``datetime`` that keeps nanosecond precision and its RFC 3339 text.
+
+    Values parsed from the wire remember their text, so writing them back gives the same
+    string.  Arithmetic and ``replace()`` give values without the remembered text.
+    """
+
+    __slots__ = ("_nanosecond", "_text")
+
+    _nanosecond: int
+    _text: str
+
+    @property
+    def nanosecond(self) -> int:
+        """Fraction of the second in nanoseconds (0 to 999 999 999)."""
+        nanos: int | None = getattr(self, "_nanosecond", None)
+        return self.microsecond * 1000 if nanos is None else nanos
+
+    @property
+    def text(self) -> str | None:
+        """The RFC 3339 text this value was parsed from, if any."""
+        text: str | None = getattr(self, "_text", None)
+        return text
+
+    def rfc3339(self) -> str:
+        """The wire form of this value."""
+        return format_timestamp(self)
+
+
+_TIMESTAMP = re.compile(
+    r"(\d{4})-(\d\d)-(\d\d)[Tt ](\d\d):(\d\d):(\d\d)(?:\.(\d{1,9})\d*)?"
+    r"(?:([Zz])|([+-])(\d\d):(\d\d))"
+)
+_tz_cache: dict[str, datetime.tzinfo] = {}
+
+
+def parse_timestamp(value: Any) -> Timestamp:
+    """Parse an RFC 3339 timestamp (any offset, up to nanosecond precision)."""
+    m = _TIMESTAMP.fullmatch(value) if type(value) is str else None
+    if m is None:
+        if isinstance(value, datetime.datetime):
+            return _as_timestamp(value)
+        raise ValueError(f"not an RFC 3339 timestamp: {value!r}")
+    year, month, day, hour, minute, second, frac, zulu, sign, oh, om = m.groups()
+    if zulu:
+        tz: datetime.tzinfo = _UTC
+    else:
+        key = sign + oh + om
+        cached = _tz_cache.get(key)
+        if cached is None:
+            offset = datetime.timedelta(hours=int(oh), minutes=int(om))
+            cached = _tz_cache[key] = (
+                _UTC if not offset else datetime.timezone(-offset if sign == "-" else offset)
+            )
+        tz = cached
+    nanos = int(frac.ljust(9, "0")) if frac else 0
+    ts = Timestamp(
+        int(year), int(month), int(day), int(hour), int(minute), int(second), nanos // 1000, tz
+    )
+    ts._nanosecond = nanos
+    ts._text = value
+    return ts
+
+
+def _as_timestamp(value: datetime.datetime) -> Timestamp:
+    if isinstance(value, Timestamp):
+        return value
+    tz = value.tzinfo or _UTC
+    return Timestamp(
+        value.year,
+        value.month,
+        value.day,
+        value.hour,
+        value.minute,
+        value.second,
+        value.microsecond,
+        tz,
+        fold=value.fold,
+    )
+
+
+def _fraction(nanos: int) -> str:
+    if nanos == 0:
+        return ""
+    if nanos % 1_000_000 == 0:
+        return f".{nanos // 1_000_000:03d}"
+    if nanos % 1000 == 0:
+        return f".{nanos // 1000:06d}"
+    return f".{nanos:09d}"
+
+
+def format_timestamp(value: Any) -> str:
+    """RFC 3339 text for a datetime: the remembered text if any, else UTC with ``Z``."""
+    if type(value) is str:
+        return value
+    assert isinstance(value, datetime.datetime)
+    text: str | None = getattr(value, "_text", None)
+    if text is not None:
+        return text
+    dt: datetime.datetime = value
+    nanos: int | None = getattr(dt, "_nanosecond", None)
+    if nanos is None:
+        nanos = dt.microsecond * 1000
+    if dt.tzinfo is not None:
+        dt = dt.astimezone(_UTC)
+    return dt.strftime("%Y-%m-%dT%H:%M:%S") + _fraction(nanos) + "Z"
+
+
+# ----------------------------------------------------------------------------- durations
+
+
+class Duration(datetime.timedelta):
+    """A ``timedelta`` that keeps nanosecond precision and the wire text it came from."""
+
+    __slots__ = ("_nanoseconds", "_text")
+
+    _nanoseconds: int
+    _text: str
+
+    @property
+    def nanoseconds(self) -> int:
+        """The whole duration in nanoseconds."""
+        nanos: int | None = getattr(self, "_nanoseconds", None)
+        if nanos is None:
+            return (self.days * 86400 + self.seconds) * 1_000_000_000 + self.microseconds * 1000
+        return nanos
+
+    @property
+    def text(self) -> str | None:
+        """The wire text this value was parsed from, if any."""
+        text: str | None = getattr(self, "_text", None)
+        return text
+
+
+_DURATION = re.compile(r"([+-]?)(\d+)(?:\.(\d{1,9}))?s")
+
+
+def parse_duration(value: Any) -> Duration:
+    """Parse a protobuf JSON duration such as ``"3.5s"`` or ``"-0.000000001s"``."""
+    m = _DURATION.fullmatch(value) if type(value) is str else None
+    if m is None:
+        if isinstance(value, datetime.timedelta):
+            return (
+                value
+                if isinstance(value, Duration)
+                else Duration(value.days, value.seconds, value.microseconds)
+            )
+        raise ValueError(f"not a duration: {value!r}")
+    sign, secs, frac = m.groups()
+    nanos = int(secs) * 1_000_000_000 + (int(frac.ljust(9, "0")) if frac else 0)
+    if sign == "-":
+        nanos = -nanos
+    micros = nanos // 1000 if nanos >= 0 else -((-nanos) // 1000)
+    d = Duration(microseconds=micros)
+    d._nanoseconds = nanos
+    d._text = value
+    return d
+
+
+def format_duration(value: Any) -> str:
+    """Wire text for a duration: the remembered text if any, else seconds with a ``s``."""
+    if type(value) is str:
+        return value
+    assert isinstance(value, datetime.timedelta)
+    text: str | None = getattr(value, "_text", None)
+    if text is not None:
+        return text
+    nanos: int | None = getattr(value, "_nanoseconds", None)
+    if nanos is None:
+        nanos = ((value.days * 86400 + value.seconds) * 1_000_000 + value.microseconds) * 1000
+    sign = "-" if nanos < 0 else ""
+    secs, frac = divmod(abs(nanos), 1_000_000_000)
+    return f"{sign}{secs}{_fraction(frac)}s"
+
+
+# ----------------------------------------------------------------------------- bytes
+
+_URLSAFE = str.maketrans("-_", "+/")
+
+
+def decode_bytes(value: Any) -> bytes:
+    """Decode base64 text (standard or URL-safe alphabet, padding optional)."""
+    if type(value) is not str:
+        if isinstance(value, bytes | bytearray):
+            return bytes(value)
+        raise TypeError(f"expected base64 text, got {type(value).__name__}")
+    if "-" in value or "_" in value:
+        value = value.translate(_URLSAFE)
+    missing = -len(value) % 4
+    if missing:
+        value += "=" * missing
+    return binascii.a2b_base64(value)
+
+
+def encode_bytes(value: Any) -> str:
+    """Standard base64 with padding (text is passed through as already encoded)."""
+    if type(value) is str:
+        return value
+    return binascii.b2a_base64(value, newline=False).decode("ascii")
+
+
+# ----------------------------------------------------------------------------- hooks
+
+Hook = Callable[[Any], Any]
+_PASSTHROUGH = {"str", "int", "float", "bool", "json", "struct"}
+_structure_fns: dict[type[Any], Callable[..., Any]] = {}
+_unstructure_fns: dict[type[Any], Callable[[Any], dict[str, Any]]] = {}
+
+
+def _resolve(name: str) -> Any:
+    import genlang_async.types as types_module
+
+    return getattr(types_module, name)
+
+
+def _enum_value(value: Any) -> Any:
+    return value.value if isinstance(value, WireEnum) else value
+
+
+def _field_structurer(kind: str) -> Hook | None:
+    """A function turning the wire value of ``kind`` into its Python value (None: as is)."""
+    if kind in _PASSTHROUGH:
+        return None
+    if kind == "int64":
+        return int
+    if kind == "bytes":
+        return decode_bytes
+    if kind == "timestamp":
+        return parse_timestamp
+    if kind == "duration":
+        return parse_duration
+    head, _, rest = kind.partition(":")
+    if head == "enum":
+        lookup = _resolve(rest)._value2member_map_.get
+        return lambda v: lookup(v, v)
+    if head == "ref":
+        return _structure_fn(_resolve(rest))
+    if head == "list":
+        item = _field_structurer(rest)
+        if item is None:
+            return list
+        return lambda v: [item(x) for x in v]
+    if head == "map":
+        value = _field_structurer(rest)
+        if value is None:
+            return dict
+        return lambda v: {k: value(x) for k, x in v.items()}
+    raise ValueError(f"unknown wire kind {kind!r}")
+
+
+def _field_unstructurer(kind: str) -> Hook | None:
+    """A function turning a Python value of ``kind`` into wire JSON (None: as is)."""
+    if kind in _PASSTHROUGH:
+        return None
+    if kind == "int64":
+        return str
+    if kind == "bytes":
+        return encode_bytes
+    if kind == "timestamp":
+        return format_timestamp
+    if kind == "duration":
+        return format_duration
+    head, _, rest = kind.partition(":")
+    if head == "enum":
+        return _enum_value
+    if head == "ref":
+        return _unstructure_fn(_resolve(rest))
+    if head == "list":
+        item = _field_unstructurer(rest)
+        if item is None:
+            return list
+        return lambda v: [item(x) for x in v]
+    if head == "map":
+        value = _field_unstructurer(rest)
+        if value is None:
+            return dict
+        return lambda v: {k: value(x) for k, x in v.items()}
+    raise ValueError(f"unknown wire kind {kind!r}")
+
+
+def _structure_fn(cls: type[Any]) -> Callable[..., Any]:
+    """The structure hook of a model class, built once (recursive classes are fine)."""
+    fn = _structure_fns.get(cls)
+    if fn is not None:
+        return fn
+    table: dict[str, tuple[str, Hook | None]] = {}
+    name = cls.__name__
+
+    def structure(data: Any, _type: Any = None) -> Any:
+        if type(data) is not dict:
+            if not isinstance(data, Mapping):
+                raise TypeError(f"{name}: expected a JSON object, got {type(data).__name__}")
+            data = dict(data)
+        kwargs: dict[str, Any] = {}
+        extra: dict[str, Any] | None = None
+        for key, value in data.items():
+            entry = table.get(key)
+            if entry is None:
+                if extra is None:
+                    extra = {}
+                extra[key] = value
+            elif value is not None:
+                conv = entry[1]
+                if conv is None:
+                    kwargs[entry[0]] = value
+                else:
+                    try:
+                        kwargs[entry[0]] = conv(value)
+                    except (TypeError, ValueError, AttributeError) as exc:
+                        raise ValueError(f"{name}.{key}: {exc}") from exc
+        if extra is not None:
+            kwargs["extra"] = extra
+        return cls(**kwargs)
+
+    _structure_fns[cls] = structure
+    for attr, wire, kind in cls._wire_:
+        table[wire] = (attr, _field_structurer(kind))
+    return structure
+
+
+def _unstructure_fn(cls: type[Any]) -> Callable[[Any], dict[str, Any]]:
+    """The unstructure hook of a model class: generated straight-line code, built once."""
+    fn = _unstructure_fns.get(cls)
+    if fn is not None:
+        return fn
+    namespace: dict[str, Any] = {}
+    lines = ["def unstructure(obj):", "    out = {}"]
+    for i, (attr, wire, kind) in enumerate(cls._wire_):
+        lines.append(f"    v = obj.{attr}")
+        lines.append("    if v is not None:")
+        if kind in _PASSTHROUGH:
+            lines.append(f"        out[{wire!r}] = v")
+        else:
+            lines.append(f"        out[{wire!r}] = c{i}(v)")
+    lines += [
+        "    extra = obj.extra",
+        "    if extra:",
+        "        out.update(extra)",
+        "    return out",
+    ]
+    exec(compile("\n".join(lines), f"<unstructure {cls.__qualname__}>", "exec"), namespace)
+    unstructure: Callable[[Any], dict[str, Any]] = namespace["unstructure"]
+    _unstructure_fns[cls] = unstructure
+    for i, (_attr, _wire, kind) in enumerate(cls._wire_):
+        if kind not in _PASSTHROUGH:
+            namespace[f"c{i}"] = _field_unstructurer(kind)
+    return unstructure
+
+
+def _is_model(t: Any) -> bool:
+    return isinstance(t, type) and issubclass(t, WireModel)
+
+
+def _is_wire_enum(t: Any) -> bool:
+    return isinstance(t, type) and issubclass(t, WireEnum)
+
+
+def _enum_structure_hook(cls: type[WireEnum]) -> Callable[[Any, Any], Any]:
+    lookup = cls._value2member_map_.get
+
+    def structure_enum(value: Any, _type: Any = None) -> Any:
+        return lookup(value, value)
+
+    return structure_enum
+
+
+def _make_converter() -> cattrs.Converter:
+    conv = cattrs.Converter()
+    conv.register_structure_hook_factory(_is_model, _structure_fn)
+    conv.register_unstructure_hook_factory(_is_model, _unstructure_fn)
+    conv.register_structure_hook_factory(_is_wire_enum, _enum_structure_hook)
+    conv.register_unstructure_hook_factory(_is_wire_enum, lambda _cls: _enum_value)
+    conv.register_structure_hook(datetime.datetime, lambda v, _t: parse_timestamp(v))
+    conv.register_unstructure_hook(datetime.datetime, format_timestamp)
+    conv.register_structure_hook(datetime.timedelta, lambda v, _t: parse_duration(v))
+    conv.register_unstructure_hook(datetime.timedelta, format_duration)
+    conv.register_structure_hook(bytes, lambda v, _t: decode_bytes(v))
+    conv.register_unstructure_hook(bytes, encode_bytes)
+    return conv
+
+
+#: The one converter of the SDK.
+converter = _make_converter()
+
+
+def structure(data: Any, cls: type[T]) -> T:
+    """Wire JSON -> object of ``cls`` (same as ``cls.from_dict(data)`` for models)."""
+    return converter.structure(data, cls)
+
+
+def unstructure(obj: Any) -> Any:
+    """Object -> wire JSON (same as ``obj.to_dict()`` for models)."""
+    return converter.unstructure(obj)
