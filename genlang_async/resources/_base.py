@@ -1,0 +1,264 @@
+"""What every resource namespace shares: sending a call, paging, streaming, operations, and
+turning the caller's arguments into wire JSON (with clear errors before anything is sent).
+
+The namespaces themselves are generated into ``_generated.py`` from the API description;
+this module is the hand-written part they call into.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import attrs
+
+from .._operations import Operation
+from .._options import RequestOptions
+from .._pagination import AsyncPager, Page
+from .._streaming import GenerateContentStream
+from ..types import Content, Part, WireModel
+
+if TYPE_CHECKING:
+    from .._options import TimeoutLike
+    from .._transport import Transport
+
+M = TypeVar("M", bound=WireModel)
+T = TypeVar("T")
+
+
+def request_options(
+    timeout: TimeoutLike | None,
+    max_retries: int | None,
+    extra_headers: Mapping[str, str] | None,
+    extra_query: Mapping[str, Any] | None,
+) -> RequestOptions | None:
+    """The per-call options, or ``None`` when the call overrides nothing (the common case)."""
+    if timeout is None and max_retries is None and extra_headers is None and extra_query is None:
+        return None
+    return RequestOptions(
+        timeout=timeout,
+        max_retries=max_retries,
+        extra_headers=extra_headers,
+        extra_query=extra_query,
+    )
+
+
+class Resource:
+    """Base of the namespaces: holds the transport and sends calls through it."""
+
+    def __init__(self, transport: Transport) -> None:
+        self._transport = transport
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} namespace>"
+
+    async def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: Mapping[str, Any] | None = None,
+        body: Mapping[str, Any] | None = None,
+        options: RequestOptions | None = None,
+        idempotent: bool = True,
+    ) -> dict[str, Any]:
+        data = await self._transport.request(
+            method, path, query=query, json=body, options=options, idempotent=idempotent
+        )
+        return data if isinstance(data, dict) else {}
+
+    def _pager(
+        self,
+        path: str,
+        *,
+        query: Mapping[str, Any],
+        page_token: str | None,
+        options: RequestOptions | None,
+        response_type: type[M],
+        items_field: str,
+    ) -> AsyncPager[Any]:
+        async def fetch(token: str | None) -> Page[Any]:
+            page_query = dict(query)
+            if token:
+                page_query["pageToken"] = token
+            data = await self._call("GET", path, query=page_query, options=options)
+            response = response_type.from_dict(data)
+            items = getattr(response, items_field) or []
+            next_token = getattr(response, "next_page_token", None) or None
+            return Page(items=list(items), next_page_token=next_token, raw=response)
+
+        return AsyncPager(fetch, page_token=page_token)
+
+    def _stream(
+        self,
+        path: str,
+        *,
+        body: Mapping[str, Any],
+        options: RequestOptions | None,
+        parse: Callable[[dict[str, Any]], T],
+        on_complete: Callable[[dict[str, Any]], None] | None = None,
+    ) -> GenerateContentStream[T]:
+        def open_body() -> Any:
+            return self._transport.stream(
+                "POST", path, query={"alt": "sse"}, json=body, options=options
+            )
+
+        return GenerateContentStream(open_body, parse, on_complete=on_complete)
+
+    def _operation(
+        self,
+        data: Mapping[str, Any],
+        parse: Callable[[dict[str, Any]], T],
+        options: RequestOptions | None = None,
+    ) -> Operation[T]:
+        name = str(data.get("name") or "")
+
+        async def poll() -> dict[str, Any]:
+            return await self._call("GET", name, options=options)
+
+        async def cancel() -> None:
+            await self._call("POST", f"{name}:cancel", options=options)
+
+        return Operation(
+            data,
+            poll=poll,
+            parse_result=parse,
+            cancel=cancel if name.startswith("batches/") else None,
+        )
+
+
+# -- turning arguments into wire values ---------------------------------------------------
+
+
+def as_model(value: Any, cls: type[M], argument: str) -> M | None:
+    """``None``, an instance of ``cls``, or a wire-JSON dict for it."""
+    if value is None or isinstance(value, cls):
+        return value
+    if isinstance(value, Mapping):
+        return cls.from_dict(value)
+    raise TypeError(
+        f"{argument} must be a {cls.__name__} or a dict, not {type(value).__name__}"
+    )
+
+
+def as_model_list(values: Any, cls: type[M], argument: str) -> list[M] | None:
+    """``None`` or a list of what :func:`as_model` accepts."""
+    if values is None:
+        return None
+    if isinstance(values, (str, bytes, Mapping, WireModel)) or not isinstance(values, Iterable):
+        raise TypeError(
+            f"{argument} must be a list of {cls.__name__} (or dicts), "
+            f"not {type(values).__name__}"
+        )
+    return [as_model(value, cls, f"{argument}[{index}]") for index, value in enumerate(values)]  # type: ignore[misc]
+
+
+def as_content(value: Any, argument: str, *, role: str | None = None) -> Content | None:
+    """A ``Content`` from a string, a ``Part``, a list of those, a ``Content`` or a dict."""
+    if value is None or isinstance(value, Content):
+        return value
+    if isinstance(value, Mapping):
+        return Content.from_dict(value)
+    if isinstance(value, (str, Part)):
+        return Content(parts=[_as_part(value, argument)], role=role)
+    if isinstance(value, Iterable) and not isinstance(value, bytes):
+        parts = [_as_part(item, f"{argument}[{index}]") for index, item in enumerate(value)]
+        return Content(parts=parts, role=role)
+    raise TypeError(
+        f"{argument} must be a str, Part, Content, dict or a list of parts, "
+        f"not {type(value).__name__}"
+    )
+
+
+def as_contents(value: Any, argument: str) -> list[Content]:
+    """The conversation for ``contents``: a string (one user turn), a ``Part`` or
+    ``Content``, or a list mixing ``Content`` / dicts (one turn each) with strings / parts
+    (consecutive ones form one user turn)."""
+    if isinstance(value, (str, Part, Content, Mapping)):
+        single = as_content(value, argument, role="user")
+        assert single is not None
+        return [single]
+    if not isinstance(value, Iterable) or isinstance(value, bytes):
+        raise TypeError(
+            f"{argument} must be a str, Part, Content, dict or a list of them, "
+            f"not {type(value).__name__}"
+        )
+    turns: list[Content] = []
+    pending: list[Part] = []
+    for index, item in enumerate(value):
+        if isinstance(item, (str, Part)):
+            pending.append(_as_part(item, f"{argument}[{index}]"))
+            continue
+        if pending:
+            turns.append(Content(parts=pending, role="user"))
+            pending = []
+        turn = as_content(item, f"{argument}[{index}]", role="user")
+        if turn is None or not isinstance(item, (Content, Mapping)):
+            raise TypeError(
+                f"{argument}[{index}] must be a str, Part, Content or dict, "
+                f"not {type(item).__name__}"
+            )
+        turns.append(turn)
+    if pending:
+        turns.append(Content(parts=pending, role="user"))
+    if not turns:
+        raise ValueError(f"{argument} must not be empty")
+    return turns
+
+
+def _as_part(value: Any, argument: str) -> Part:
+    if isinstance(value, Part):
+        return value
+    if isinstance(value, str):
+        return Part(text=value)
+    if isinstance(value, Mapping):
+        return Part.from_dict(value)
+    raise TypeError(f"{argument} must be a str, Part or dict, not {type(value).__name__}")
+
+
+def check_scalar(value: Any, expected: type | tuple[type, ...], argument: str) -> Any:
+    """Reject a wrongly typed scalar argument before anything is sent."""
+    if value is None:
+        return value
+    if isinstance(value, bool) and expected is not bool and bool not in _as_tuple(expected):
+        raise TypeError(f"{argument} must be {_names(expected)}, not bool")
+    if not isinstance(value, expected):
+        raise TypeError(f"{argument} must be {_names(expected)}, not {type(value).__name__}")
+    return value
+
+
+def _as_tuple(expected: type | tuple[type, ...]) -> tuple[type, ...]:
+    return expected if isinstance(expected, tuple) else (expected,)
+
+
+def _names(expected: type | tuple[type, ...]) -> str:
+    return " or ".join(kind.__name__ for kind in _as_tuple(expected))
+
+
+def field_mask(value: str | Sequence[str] | None) -> str | None:
+    """``update_mask`` as the API wants it: comma-separated wire field paths."""
+    if value is None or isinstance(value, str):
+        return value
+    return ",".join(check_scalar(path, str, "update_mask[]") for path in value)
+
+
+def merged_resource(resource: Any, cls: type[M], argument: str, fields: dict[str, Any]) -> M:
+    """The resource to send: ``resource`` (object or dict) with the given fields set over it."""
+    base = as_model(resource, cls, argument)
+    given = {name: value for name, value in fields.items() if value is not None}
+    if base is None:
+        return cls(**given)
+    return attrs.evolve(base, **given) if given else base
+
+
+def update_mask_for(
+    update_mask: str | Sequence[str] | None, body: Mapping[str, Any], writable: frozenset[str]
+) -> str:
+    """The caller's mask, else every writable field the body sets."""
+    explicit = field_mask(update_mask)
+    if explicit is not None:
+        return explicit
+    mask = ",".join(name for name in body if name in writable)
+    if not mask:
+        raise ValueError("nothing to update: set at least one field (or pass update_mask)")
+    return mask
