@@ -25,3 +25,12 @@ def lint(session: nox.Session) -> None:
 def typecheck(session: nox.Session) -> None:
     session.install("-e", ".[typecheck]")
     session.run("mypy")
+
+
+@nox.session
+def codegen(session: nox.Session) -> None:
+    """Check that genlang_async/types is up to date (``-- --write`` to regenerate)."""
+    if "--write" in session.posargs:
+        session.run("python", "-m", "tools.codegen.generate")
+    else:
+        session.run("python", "-m", "tools.codegen.generate", "--check")

@@ -4,8 +4,9 @@ Rules (proto3 JSON as the Gemini API speaks it):
 
 - keys are the camelCase wire names; fields that are ``None`` are left out on output, every
   other value (``False``, ``0``, ``""``, ``[]``) is kept;
-- wire keys a class does not know are kept in its ``extra`` dict and written back on output;
-  a JSON ``null`` for a known field reads as unset;
+- wire keys a class does not know are kept in its ``extra`` dict and written back on output
+  (a set attribute wins over an ``extra`` entry of the same wire name); a JSON ``null`` for a
+  known field leaves the attribute unset and is kept in ``extra`` so it is written back too;
 - ``int64`` values travel as strings: parsed to ``int``, written back as strings;
 - ``bytes`` travel as base64 (standard alphabet on output; URL-safe and unpadded input is
   accepted);
@@ -353,11 +354,11 @@ def _structure_fn(cls: type[Any]) -> Callable[..., Any]:
         extra: dict[str, Any] | None = None
         for key, value in data.items():
             entry = table.get(key)
-            if entry is None:
+            if entry is None or value is None:
                 if extra is None:
                     extra = {}
                 extra[key] = value
-            elif value is not None:
+            else:
                 conv = entry[1]
                 if conv is None:
                     kwargs[entry[0]] = value
@@ -393,7 +394,7 @@ def _unstructure_fn(cls: type[Any]) -> Callable[[Any], dict[str, Any]]:
     lines += [
         "    extra = obj.extra",
         "    if extra:",
-        "        out.update(extra)",
+        "        return {**extra, **out}",
         "    return out",
     ]
     exec(compile("\n".join(lines), f"<unstructure {cls.__qualname__}>", "exec"), namespace)
@@ -409,25 +410,17 @@ def _is_model(t: Any) -> bool:
     return isinstance(t, type) and issubclass(t, WireModel)
 
 
-def _is_wire_enum(t: Any) -> bool:
-    return isinstance(t, type) and issubclass(t, WireEnum)
-
-
-def _enum_structure_hook(cls: type[WireEnum]) -> Callable[[Any, Any], Any]:
-    lookup = cls._value2member_map_.get
-
-    def structure_enum(value: Any, _type: Any = None) -> Any:
-        return lookup(value, value)
-
-    return structure_enum
+def _structure_enum(value: Any, cls: type[WireEnum]) -> Any:
+    return cls._value2member_map_.get(value, value)
 
 
 def _make_converter() -> cattrs.Converter:
     conv = cattrs.Converter()
     conv.register_structure_hook_factory(_is_model, _structure_fn)
     conv.register_unstructure_hook_factory(_is_model, _unstructure_fn)
-    conv.register_structure_hook_factory(_is_wire_enum, _enum_structure_hook)
-    conv.register_unstructure_hook_factory(_is_wire_enum, lambda _cls: _enum_value)
+    # enums are ``str`` subclasses: register them directly, ahead of cattrs' ``str`` handling
+    conv.register_structure_hook(WireEnum, _structure_enum)
+    conv.register_unstructure_hook(WireEnum, _enum_value)
     conv.register_structure_hook(datetime.datetime, lambda v, _t: parse_timestamp(v))
     conv.register_unstructure_hook(datetime.datetime, format_timestamp)
     conv.register_structure_hook(datetime.timedelta, lambda v, _t: parse_duration(v))
