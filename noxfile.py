@@ -34,3 +34,10 @@ def codegen(session: nox.Session) -> None:
         session.run("python", "-m", "tools.codegen.generate")
     else:
         session.run("python", "-m", "tools.codegen.generate", "--check")
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Client benchmarks (``nox -s bench -- --quick`` for a smoke run); see benchmarks/README.md."""
+    session.install("-e", ".[bench]")
+    session.run("python", "-m", "benchmarks", *session.posargs)
