@@ -8,10 +8,12 @@ this module is the hand-written part they call into.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 import attrs
 
+from .. import types
+from .._names import resolve_name
 from .._operations import Operation
 from .._options import RequestOptions
 from .._pagination import AsyncPager, Page
@@ -24,6 +26,13 @@ if TYPE_CHECKING:
 
 M = TypeVar("M", bound=WireModel)
 T = TypeVar("T")
+
+#: What a single ``Content`` argument accepts (``system_instruction``, ``content``).
+ContentLike: TypeAlias = "str | Part | Content | Mapping[str, Any] | Sequence[str | Part]"
+#: What ``contents`` accepts: a prompt string, parts, turns, or a list mixing them.
+ContentsLike: TypeAlias = (
+    "str | Part | Content | Mapping[str, Any] | Sequence[str | Part | Content | Mapping[str, Any]]"
+)
 
 
 def request_options(
@@ -262,3 +271,39 @@ def update_mask_for(
     if not mask:
         raise ValueError("nothing to update: set at least one field (or pass update_mask)")
     return mask
+
+
+def as_list(values: Any, expected: type | tuple[type, ...], argument: str) -> list[Any] | None:
+    """``None`` or a list of scalars (a lone string is refused: it is not a list)."""
+    if values is None:
+        return None
+    if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, Iterable):
+        raise TypeError(f"{argument} must be a list, not {type(values).__name__}")
+    return [check_scalar(value, expected, f"{argument}[]") for value in values]
+
+
+def as_mapping(value: Any, argument: str) -> dict[str, Any] | None:
+    """``None`` or a JSON object given as a mapping."""
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        raise TypeError(f"{argument} must be a dict, not {type(value).__name__}")
+    return dict(value)
+
+
+def model_name(value: Any) -> str | None:
+    """A ``model`` field: a bare model id is completed to ``models/{id}``."""
+    if value is None:
+        return None
+    return resolve_name(value, "models/*", "tunedModels/*", argument="model")
+
+
+def parse_any(data: dict[str, Any]) -> Any:
+    """An operation result whose type only its ``@type`` tells: the matching typed message
+    when this SDK knows it, else the plain dict."""
+    type_url = data.get("@type")
+    if isinstance(type_url, str):
+        cls = getattr(types, type_url.rsplit(".", 1)[-1], None)
+        if isinstance(cls, type) and issubclass(cls, WireModel):
+            return cls.from_dict(data)
+    return data

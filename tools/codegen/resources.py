@@ -271,7 +271,7 @@ class MethodWriter:
         leaf = m["resource"].rsplit(".", 1)[-1]
         singular = SINGULAR.get(leaf, leaf)
         summary = SUMMARIES.get(m["method"], f"Call ``{m['method']}``.").format(
-            singular=singular, plural=singular + ("es" if singular.endswith("ch") else "s")
+            singular=singular, plural=snake(leaf).replace("_", " ")
         )
         return f'        """{summary}\n\n        ``{m["http_method"]} {m["path"]}``\n        """\n'
 
@@ -323,8 +323,8 @@ class MethodWriter:
             result = m["long_running"]["response"]
             if result:
                 self.used.add(result)
-                return f"Operation[{result}]"
-            return "Operation[Any]"
+                return f"OperationHandle[{result}]"
+            return "OperationHandle[Any]"
         if response == "Empty":
             return "None"
         self.used.add(response)
@@ -362,32 +362,30 @@ class MethodWriter:
             )
         else:
             schema = m["request"]["schema"]
-            lines.append(f"        body = {schema}(\n{values.replace('    ', '', 1 if False else 0)}")
-            lines[-1] = f"        body = {schema}(\n" + "".join(
-                f"            {p.attr}={p.value()},\n" for p in params
-            ) + "        ).to_dict()\n"
+            arguments = "".join(f"            {p.attr}={p.value()},\n" for p in params)
+            lines.append(f"        body = {schema}(\n{arguments}        ).to_dict()\n")
         return lines
 
     def query_lines(self, query: list[Param]) -> list[str]:
         m = self.m
         if not query and not m["list"]:
             return []
-        lines = ["        query: dict[str, Any] = {}\n"]
+        lines = ["        params: dict[str, Any] = {}\n"]
         if m["list"]:
             lines.append(
                 '        if page_size is not None:\n'
-                '            query["pageSize"] = check_scalar(page_size, int, "page_size")\n'
+                '            params["pageSize"] = check_scalar(page_size, int, "page_size")\n'
             )
         for p in query:
             if p.wire == "updateMask" and m["request"] and m["request"].get("resource_field"):
                 writable = self.writable_fields(m["request"]["schema"])
                 lines.append(
-                    f'        query["updateMask"] = update_mask_for(update_mask, body, {writable})\n'
+                    f'        params["updateMask"] = update_mask_for(update_mask, body, {writable})\n'
                 )
                 continue
             lines.append(
                 f"        if {p.argument} is not None:\n"
-                f'            query["{p.wire}"] = {p.value()}\n'
+                f'            params["{p.wire}"] = {p.value()}\n'
             )
         return lines
 
@@ -402,8 +400,7 @@ class MethodWriter:
     def send_lines(self) -> list[str]:
         m = self.m
         has_query = bool(self.query_params()) or bool(m["list"])
-        query = "query" if has_query else "None"
-        body = "body" if m["request"] is not None else "None"
+        query = "params" if has_query else "None"
         options = f"options={OPTION_ARGS}"
         if self.kind == "list":
             spec = m["list"]
@@ -427,11 +424,12 @@ class MethodWriter:
                 "        )\n"
             ]
         idempotent = "" if m["method"] not in CREATING else ", idempotent=False"
-        call = (
-            f'await self._call(\n            "{m["http_method"]}",\n            path,\n'
-            f"            query={query},\n            body={body},\n"
-            f"            options=options{idempotent},\n        )"
+        extras = "".join(
+            f", {name}={name}" if name != "query" else ", query=params"
+            for name, present in (("query", has_query), ("body", m["request"] is not None))
+            if present
         )
+        call = f'await self._call("{m["http_method"]}", path{extras}, options=options{idempotent})'
         lines = [f"        options = {OPTION_ARGS}\n"]
         if self.kind == "operation":
             result = m["long_running"]["response"]
@@ -491,7 +489,7 @@ def build(api: dict[str, Any]) -> tuple[str, str]:
         "from functools import cached_property\n"
         "from typing import TYPE_CHECKING, Any\n\n"
         "from .._names import resolve_name\n"
-        "from .._operations import Operation\n"
+        "from .._operations import Operation as OperationHandle\n"
         "from .._pagination import AsyncPager\n"
         "from .._streaming import GenerateContentStream\n"
         f"from ..types import (\n{type_imports})\n"

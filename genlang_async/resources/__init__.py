@@ -1,0 +1,1 @@
+"""Resource namespaces (``client.models``, ``client.files``, ...); see ``_generated.py``."""
