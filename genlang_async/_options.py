@@ -74,7 +74,8 @@ class RequestOptions:
     """Per-call overrides; ``None`` keeps the client's setting.
 
     Attributes:
-        timeout: a :class:`Timeout` or a number (total seconds).
+        timeout: a :class:`Timeout` (replaces the client's), or a number: the total for
+            this call, keeping the client's connect and read limits.
         max_retries: retries after the first attempt for this call.
         extra_headers: sent in addition to (and over) the client's headers.
         extra_query: added to the query string (over parameters of the same name).

@@ -16,6 +16,8 @@ import anyio.lowlevel
 import pytest
 from aiohttp import web
 from conftest import TEST_KEY, LoopbackServer, json_handler
+from hypothesis import given
+from hypothesis import strategies as st
 
 from genlang_async import (
     APIConnectionError,
@@ -33,7 +35,7 @@ from genlang_async import (
     ServiceUnavailableError,
     Timeout,
 )
-from genlang_async._transport import StreamContext
+from genlang_async._transport import StreamContext, encode_query
 
 pytestmark = pytest.mark.usefixtures("no_key_env")
 
@@ -658,3 +660,27 @@ async def test_debug_logs_never_show_the_key(
     assert TEST_KEY not in repr(client)
     assert TEST_KEY not in repr(client._transport)
     assert TEST_KEY not in repr(RequestOptions(extra_headers={"x-goog-api-key": TEST_KEY}))
+
+
+# --------------------------------------------------------------------------- query encoding
+
+scalars = st.one_of(st.booleans(), st.integers(), st.text(max_size=5), st.none())
+
+
+@given(st.dictionaries(st.text(min_size=1, max_size=5), st.one_of(scalars, st.lists(scalars))))
+def test_encode_query_properties(query: dict[str, Any]) -> None:
+    pairs = encode_query(query)
+    expected: list[tuple[str, str]] = []
+    for name, value in query.items():
+        for item in value if isinstance(value, list) else [value]:
+            if item is None:
+                continue
+            text = ("true" if item else "false") if isinstance(item, bool) else str(item)
+            expected.append((name, text))
+    assert pairs == expected
+
+
+def test_encode_query_override_and_reject() -> None:
+    assert encode_query({"a": 1, "b": 2}, {"a": [3, 4]}) == [("a", "3"), ("a", "4"), ("b", "2")]
+    with pytest.raises(TypeError):
+        encode_query({"a": {"nested": 1}})
