@@ -289,11 +289,7 @@ class Transport:
         self._base_url = base_url.rstrip("/")
         self._base_origin = _origin(base)
         self._api_version = api_version.strip("/")
-        self._prefix = (
-            f"{self._base_url}/{self._api_version}/"
-            if self._api_version
-            else (f"{self._base_url}/")
-        )
+        self._prefix = "/".join(p for p in (self._base_url, self._api_version) if p) + "/"
         self.timeout = timeout if timeout is not None else Timeout()
         self.max_retries = max_retries
         self.max_server_delay = max_server_delay
@@ -352,12 +348,12 @@ class Transport:
             url = url.extend_query(pairs)
         same_origin = _origin(url) == self._base_origin
         merged = dict(self._headers)
-        if not same_origin:
-            merged.pop(_KEY_HEADER, None)
-        elif self._api_key is not None:
+        if same_origin and self._api_key is not None:
             merged[_KEY_HEADER] = self._api_key
-        elif _KEY_HEADER not in merged and not (
-            options and options.extra_headers and _has_key_header(options.extra_headers)
+        elif (
+            same_origin
+            and _KEY_HEADER not in merged
+            and not (options and options.extra_headers and _has_key_header(options.extra_headers))
         ):
             raise MissingAPIKeyError()
         if content_type is not None:
@@ -366,6 +362,8 @@ class Transport:
             if extra:
                 self._redact.add_headers(extra)
                 merged.update({k.lower(): v for k, v in extra.items()})
+        if not same_origin:
+            merged.pop(_KEY_HEADER, None)  # whatever its source, the key stays home
         return url, merged
 
     def _timeout(self, options: RequestOptions | None, *, streaming: bool) -> aiohttp.ClientTimeout:
@@ -395,11 +393,11 @@ class Transport:
         if self._external is not None:
             return self._external
         loop = asyncio.get_running_loop()
-        session = self._session
-        if session is not None and self._session_loop is loop and not session.closed:
-            return session
-        if session is not None:
-            await self._retire_session()
+        while (session := self._session) is not None:
+            if self._session_loop is loop and not session.closed:
+                return session
+            await self._retire_session()  # another task may have made a new one meanwhile
+        # No await from here until the session is stored: concurrent callers share it.
         session = aiohttp.ClientSession(
             connector=aiohttp.TCPConnector(limit=self._max_connections, limit_per_host=0),
             auto_decompress=True,
