@@ -1,7 +1,94 @@
-"""genlang_async: an async-first SDK for the Gemini API."""
+"""genlang_async: an async-first SDK for the Gemini API.
+
+Public names are loaded on first access, so ``import genlang_async`` stays cheap and does not
+import aiohttp until :class:`Client` is used.
+"""
 
 from __future__ import annotations
 
 from ._version import __version__
 
-__all__ = ["__version__"]
+# Not ``typing.TYPE_CHECKING``: importing typing alone costs more than this package.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from ._client import Client
+    from ._errors import (
+        APIConnectionError,
+        APIError,
+        APITimeoutError,
+        AuthenticationError,
+        BadRequestError,
+        ConflictError,
+        GatewayTimeoutError,
+        GenlangError,
+        InternalServerError,
+        MissingAPIKeyError,
+        NotFoundError,
+        PermissionDeniedError,
+        RateLimitError,
+        ServiceUnavailableError,
+    )
+    from ._options import RequestOptions, Timeout
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "Client",
+    "ConflictError",
+    "GatewayTimeoutError",
+    "GenlangError",
+    "InternalServerError",
+    "MissingAPIKeyError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RequestOptions",
+    "ServiceUnavailableError",
+    "Timeout",
+    "__version__",
+]
+
+_LAZY = {
+    "Client": "_client",
+    "RequestOptions": "_options",
+    "Timeout": "_options",
+    **{
+        name: "_errors"
+        for name in (
+            "APIConnectionError",
+            "APIError",
+            "APITimeoutError",
+            "AuthenticationError",
+            "BadRequestError",
+            "ConflictError",
+            "GatewayTimeoutError",
+            "GenlangError",
+            "InternalServerError",
+            "MissingAPIKeyError",
+            "NotFoundError",
+            "PermissionDeniedError",
+            "RateLimitError",
+            "ServiceUnavailableError",
+        )
+    },
+}
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f".{module_name}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -1,0 +1,113 @@
+"""The :class:`Client`: configuration and lifecycle; resource namespaces hang off it."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+from ._options import DEFAULT_TIMEOUT, Timeout, TimeoutLike
+from ._retry import DEFAULT_MAX_RETRIES
+from ._transport import Transport
+
+if TYPE_CHECKING:
+    import aiohttp
+
+__all__ = ["DEFAULT_BASE_URL", "Client"]
+
+DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com"
+
+
+class Client:
+    """Async client for the Gemini API (Generative Language API).
+
+    Use it as ``async with Client() as client: ...`` or call ``await client.close()``.
+
+    Args:
+        api_key: the API key; default ``GEMINI_API_KEY``, then ``GOOGLE_API_KEY``. When none
+            is found, the first request raises :class:`MissingAPIKeyError`.
+        base_url: default ``GENLANG_BASE_URL``, then
+            ``https://generativelanguage.googleapis.com``.
+        api_version: path segment of the API version (``"v1beta"``).
+        timeout: a :class:`Timeout`, a number (total seconds per attempt) or ``None`` for no
+            limits. Default ``Timeout(connect=10, read=300, total=600)``.
+        max_retries: retries after the first attempt (default 2, so at most 3 attempts); see
+            ``genlang_async._retry`` for which failures are retried.
+        default_headers: extra headers for every request.
+        http_session: a caller-owned ``aiohttp.ClientSession``; used as is, never closed by
+            the client (``max_connections`` does not apply to it).
+        max_connections: size of the connection pool (default 100).
+
+    The client creates its HTTP session lazily inside the running event loop and may be used
+    from one loop after another (two ``asyncio.run`` calls): a session left by a finished
+    loop is disposed of. After :meth:`close` the client opens a new session if used again.
+    """
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        *,
+        api_version: str = "v1beta",
+        timeout: TimeoutLike | None = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        default_headers: Mapping[str, str] | None = None,
+        http_session: aiohttp.ClientSession | None = None,
+        max_connections: int = 100,
+    ) -> None:
+        key = api_key or os.environ.get("GEMINI_API_KEY") or os.environ.get("GOOGLE_API_KEY")
+        url = base_url or os.environ.get("GENLANG_BASE_URL") or DEFAULT_BASE_URL
+        self._transport = Transport(
+            api_key=key or None,
+            base_url=url,
+            api_version=api_version,
+            timeout=Timeout.coerce(timeout),
+            max_retries=max_retries,
+            default_headers=default_headers,
+            http_session=http_session,
+            max_connections=max_connections,
+        )
+
+    def __repr__(self) -> str:
+        t = self._transport
+        key = "set" if t.has_api_key else "missing"
+        return f"Client(base_url={t.base_url!r}, api_version={t.api_version!r}, api_key=<{key}>)"
+
+    @property
+    def base_url(self) -> str:
+        return self._transport.base_url
+
+    @property
+    def api_version(self) -> str:
+        return self._transport.api_version
+
+    @property
+    def timeout(self) -> Timeout:
+        return self._transport.timeout
+
+    @property
+    def max_retries(self) -> int:
+        return self._transport.max_retries
+
+    @property
+    def connections_in_use(self) -> int:
+        """Connections currently checked out of the pool; 0 once every response and stream
+        has been released."""
+        return self._transport.connections_in_use
+
+    async def close(self) -> None:
+        """Close the client's HTTP session and its connections (a caller-owned
+        ``http_session`` stays open)."""
+        await self._transport.aclose()
+
+    async def __aenter__(self) -> Client:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
