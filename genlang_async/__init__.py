@@ -30,10 +30,23 @@ if TYPE_CHECKING:
         RateLimitError,
         ServiceUnavailableError,
     )
+    from ._concurrency import map_concurrently
+    from ._operations import Operation, OperationFailedError, OperationTimeoutError
     from ._options import RequestOptions, Timeout
+    from ._pagination import AsyncPager, Page, PaginationError
+    from ._streaming import GenerateContentStream, StreamDecodeError
 
 __all__ = [
     "APIConnectionError",
+    "AsyncPager",
+    "GenerateContentStream",
+    "Operation",
+    "OperationFailedError",
+    "OperationTimeoutError",
+    "Page",
+    "PaginationError",
+    "StreamDecodeError",
+    "map_concurrently",
     "APIError",
     "APITimeoutError",
     "AuthenticationError",
@@ -57,6 +70,15 @@ _LAZY = {
     "Client": "_client",
     "RequestOptions": "_options",
     "Timeout": "_options",
+    "AsyncPager": "_pagination",
+    "Page": "_pagination",
+    "PaginationError": "_pagination",
+    "Operation": "_operations",
+    "OperationFailedError": "_operations",
+    "OperationTimeoutError": "_operations",
+    "GenerateContentStream": "_streaming",
+    "StreamDecodeError": "_streaming",
+    "map_concurrently": "_concurrency",
     **{
         name: "_errors"
         for name in (

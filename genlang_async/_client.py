@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from ._namespaces import Namespaces
 from ._options import DEFAULT_TIMEOUT, Timeout, TimeoutLike
 from ._retry import DEFAULT_MAX_RETRIES
 from ._transport import Transport
@@ -19,7 +20,7 @@ __all__ = ["DEFAULT_BASE_URL", "Client"]
 DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com"
 
 
-class Client:
+class Client(Namespaces):
     """Async client for the Gemini API (Generative Language API).
 
     Use it as ``async with Client() as client: ...`` or call ``await client.close()``.

@@ -213,14 +213,18 @@ class ByteStream:
             raise StopAsyncIteration
         return chunk
 
-    async def aclose(self) -> None:
+    def close(self) -> None:
         """Release the connection: back to the pool if the body was read to the end, else
-        closed (an unread stream is never drained)."""
+        closed (an unread stream is never drained). Synchronous, so it is safe anywhere."""
         if self._done:
             self._response.release()
         else:
             self._done = True
             self._response.close()
+
+    async def aclose(self) -> None:
+        """Same as :meth:`close`, for ``async with`` symmetry."""
+        self.close()
 
 
 class StreamContext:
