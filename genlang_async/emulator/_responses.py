@@ -38,12 +38,16 @@ async def apply_body_fault(
         response.body = data[: max(1, len(data) // 2)]
         return response
     if fault.action == "drop_response":
+        if fault.after_bytes <= 0:
+            # Nothing at all reaches the client: not even the status line.
+            _close(request)
+            return web.Response(status=500)
         cut = min(fault.after_bytes, len(data))
         stream = web.StreamResponse(status=response.status, headers=response.headers)
-        stream.content_length = len(data)
+        # Announce more than is sent so the client always sees a truncated body.
+        stream.content_length = max(len(data), cut + 1)
         await stream.prepare(request)
-        if cut:
-            await stream.write(data[:cut])
+        await stream.write(data[:cut])
         _close(request)
         return stream
     return response
