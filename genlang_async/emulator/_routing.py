@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from ._errors import ApiError, invalid
+from ._wire import camelize
 
 if TYPE_CHECKING:
     from ._faults import Fault
@@ -110,6 +111,7 @@ class Ctx:
             ) from exc
         if not isinstance(value, dict):
             raise invalid("Invalid JSON payload received. Expected an object.")
+        value = camelize(value)
         self._body = value
         return dict(value)
 

@@ -20,7 +20,7 @@ from ._errors import ApiError, invalid, not_found
 from ._responses import json_response
 from ._routing import Ctx
 from ._state import Blob, State
-from ._wire import JSON
+from ._wire import JSON, camelize
 
 _READ_SIZE = 256 * 1024
 
@@ -260,7 +260,7 @@ async def single_request(
                 raise invalid(f"Invalid JSON payload received. {exc}") from exc
             if not isinstance(parsed, dict):
                 raise invalid("Upload metadata must be a JSON object.")
-            metadata = default_metadata(parsed)
+            metadata = default_metadata(camelize(parsed))
             media = await reader.next()
             if media is None or isinstance(media, type(reader)):
                 raise invalid("A multipart upload needs a media part after the metadata.")

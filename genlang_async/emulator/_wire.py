@@ -73,3 +73,37 @@ def slug(text: str, limit: int = 28) -> str:
     """Lowercase-dash form of a display name, used as an id prefix like the API."""
     cleaned = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
     return cleaned[:limit].strip("-")
+
+
+# Request fields whose contents are user data (kept verbatim) or maps keyed by user names.
+_OPAQUE = frozenset(
+    {"args", "response", "metadata", "instances", "responseJsonSchema", "parametersJsonSchema",
+     "_responseJsonSchema", "example", "default", "enum", "structValue"}
+)
+_NAMED_MAPS = frozenset({"properties", "$defs", "definitions"})
+
+
+def camel(name: str) -> str:
+    if "_" not in name.strip("_"):
+        return name
+    head, *rest = name.split("_")
+    return head + "".join(p[:1].upper() + p[1:] for p in rest)
+
+
+def camelize(value: Any, *, keep_keys: bool = False) -> Any:
+    """Request JSON with proto field names (``display_name``) turned into JSON names
+    (``displayName``), as the API accepts both. User data is left untouched."""
+    if isinstance(value, list):
+        return [camelize(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        name = key if keep_keys else camel(key)
+        if name in _OPAQUE:
+            out[name] = item
+        elif name in _NAMED_MAPS and isinstance(item, dict):
+            out[name] = {k: camelize(v) for k, v in item.items()}
+        else:
+            out[name] = camelize(item)
+    return out
