@@ -18,18 +18,36 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765, help="0 picks a free port")
-    parser.add_argument("--api-key", action="append", dest="api_keys",
-                        help="accepted API key (repeatable); default: any non-empty key")
-    parser.add_argument("--chunk-granularity", type=int, default=None,
-                        help="X-Goog-Upload-Chunk-Granularity in bytes (default 8 MiB)")
-    parser.add_argument("--operation-delay", type=float, default=None,
-                        help="seconds until long-running operations finish (default 0.2)")
-    parser.add_argument("--processing-delay", type=float, default=None,
-                        help="seconds uploaded files stay PROCESSING (default 0)")
-    parser.add_argument("--stream-chunks", type=int, default=None,
-                        help="chunks per streamed answer (default 3)")
-    parser.add_argument("--no-store-uploads", action="store_true",
-                        help="hash uploads without keeping their bytes")
+    parser.add_argument(
+        "--api-key",
+        action="append",
+        dest="api_keys",
+        help="accepted API key (repeatable); default: any non-empty key",
+    )
+    parser.add_argument(
+        "--chunk-granularity",
+        type=int,
+        default=None,
+        help="X-Goog-Upload-Chunk-Granularity in bytes (default 8 MiB)",
+    )
+    parser.add_argument(
+        "--operation-delay",
+        type=float,
+        default=None,
+        help="seconds until long-running operations finish (default 0.2)",
+    )
+    parser.add_argument(
+        "--processing-delay",
+        type=float,
+        default=None,
+        help="seconds uploaded files stay PROCESSING (default 0)",
+    )
+    parser.add_argument(
+        "--stream-chunks", type=int, default=None, help="chunks per streamed answer (default 3)"
+    )
+    parser.add_argument(
+        "--no-store-uploads", action="store_true", help="hash uploads without keeping their bytes"
+    )
     return parser.parse_args(argv)
 
 

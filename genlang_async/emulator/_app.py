@@ -22,9 +22,21 @@ SETTINGS_KEY = web.AppKey("settings", EmulatorSettings)
 FAULTS_KEY = web.AppKey("faults", FaultInjector)
 
 _ROUTE_MODULES = (
-    "models", "generation", "embeddings", "legacy", "answer", "media", "files",
-    "cached_contents", "tuned_models", "permissions", "corpora", "batches", "operations",
-    "file_search", "generated_files",
+    "models",
+    "generation",
+    "embeddings",
+    "legacy",
+    "answer",
+    "media",
+    "files",
+    "cached_contents",
+    "tuned_models",
+    "permissions",
+    "corpora",
+    "batches",
+    "operations",
+    "file_search",
+    "generated_files",
 )
 _MAX_LOG = 10_000
 
@@ -52,8 +64,11 @@ async def _dispatch(request: web.Request) -> web.StreamResponse:
     if path.startswith("/__emulator/"):
         return await _control.handle(request, state, settings, faults)
     entry: dict[str, Any] = {
-        "time": time.time(), "method": request.method, "path": path,
-        "query": dict(request.query), "status": None,
+        "time": time.time(),
+        "method": request.method,
+        "path": path,
+        "query": dict(request.query),
+        "status": None,
     }
     entry["query"].pop("key", None)
     if len(state.request_log) < _MAX_LOG:

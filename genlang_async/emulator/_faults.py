@@ -103,12 +103,23 @@ class Fault:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Fault:
         names = {
-            "action": "action", "path": "path", "method": "method", "regex": "regex",
-            "times": "times", "status": "status", "message": "message",
-            "retryAfter": "retry_after", "retry_after": "retry_after",
-            "retryDelay": "retry_delay", "retry_delay": "retry_delay", "delay": "delay",
-            "afterBytes": "after_bytes", "after_bytes": "after_bytes",
-            "afterChunks": "after_chunks", "after_chunks": "after_chunks", "headers": "headers",
+            "action": "action",
+            "path": "path",
+            "method": "method",
+            "regex": "regex",
+            "times": "times",
+            "status": "status",
+            "message": "message",
+            "retryAfter": "retry_after",
+            "retry_after": "retry_after",
+            "retryDelay": "retry_delay",
+            "retry_delay": "retry_delay",
+            "delay": "delay",
+            "afterBytes": "after_bytes",
+            "after_bytes": "after_bytes",
+            "afterChunks": "after_chunks",
+            "after_chunks": "after_chunks",
+            "headers": "headers",
         }
         kwargs: dict[str, Any] = {}
         for key, value in data.items():
@@ -148,7 +159,12 @@ class FaultInjector:
         )
 
     def delay(
-        self, path: str = "*", seconds: float = 1.0, *, times: int = 1, method: str | None = None,
+        self,
+        path: str = "*",
+        seconds: float = 1.0,
+        *,
+        times: int = 1,
+        method: str | None = None,
         regex: bool = False,
     ) -> Fault:
         """Delay the next ``times`` matching requests by ``seconds`` before serving them."""
@@ -161,27 +177,48 @@ class FaultInjector:
         return self.add(Fault("drop", path, method, regex, times))
 
     def drop_response(
-        self, path: str = "*", *, after_bytes: int = 0, times: int = 1, method: str | None = None,
-        regex: bool = False, headers: dict[str, str] | None = None,
+        self,
+        path: str = "*",
+        *,
+        after_bytes: int = 0,
+        times: int = 1,
+        method: str | None = None,
+        regex: bool = False,
+        headers: dict[str, str] | None = None,
     ) -> Fault:
         """Handle matching requests but close the connection after ``after_bytes`` of reply."""
         return self.add(
-            Fault("drop_response", path, method, regex, times, after_bytes=after_bytes,
-                  headers=headers or {})
+            Fault(
+                "drop_response",
+                path,
+                method,
+                regex,
+                times,
+                after_bytes=after_bytes,
+                headers=headers or {},
+            )
         )
 
     def drop_stream(
-        self, path: str = "*", *, after_chunks: int = 1, times: int = 1,
-        method: str | None = None, regex: bool = False,
+        self,
+        path: str = "*",
+        *,
+        after_chunks: int = 1,
+        times: int = 1,
+        method: str | None = None,
+        regex: bool = False,
     ) -> Fault:
         """Close streaming responses after ``after_chunks`` events."""
-        return self.add(
-            Fault("drop_stream", path, method, regex, times, after_chunks=after_chunks)
-        )
+        return self.add(Fault("drop_stream", path, method, regex, times, after_chunks=after_chunks))
 
     def malformed(
-        self, path: str = "*", *, after_chunks: int = 0, times: int = 1,
-        method: str | None = None, regex: bool = False,
+        self,
+        path: str = "*",
+        *,
+        after_chunks: int = 0,
+        times: int = 1,
+        method: str | None = None,
+        regex: bool = False,
     ) -> Fault:
         """Send a broken JSON body, or a broken event after ``after_chunks`` good ones."""
         return self.add(Fault("malformed", path, method, regex, times, after_chunks=after_chunks))

@@ -25,10 +25,15 @@ def file_name(state: State, requested: Any) -> str:
         name = "files/" + name
     file_id = name[len("files/") :]
     if (
-        not file_id or len(file_id) > 40 or not set(file_id) <= _ID_CHARS
-        or file_id.startswith("-") or file_id.endswith("-")
+        not file_id
+        or len(file_id) > 40
+        or not set(file_id) <= _ID_CHARS
+        or file_id.startswith("-")
+        or file_id.endswith("-")
     ):
-        raise invalid(f"Invalid file name {name!r}: use up to 40 lowercase letters, digits, dashes.")
+        raise invalid(
+            f"Invalid file name {name!r}: use up to 40 lowercase letters, digits, dashes."
+        )
     if name in state.resources:
         raise invalid(f"File {name} already exists.") from None
     return name

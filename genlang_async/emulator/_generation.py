@@ -115,7 +115,9 @@ def validate_config(config: dict[str, Any], model: dict[str, Any]) -> None:
         raise invalid("* GenerateContentRequest.generation_config.candidate_count: must be 1..8\n")
     max_tokens = config.get("maxOutputTokens")
     if max_tokens is not None and (not isinstance(max_tokens, int) or max_tokens < 0):
-        raise invalid("* GenerateContentRequest.generation_config.max_output_tokens: must be >= 0\n")
+        raise invalid(
+            "* GenerateContentRequest.generation_config.max_output_tokens: must be >= 0\n"
+        )
     stops = config.get("stopSequences", [])
     if not isinstance(stops, list) or len(stops) > 5:
         raise invalid("* GenerateContentRequest.generation_config.stop_sequences: at most 5\n")
@@ -154,7 +156,7 @@ def _function_calls(body: dict[str, Any], prompt: str, seed: int) -> list[dict[s
     decls = _declarations(body)
     if not decls:
         return []
-    calling = ((body.get("toolConfig") or {}).get("functionCallingConfig") or {})
+    calling = (body.get("toolConfig") or {}).get("functionCallingConfig") or {}
     mode = calling.get("mode", "AUTO")
     allowed = calling.get("allowedFunctionNames") or []
     if allowed:
@@ -166,10 +168,7 @@ def _function_calls(body: dict[str, Any], prompt: str, seed: int) -> list[dict[s
         isinstance(p, dict) and "functionResponse" in p for p in contents[-1].get("parts") or []
     )
     named = [d for d in decls if re.search(rf"(?<![\w-]){re.escape(d['name'])}(?![\w-])", prompt)]
-    if mode == "ANY":
-        chosen = named or decls[:1]
-    else:
-        chosen = [] if answered else named
+    chosen = named or decls[:1] if mode == "ANY" else [] if answered else named
     calls = []
     for decl in chosen:
         schema = decl.get("parameters") or decl.get("parametersJsonSchema")
@@ -233,8 +232,10 @@ def generate(
     base: dict[str, Any] = {"modelVersion": version, "responseId": response_id(seed)}
     if BLOCK_TRIGGER in all_text:
         return {
-            "promptFeedback": {"blockReason": "SAFETY", "safetyRatings": _ratings(
-                "HARM_CATEGORY_DANGEROUS_CONTENT")},
+            "promptFeedback": {
+                "blockReason": "SAFETY",
+                "safetyRatings": _ratings("HARM_CATEGORY_DANGEROUS_CONTENT"),
+            },
             "usageMetadata": usage,
             **base,
         }
@@ -268,7 +269,8 @@ def generate(
             text = _structured_text(config, prompt, cand_seed)
             if text is None:
                 answered = [
-                    p["functionResponse"] for p in contents[-1].get("parts") or []
+                    p["functionResponse"]
+                    for p in contents[-1].get("parts") or []
                     if isinstance(p, dict) and isinstance(p.get("functionResponse"), dict)
                 ]
                 if answered:
@@ -292,8 +294,13 @@ def generate(
     ordered_usage = {
         k: usage[k]
         for k in (
-            "promptTokenCount", "cachedContentTokenCount", "candidatesTokenCount",
-            "totalTokenCount", "promptTokensDetails", "cacheTokensDetails", "thoughtsTokenCount",
+            "promptTokenCount",
+            "cachedContentTokenCount",
+            "candidatesTokenCount",
+            "totalTokenCount",
+            "promptTokensDetails",
+            "cacheTokensDetails",
+            "thoughtsTokenCount",
         )
         if k in usage and usage[k] != []
     }
@@ -326,13 +333,11 @@ def stream_chunks(response: dict[str, Any], pieces: int) -> list[dict[str, Any]]
                 per_chunk[-1].append(part)
         split.append(per_chunk)
     chunks: list[dict[str, Any]] = []
-    prompt_usage = {
-        k: usage[k] for k in ("promptTokenCount", "promptTokensDetails") if k in usage
-    }
+    prompt_usage = {k: usage[k] for k in ("promptTokenCount", "promptTokensDetails") if k in usage}
     for k in range(count):
         last = k == count - 1
         out_candidates = []
-        for cand, per_chunk in zip(candidates, split):
+        for cand, per_chunk in zip(candidates, split, strict=False):
             out: dict[str, Any] = {}
             if "content" in cand:
                 out["content"] = {"parts": per_chunk[k] or [{"text": ""}], "role": "model"}
@@ -347,7 +352,8 @@ def stream_chunks(response: dict[str, Any], pieces: int) -> list[dict[str, Any]]
             chunk["usageMetadata"] = usage
         else:
             chunk["usageMetadata"] = {
-                **prompt_usage, "totalTokenCount": usage.get("promptTokenCount", 0)
+                **prompt_usage,
+                "totalTokenCount": usage.get("promptTokenCount", 0),
             }
         chunk["modelVersion"] = response["modelVersion"]
         chunk["responseId"] = response["responseId"]

@@ -37,7 +37,7 @@ def page_size(query: Mapping[str, str], default: int, maximum: int) -> int:
     try:
         size = int(raw)
     except ValueError as exc:
-        raise invalid(f'Invalid value at \'page_size\' (TYPE_INT32), "{raw}"') from exc
+        raise invalid(f"Invalid value at 'page_size' (TYPE_INT32), \"{raw}\"") from exc
     if size < 0:
         raise invalid("page_size must not be negative.")
     if size == 0:

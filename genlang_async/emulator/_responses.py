@@ -13,7 +13,9 @@ from ._errors import JSON_CONTENT_TYPE
 from ._faults import Fault
 
 
-def json_response(body: Any, *, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+def json_response(
+    body: Any, *, status: int = 200, headers: dict[str, str] | None = None
+) -> web.Response:
     response = web.Response(
         status=status, text=json.dumps(body, indent=2) + "\n", headers=headers or {}
     )
@@ -56,15 +58,19 @@ async def apply_body_fault(
 class EventWriter:
     """Writes ``streamGenerateContent`` chunks as SSE (``alt=sse``) or as a JSON array."""
 
-    def __init__(self, request: web.Request, *, sse: bool, fault: Fault | None, pause: float) -> None:
+    def __init__(
+        self, request: web.Request, *, sse: bool, fault: Fault | None, pause: float
+    ) -> None:
         self.request = request
         self.sse = sse
-        self.fault = fault if fault and fault.action in ("drop_stream", "drop_response", "malformed") else None
+        self.fault = (
+            fault
+            if fault and fault.action in ("drop_stream", "drop_response", "malformed")
+            else None
+        )
         self.pause = pause
         self.response = web.StreamResponse(status=200)
-        self.response.headers["Content-Type"] = (
-            "text/event-stream" if sse else JSON_CONTENT_TYPE
-        )
+        self.response.headers["Content-Type"] = "text/event-stream" if sse else JSON_CONTENT_TYPE
         self._sent_bytes = 0
 
     async def _write(self, data: bytes) -> bool:

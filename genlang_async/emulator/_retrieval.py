@@ -33,8 +33,12 @@ def _condition_ok(meta: dict[str, Any] | None, condition: dict[str, Any]) -> boo
             return False
         left, right = float(meta["numericValue"]), float(condition["numericValue"])
         return {
-            "LESS": left < right, "LESS_EQUAL": left <= right, "EQUAL": left == right,
-            "GREATER_EQUAL": left >= right, "GREATER": left > right, "NOT_EQUAL": left != right,
+            "LESS": left < right,
+            "LESS_EQUAL": left <= right,
+            "EQUAL": left == right,
+            "GREATER_EQUAL": left >= right,
+            "GREATER": left > right,
+            "NOT_EQUAL": left != right,
         }.get(op, False)
     wanted = condition.get("stringValue")
     if "stringListValue" in meta:
@@ -92,8 +96,9 @@ def rank(
     scored: list[tuple[float, dict[str, Any]]] = []
     for document in documents:
         for chunk in state.children(str(document["name"]), "chunks"):
-            if not passes(filters, document.get("customMetadata") or [],
-                          chunk.get("customMetadata") or []):
+            if not passes(
+                filters, document.get("customMetadata") or [], chunk.get("customMetadata") or []
+            ):
                 continue
             scored.append((cosine(query_vector, chunk_vector(state, chunk)), chunk))
     scored.sort(key=lambda pair: -pair[0])

@@ -127,7 +127,7 @@ class EmulatorThread:
             self._loop = loop
             try:
                 loop.run_until_complete(self.emulator.start())
-            except BaseException as exc:  # noqa: BLE001 - reported to the caller
+            except BaseException as exc:
                 errors.append(exc)
                 ready.set()
                 loop.close()

@@ -8,11 +8,58 @@ import random
 from typing import Any
 
 WORDS = (
-    "amber bridge cloud delta ember forest granite harbor island jasmine kernel lantern "
-    "meadow nebula orbit pebble quartz river summit timber umbra velvet willow xenon yonder "
-    "zephyr anchor beacon canyon dune echo falcon glacier horizon ivory jungle kite lagoon "
-    "marble nectar oasis prism quiver raven saffron tundra upland vortex wander yarrow zenith"
-).split()
+    "amber",
+    "bridge",
+    "cloud",
+    "delta",
+    "ember",
+    "forest",
+    "granite",
+    "harbor",
+    "island",
+    "jasmine",
+    "kernel",
+    "lantern",
+    "meadow",
+    "nebula",
+    "orbit",
+    "pebble",
+    "quartz",
+    "river",
+    "summit",
+    "timber",
+    "umbra",
+    "velvet",
+    "willow",
+    "xenon",
+    "yonder",
+    "zephyr",
+    "anchor",
+    "beacon",
+    "canyon",
+    "dune",
+    "echo",
+    "falcon",
+    "glacier",
+    "horizon",
+    "ivory",
+    "jungle",
+    "kite",
+    "lagoon",
+    "marble",
+    "nectar",
+    "oasis",
+    "prism",
+    "quiver",
+    "raven",
+    "saffron",
+    "tundra",
+    "upland",
+    "vortex",
+    "wander",
+    "yarrow",
+    "zenith",
+)
 
 
 def seed_of(*parts: Any) -> int:

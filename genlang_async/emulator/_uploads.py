@@ -14,7 +14,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any, BinaryIO
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 
 from ._errors import ApiError, invalid, not_found
 from ._responses import json_response
@@ -102,11 +102,17 @@ def _headers(session: Session, *, granularity: int | None = None) -> dict[str, s
     return headers
 
 
-def _log(state: State, session_id: str, command: str, offset: int, length: int, status: int) -> None:
+def _log(
+    state: State, session_id: str, command: str, offset: int, length: int, status: int
+) -> None:
     state.upload_log.append(
         {
-            "sessionId": session_id, "command": command, "offset": offset, "length": length,
-            "status": status, "time": time.time(),
+            "sessionId": session_id,
+            "command": command,
+            "offset": offset,
+            "length": length,
+            "status": status,
+            "time": time.time(),
         }
     )
 
@@ -124,7 +130,9 @@ async def _pump(request: web.Request, sink: Sink) -> int:
     return received
 
 
-async def start(ctx: Ctx, *, metadata: JSON, mime_type: str, finish: Finisher) -> web.StreamResponse:
+async def start(
+    ctx: Ctx, *, metadata: JSON, mime_type: str, finish: Finisher
+) -> web.StreamResponse:
     """``X-Goog-Upload-Command: start``: open a session, answer with its upload URL."""
     command = ctx.request.headers.get("X-Goog-Upload-Command", "start").lower()
     if command != "start":
@@ -141,8 +149,14 @@ async def start(ctx: Ctx, *, metadata: JSON, mime_type: str, finish: Finisher) -
     state = ctx.state
     session_id = "emu-" + state.new_id(32)
     session = Session(
-        session_id, ctx.request.path, metadata, mime_type, declared, Sink(state, session_id),
-        finish, ctx.origin,
+        session_id,
+        ctx.request.path,
+        metadata,
+        mime_type,
+        declared,
+        Sink(state, session_id),
+        finish,
+        ctx.origin,
     )
     state.uploads[session_id] = session
     _log(state, session_id, "start", 0, 0, 200)
@@ -164,7 +178,7 @@ async def resume(ctx: Ctx) -> web.StreamResponse:
     raw_command = request.headers.get("X-Goog-Upload-Command", "")
     commands = {c.strip().lower() for c in raw_command.split(",") if c.strip()}
     offset_header = request.headers.get("X-Goog-Upload-Offset")
-    log_offset = int(offset_header) if (offset_header or "").isdigit() else -1
+    log_offset = int(offset_header) if offset_header and offset_header.isdigit() else -1
     try:
         response = await _resume(ctx, session, commands, offset_header)
     except ApiError as error:
@@ -185,13 +199,17 @@ async def _resume(
         _log(state, session.id, "query", session.sink.size, 0, 200)
         if session.status == "final" and session.result is not None:
             return json_response(session.result, headers=_headers(session))
-        return web.Response(status=200, text="", headers=_headers(session), content_type="text/plain")
+        return web.Response(
+            status=200, text="", headers=_headers(session), content_type="text/plain"
+        )
     if "cancel" in commands:
         if session.status == "active":
             session.status = "cancelled"
             session.discard()
         _log(state, session.id, "cancel", session.sink.size, 0, 200)
-        return web.Response(status=200, text="", headers=_headers(session), content_type="text/plain")
+        return web.Response(
+            status=200, text="", headers=_headers(session), content_type="text/plain"
+        )
     if session.status == "cancelled":
         raise invalid("The upload session was cancelled.")
     if session.status == "final":
@@ -220,7 +238,9 @@ async def _resume(
             )
     if "finalize" not in commands:
         _log(state, session.id, label, offset, length, 200)
-        return web.Response(status=200, text="", headers=_headers(session), content_type="text/plain")
+        return web.Response(
+            status=200, text="", headers=_headers(session), content_type="text/plain"
+        )
     if session.declared_size is not None and session.sink.size != session.declared_size:
         size = session.sink.size
         _log(state, session.id, label, offset, length, 400)
@@ -235,7 +255,11 @@ async def _resume(
 
 
 async def single_request(
-    ctx: Ctx, protocol: str, *, default_metadata: Callable[[JSON], JSON], finish: Finisher,
+    ctx: Ctx,
+    protocol: str,
+    *,
+    default_metadata: Callable[[JSON], JSON],
+    finish: Finisher,
     metadata_mime: Callable[[JSON], str | None],
 ) -> web.StreamResponse:
     """``multipart`` (JSON metadata part + media part) and ``raw`` (media only) uploads."""
@@ -251,9 +275,9 @@ async def single_request(
             except (AssertionError, ValueError, KeyError) as exc:
                 raise invalid(f"Invalid multipart body: {exc}") from exc
             first = await reader.next()
-            if first is None or isinstance(first, type(reader)):
+            if not isinstance(first, BodyPartReader):
                 raise invalid("A multipart upload needs a JSON metadata part and a media part.")
-            raw = await first.read()  # type: ignore[union-attr]
+            raw = await first.read()
             try:
                 parsed = json.loads(raw or b"{}")
             except json.JSONDecodeError as exc:
@@ -262,11 +286,11 @@ async def single_request(
                 raise invalid("Upload metadata must be a JSON object.")
             metadata = default_metadata(camelize(parsed))
             media = await reader.next()
-            if media is None or isinstance(media, type(reader)):
+            if not isinstance(media, BodyPartReader):
                 raise invalid("A multipart upload needs a media part after the metadata.")
-            mime_type = media.headers.get("Content-Type", "")  # type: ignore[union-attr]
+            mime_type = media.headers.get("Content-Type", "")
             while True:
-                chunk = await media.read_chunk(_READ_SIZE)  # type: ignore[union-attr]
+                chunk = await media.read_chunk(_READ_SIZE)
                 if not chunk:
                     break
                 sink.write(chunk)

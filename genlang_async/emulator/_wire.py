@@ -39,7 +39,12 @@ def parse_timestamp(value: str) -> float | None:
         offset = sign * _dt.timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6]))
     try:
         moment = _dt.datetime(
-            int(year), int(month), int(day), int(hour), int(minute), int(second),
+            int(year),
+            int(month),
+            int(day),
+            int(hour),
+            int(minute),
+            int(second),
             tzinfo=_dt.timezone(offset),
         )
     except ValueError:
@@ -77,8 +82,19 @@ def slug(text: str, limit: int = 28) -> str:
 
 # Request fields whose contents are user data (kept verbatim) or maps keyed by user names.
 _OPAQUE = frozenset(
-    {"args", "response", "metadata", "instances", "responseJsonSchema", "parametersJsonSchema",
-     "_responseJsonSchema", "example", "default", "enum", "structValue"}
+    {
+        "args",
+        "response",
+        "metadata",
+        "instances",
+        "responseJsonSchema",
+        "parametersJsonSchema",
+        "_responseJsonSchema",
+        "example",
+        "default",
+        "enum",
+        "structValue",
+    }
 )
 _NAMED_MAPS = frozenset({"properties", "$defs", "definitions"})
 

@@ -63,10 +63,10 @@ def _check(value: Any, schema: dict[str, Any], schemas: dict[str, Any], where: s
     if "$ref" in schema:
         _check(value, schemas[_ref_name(schema["$ref"])], schemas, where)
         return
-    if "allOf" in schema and "properties" not in schema and "type" not in schema:
-        if len(schema["allOf"]) == 1:
-            _check(value, schema["allOf"][0], schemas, where)
-            return
+    plain_all_of = "properties" not in schema and "type" not in schema
+    if plain_all_of and len(schema.get("allOf", [])) == 1:
+        _check(value, schema["allOf"][0], schemas, where)
+        return
     kind = schema.get("type")
     fmt = schema.get("format", "")
     if kind == "object" or "properties" in schema or "allOf" in schema:
@@ -98,11 +98,11 @@ def _check(value: Any, schema: dict[str, Any], schemas: dict[str, Any], where: s
         if "enum" in schema:
             assert value in schema["enum"], f"{where}: {value!r} not in enum"
     elif kind == "integer":
-        assert isinstance(value, int) and not isinstance(value, bool), f"{where}: int expected"
+        assert isinstance(value, int), f"{where}: int expected"
+        assert not isinstance(value, bool), f"{where}: int expected"
     elif kind == "number":
-        assert isinstance(value, (int, float)) and not isinstance(value, bool), (
-            f"{where}: number expected"
-        )
+        assert isinstance(value, (int, float)), f"{where}: number expected"
+        assert not isinstance(value, bool), f"{where}: number expected"
     elif kind == "boolean":
         assert isinstance(value, bool), f"{where}: boolean expected"
 

@@ -23,8 +23,15 @@ class Api:
         self.base = base
 
     async def call(
-        self, method: str, path: str, body: Any = None, *, params: dict[str, Any] | None = None,
-        headers: dict[str, str] | None = None, expect: int = 200, key: str | None = KEY,
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        params: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+        expect: int = 200,
+        key: str | None = KEY,
     ) -> Any:
         all_headers = {"x-goog-api-key": key} if key else {}
         all_headers.update(headers or {})

@@ -31,16 +31,18 @@ async def test_missing_key_is_403_and_wrong_key_is_400(api: Api, emulator: Any) 
 
 async def test_key_error_on_sse_stream_uses_event_stream_type(api: Api, emulator: Any) -> None:
     emulator.settings.api_keys = frozenset({"good"})
-    async with api.session.post(api.base + STREAM, params={"alt": "sse"}, json=HELLO,
-                                headers={"x-goog-api-key": "bad"}) as response:
+    async with api.session.post(
+        api.base + STREAM, params={"alt": "sse"}, json=HELLO, headers={"x-goog-api-key": "bad"}
+    ) as response:
         assert response.status == 400
         assert response.headers["Content-Type"] == "text/event-stream"
         assert json.loads(await response.read())["error"]["status"] == "INVALID_ARGUMENT"
 
 
 async def test_bad_json_and_unknown_route(api: Api) -> None:
-    async with api.session.post(api.base + GEN, data=b"{not json",
-                                headers={"x-goog-api-key": KEY}) as response:
+    async with api.session.post(
+        api.base + GEN, data=b"{not json", headers={"x-goog-api-key": KEY}
+    ) as response:
         assert response.status == 400
         body = await response.json()
         assert body["error"]["status"] == "INVALID_ARGUMENT"
@@ -50,17 +52,20 @@ async def test_bad_json_and_unknown_route(api: Api) -> None:
 
 
 async def test_fail_next_n_with_retry_after_and_retry_info(api: Api, emulator: Any) -> None:
-    emulator.faults.fail("/v1beta/models/*:generateContent", status=429, times=2,
-                         retry_after=2, retry_delay=1.5)
+    emulator.faults.fail(
+        "/v1beta/models/*:generateContent", status=429, times=2, retry_after=2, retry_delay=1.5
+    )
     for _ in range(2):
-        async with api.session.post(api.base + GEN, json=HELLO,
-                                    headers={"x-goog-api-key": KEY}) as response:
+        async with api.session.post(
+            api.base + GEN, json=HELLO, headers={"x-goog-api-key": KEY}
+        ) as response:
             assert response.status == 429
             assert response.headers["Retry-After"] == "2"
             error = (await response.json())["error"]
             assert error["status"] == "RESOURCE_EXHAUSTED"
-            assert error["details"] == [{"@type": "type.googleapis.com/google.rpc.RetryInfo",
-                                         "retryDelay": "1.5s"}]
+            assert error["details"] == [
+                {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "1.5s"}
+            ]
     await api.post(GEN, HELLO)
     assert not emulator.faults.active
 
@@ -79,15 +84,17 @@ async def test_drop_connection_mid_stream(api: Api, emulator: Any) -> None:
     emulator.settings.stream_chunks = 4
     emulator.faults.drop_stream(STREAM, after_chunks=2)
     received = b""
-    async with api.session.post(api.base + STREAM, params={"alt": "sse"}, json=HELLO,
-                                headers={"x-goog-api-key": KEY}) as response:
+    async with api.session.post(
+        api.base + STREAM, params={"alt": "sse"}, json=HELLO, headers={"x-goog-api-key": KEY}
+    ) as response:
         assert response.status == 200
-        with pytest.raises(aiohttp.ClientPayloadError):
+        with pytest.raises(aiohttp.ClientPayloadError):  # noqa: PT012 - read until the drop
             async for data in response.content.iter_any():
                 received += data
     assert received.count(b"data: ") == 2
-    async with api.session.post(api.base + STREAM, params={"alt": "sse"}, json=HELLO,
-                                headers={"x-goog-api-key": KEY}) as response:
+    async with api.session.post(
+        api.base + STREAM, params={"alt": "sse"}, json=HELLO, headers={"x-goog-api-key": KEY}
+    ) as response:
         assert (await response.read()).count(b"data: ") == 4
 
 
@@ -96,8 +103,9 @@ async def test_drop_request_and_drop_response_bytes(api: Api, emulator: Any) -> 
     with pytest.raises(aiohttp.ClientError):
         await api.post(GEN, HELLO)
     emulator.faults.drop_response(GEN, after_bytes=10)
-    async with api.session.post(api.base + GEN, json=HELLO,
-                                headers={"x-goog-api-key": KEY}) as response:
+    async with api.session.post(
+        api.base + GEN, json=HELLO, headers={"x-goog-api-key": KEY}
+    ) as response:
         assert response.status == 200
         with pytest.raises(aiohttp.ClientPayloadError):
             await response.read()
@@ -105,30 +113,37 @@ async def test_drop_request_and_drop_response_bytes(api: Api, emulator: Any) -> 
 
 async def test_malformed_sse_and_json(api: Api, emulator: Any) -> None:
     emulator.faults.malformed(STREAM, after_chunks=1)
-    async with api.session.post(api.base + STREAM, params={"alt": "sse"}, json=HELLO,
-                                headers={"x-goog-api-key": KEY}) as response:
+    async with api.session.post(
+        api.base + STREAM, params={"alt": "sse"}, json=HELLO, headers={"x-goog-api-key": KEY}
+    ) as response:
         frames = [f for f in (await response.read()).decode().split("\r\n\r\n") if f]
     json.loads(frames[0][6:])
     with pytest.raises(json.JSONDecodeError):
         json.loads(frames[1][6:])
     emulator.faults.malformed(GEN)
-    async with api.session.post(api.base + GEN, json=HELLO,
-                                headers={"x-goog-api-key": KEY}) as response:
+    async with api.session.post(
+        api.base + GEN, json=HELLO, headers={"x-goog-api-key": KEY}
+    ) as response:
         assert response.status == 200
         with pytest.raises(json.JSONDecodeError):
             json.loads(await response.text())
 
 
 async def test_control_endpoints(api: Api, emulator: Any) -> None:
-    created = await api.post("/__emulator/faults", {"action": "error", "path": GEN,
-                                                   "status": 503, "times": 1,
-                                                   "retryAfter": 1}, key=None)
-    assert created["status"] == 503 and created["id"]
+    created = await api.post(
+        "/__emulator/faults",
+        {"action": "error", "path": GEN, "status": 503, "times": 1, "retryAfter": 1},
+        key=None,
+    )
+    assert created["status"] == 503
+    assert created["id"]
     listed = await api.get("/__emulator/faults", key=None)
     assert [f["id"] for f in listed["faults"]] == [created["id"]]
-    async with api.session.post(api.base + GEN, json=HELLO,
-                                headers={"x-goog-api-key": KEY}) as response:
-        assert response.status == 503 and response.headers["Retry-After"] == "1"
+    async with api.session.post(
+        api.base + GEN, json=HELLO, headers={"x-goog-api-key": KEY}
+    ) as response:
+        assert response.status == 503
+        assert response.headers["Retry-After"] == "1"
     await api.post("/__emulator/faults", {"action": "explode"}, key=None, expect=400)
     other = emulator.faults.add(Fault("delay", GEN, delay=0.01))
     await api.delete(f"/__emulator/faults/{other.id}", key=None)
@@ -137,7 +152,8 @@ async def test_control_endpoints(api: Api, emulator: Any) -> None:
     assert any(e["path"] == GEN and e["status"] == 503 for e in log["requests"])
     assert "uploads" in log
     settings = await api.post("/__emulator/settings", {"streamChunks": 5}, key=None)
-    assert settings["stream_chunks"] == 5 and emulator.settings.stream_chunks == 5
+    assert settings["stream_chunks"] == 5
+    assert emulator.settings.stream_chunks == 5
     await api.post("/__emulator/settings", {"nope": 1}, key=None, expect=400)
     await api.post("/v1beta/corpora", {"displayName": "c"})
     await api.post("/__emulator/reset", key=None)

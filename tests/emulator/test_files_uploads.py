@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import itertools
 import json
 from typing import Any
 
@@ -67,9 +68,14 @@ async def test_resumable_upload_in_chunks_with_query(api: Api, emulator: Any) ->
         offset += chunk
     query = await send(api, url, "query")
     assert query.headers["X-Goog-Upload-Size-Received"] == str(offset)
-    async with api.session.post(url, data=data[offset:], headers={
-        "X-Goog-Upload-Command": "upload, finalize", "X-Goog-Upload-Offset": str(offset),
-    }) as response:
+    async with api.session.post(
+        url,
+        data=data[offset:],
+        headers={
+            "X-Goog-Upload-Command": "upload, finalize",
+            "X-Goog-Upload-Offset": str(offset),
+        },
+    ) as response:
         assert response.status == 200
         assert response.headers["X-Goog-Upload-Status"] == "final"
         body = await response.json()
@@ -77,23 +83,32 @@ async def test_resumable_upload_in_chunks_with_query(api: Api, emulator: Any) ->
     file = body["file"]
     assert file["sizeBytes"] == str(len(data))
     assert file["sha256Hash"] == expected_hash(data)
-    assert file["displayName"] == "Sample" and file["source"] == "UPLOADED"
-    assert file["state"] == "ACTIVE" and file["uri"] == f"{emulator.url}/v1beta/{file['name']}"
-    assert file["createTime"].endswith("Z") and file["expirationTime"] > file["createTime"]
+    assert file["displayName"] == "Sample"
+    assert file["source"] == "UPLOADED"
+    assert file["state"] == "ACTIVE"
+    assert file["uri"] == f"{emulator.url}/v1beta/{file['name']}"
+    assert file["createTime"].endswith("Z")
+    assert file["expirationTime"] > file["createTime"]
     log = [e for e in emulator.upload_log if e["command"] in ("upload", "upload, finalize")]
     ranges = [(e["offset"], e["offset"] + e["length"]) for e in log]
-    assert ranges == sorted(ranges) and all(a[1] == b[0] for a, b in zip(ranges, ranges[1:]))
+    assert ranges == sorted(ranges)
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(ranges))
     assert ranges[-1][1] == len(data)
-    async with api.session.get(emulator.url + f"/v1beta/{file['name']}:download",
-                               params={"alt": "media"}, headers={"x-goog-api-key": KEY}) as r:
-        assert r.status == 200 and await r.read() == data
+    async with api.session.get(
+        emulator.url + f"/v1beta/{file['name']}:download",
+        params={"alt": "media"},
+        headers={"x-goog-api-key": KEY},
+    ) as r:
+        assert r.status == 200
+        assert await r.read() == data
     assert await api.get(f"/v1beta/{file['name']}") == file
 
 
 async def test_upload_offset_and_granularity_errors(api: Api) -> None:
     url, _ = await start_upload(api, 300 * KIB)
     wrong = await send(api, url, "upload", 5, b"x" * 256 * KIB)
-    assert wrong.status == 400 and wrong.headers["X-Goog-Upload-Size-Received"] == "0"
+    assert wrong.status == 400
+    assert wrong.headers["X-Goog-Upload-Size-Received"] == "0"
     ragged = await send(api, url, "upload", 0, b"x" * 1000)
     assert ragged.status == 400
     assert (await send(api, url, "query")).headers["X-Goog-Upload-Size-Received"] == "0"
@@ -129,18 +144,31 @@ async def test_multipart_raw_and_metadata_only(api: Api, emulator: Any) -> None:
     with aiohttp.MultipartWriter("related") as writer:
         writer.append_json({"file": {"displayName": "notes", "mimeType": "text/plain"}})
         writer.append(b"hello multipart", {"Content-Type": "text/plain"})
-        async with api.session.post(api.base + "/upload/v1beta/files", data=writer, headers={
-            "x-goog-api-key": KEY, "X-Goog-Upload-Protocol": "multipart"}) as response:
+        async with api.session.post(
+            api.base + "/upload/v1beta/files",
+            data=writer,
+            headers={"x-goog-api-key": KEY, "X-Goog-Upload-Protocol": "multipart"},
+        ) as response:
             assert response.status == 200, await response.text()
             multipart = (await response.json())["file"]
-    assert multipart["sizeBytes"] == "15" and multipart["mimeType"] == "text/plain"
+    assert multipart["sizeBytes"] == "15"
+    assert multipart["mimeType"] == "text/plain"
     assert multipart["sha256Hash"] == expected_hash(b"hello multipart")
-    async with api.session.post(api.base + "/upload/v1beta/files", data=b"\x89PNG raw", headers={
-        "x-goog-api-key": KEY, "X-Goog-Upload-Protocol": "raw", "Content-Type": "image/png",
-    }) as response:
+    async with api.session.post(
+        api.base + "/upload/v1beta/files",
+        data=b"\x89PNG raw",
+        headers={
+            "x-goog-api-key": KEY,
+            "X-Goog-Upload-Protocol": "raw",
+            "Content-Type": "image/png",
+        },
+    ) as response:
         raw = (await response.json())["file"]
-    assert raw["mimeType"] == "image/png" and raw["sizeBytes"] == "8"
-    meta = await api.post("/v1beta/files", {"file": {"displayName": "empty", "name": "files/my-id"}})
+    assert raw["mimeType"] == "image/png"
+    assert raw["sizeBytes"] == "8"
+    meta = await api.post(
+        "/v1beta/files", {"file": {"displayName": "empty", "name": "files/my-id"}}
+    )
     assert meta["file"]["name"] == "files/my-id"
     await api.post("/v1beta/files", {"file": {"name": "files/Bad_Name"}}, expect=400)
     await api.post("/upload/v1beta/files", {"file": {}}, expect=400)
@@ -151,9 +179,11 @@ async def test_files_list_get_delete_and_pagination(api: Api) -> None:
         await api.post("/v1beta/files", {"file": {"displayName": f"f{index}"}})
     first = await api.get("/v1beta/files")
     check(first, "ListFilesResponse")
-    assert len(first["files"]) == 10 and first["nextPageToken"]
+    assert len(first["files"]) == 10
+    assert first["nextPageToken"]
     second = await api.get("/v1beta/files", params={"pageToken": first["nextPageToken"]})
-    assert len(second["files"]) == 3 and "nextPageToken" not in second
+    assert len(second["files"]) == 3
+    assert "nextPageToken" not in second
     await api.get("/v1beta/files", params={"pageToken": "bad"}, expect=400)
     name = first["files"][0]["name"]
     assert await api.delete(f"/v1beta/{name}") == {}
@@ -164,17 +194,22 @@ async def test_files_list_get_delete_and_pagination(api: Api) -> None:
 async def test_processing_delay_and_no_content_storage(api: Api, emulator: Any) -> None:
     emulator.settings.file_processing_delay = 0.05
     emulator.settings.store_upload_content = False
-    async with api.session.post(api.base + "/upload/v1beta/files", data=b"abc", headers={
-        "x-goog-api-key": KEY, "X-Goog-Upload-Protocol": "raw", "Content-Type": "text/plain",
-    }) as response:
+    async with api.session.post(
+        api.base + "/upload/v1beta/files",
+        data=b"abc",
+        headers={
+            "x-goog-api-key": KEY,
+            "X-Goog-Upload-Protocol": "raw",
+            "Content-Type": "text/plain",
+        },
+    ) as response:
         file = (await response.json())["file"]
     assert file["state"] == "PROCESSING"
     import anyio
 
     await anyio.sleep(0.08)
     assert (await api.get(f"/v1beta/{file['name']}"))["state"] == "ACTIVE"
-    missing = await api.get(f"/v1beta/{file['name']}:download", params={"alt": "media"},
-                            expect=404)
+    missing = await api.get(f"/v1beta/{file['name']}:download", params={"alt": "media"}, expect=404)
     assert missing["error"]["status"] == "NOT_FOUND"
     assert await api.get(f"/v1beta/{file['name']}:download") == {}
 

@@ -33,8 +33,12 @@ async def test_generate_stream_and_count(aio: Any) -> None:
     response = await aio.models.generate_content(model=MODEL, contents="Hello emulator")
     assert "Hello emulator" in response.text
     assert response.usage_metadata.prompt_token_count > 0
-    chunks = [c async for c in await aio.models.generate_content_stream(
-        model=MODEL, contents="Hello emulator")]
+    chunks = [
+        c
+        async for c in await aio.models.generate_content_stream(
+            model=MODEL, contents="Hello emulator"
+        )
+    ]
     assert len(chunks) == 3
     assert "".join(c.text for c in chunks) == response.text
     counted = await aio.models.count_tokens(model=MODEL, contents="Hello emulator")
@@ -44,8 +48,11 @@ async def test_generate_stream_and_count(aio: Any) -> None:
 async def test_structured_output_and_function_call(aio: Any) -> None:
     config = types.GenerateContentConfig(
         response_mime_type="application/json",
-        response_schema={"type": "OBJECT", "properties": {"n": {"type": "INTEGER"}},
-                         "required": ["n"]},
+        response_schema={
+            "type": "OBJECT",
+            "properties": {"n": {"type": "INTEGER"}},
+            "required": ["n"],
+        },
     )
     response = await aio.models.generate_content(model=MODEL, contents="num", config=config)
     assert isinstance(response.parsed["n"], int)
@@ -55,30 +62,46 @@ async def test_structured_output_and_function_call(aio: Any) -> None:
         return "sunny"
 
     tool_config = types.GenerateContentConfig(
-        tools=[types.Tool(function_declarations=[types.FunctionDeclaration(
-            name="get_weather", description="Weather",
-            parameters=types.Schema(type="OBJECT", properties={"city": types.Schema(
-                type="STRING")}))])],
+        tools=[
+            types.Tool(
+                function_declarations=[
+                    types.FunctionDeclaration(
+                        name="get_weather",
+                        description="Weather",
+                        parameters=types.Schema(
+                            type="OBJECT", properties={"city": types.Schema(type="STRING")}
+                        ),
+                    )
+                ]
+            )
+        ],
     )
-    call = await aio.models.generate_content(model=MODEL, contents="use get_weather",
-                                             config=tool_config)
+    call = await aio.models.generate_content(
+        model=MODEL, contents="use get_weather", config=tool_config
+    )
     assert call.function_calls[0].name == "get_weather"
 
 
 async def test_embed_and_models(aio: Any) -> None:
-    result = await aio.models.embed_content(model="gemini-embedding-001",
-                                            contents=["a cat", "a dog"])
-    assert len(result.embeddings) == 2 and len(result.embeddings[0].values) == 768
+    result = await aio.models.embed_content(
+        model="gemini-embedding-001", contents=["a cat", "a dog"]
+    )
+    assert len(result.embeddings) == 2
+    assert len(result.embeddings[0].values) == 768
     model = await aio.models.get(model=MODEL)
-    assert model.name == f"models/{MODEL}" and model.input_token_limit
+    assert model.name == f"models/{MODEL}"
+    assert model.input_token_limit
     names = [m.name async for m in await aio.models.list()]
-    assert len(names) > 50 and "models/aqa" in names
+    assert len(names) > 50
+    assert "models/aqa" in names
 
 
 async def test_files(aio: Any) -> None:
-    uploaded = await aio.files.upload(file=io.BytesIO(b"hello files"),
-                                      config={"mime_type": "text/plain", "display_name": "hi"})
-    assert uploaded.size_bytes == 11 and uploaded.state.name == "ACTIVE"
+    uploaded = await aio.files.upload(
+        file=io.BytesIO(b"hello files"), config={"mime_type": "text/plain", "display_name": "hi"}
+    )
+    assert uploaded.size_bytes == 11
+    assert uploaded.state.name == "ACTIVE"
     fetched = await aio.files.get(name=uploaded.name)
     assert fetched.display_name == "hi"
     names = [f.name async for f in await aio.files.list()]
@@ -89,25 +112,36 @@ async def test_files(aio: Any) -> None:
 
 
 async def test_caches(aio: Any) -> None:
-    cache = await aio.caches.create(model=MODEL, config=types.CreateCachedContentConfig(
-        contents=[types.Content(role="user", parts=[types.Part(text="big context")])],
-        ttl="300s", display_name="c"))
-    assert cache.name.startswith("cachedContents/") and cache.usage_metadata.total_token_count
+    cache = await aio.caches.create(
+        model=MODEL,
+        config=types.CreateCachedContentConfig(
+            contents=[types.Content(role="user", parts=[types.Part(text="big context")])],
+            ttl="300s",
+            display_name="c",
+        ),
+    )
+    assert cache.name.startswith("cachedContents/")
+    assert cache.usage_metadata.total_token_count
     assert (await aio.caches.get(name=cache.name)).display_name == "c"
     assert [c.name async for c in await aio.caches.list()] == [cache.name]
     response = await aio.models.generate_content(
-        model=MODEL, contents="q", config=types.GenerateContentConfig(cached_content=cache.name))
+        model=MODEL, contents="q", config=types.GenerateContentConfig(cached_content=cache.name)
+    )
     assert response.usage_metadata.cached_content_token_count
     await aio.caches.delete(name=cache.name)
 
 
 async def test_batches(aio: Any) -> None:
-    job = await aio.batches.create(model=MODEL, src=[
-        {"contents": [{"parts": [{"text": "first"}], "role": "user"}]},
-        {"contents": [{"parts": [{"text": "second"}], "role": "user"}]},
-    ])
+    job = await aio.batches.create(
+        model=MODEL,
+        src=[
+            {"contents": [{"parts": [{"text": "first"}], "role": "user"}]},
+            {"contents": [{"parts": [{"text": "second"}], "role": "user"}]},
+        ],
+    )
     assert job.name.startswith("batches/")
     done = await aio.batches.get(name=job.name)
     assert done.state.name == "JOB_STATE_SUCCEEDED"
     responses = done.dest.inlined_responses
-    assert len(responses) == 2 and "first" in responses[0].response.text
+    assert len(responses) == 2
+    assert "first" in responses[0].response.text

@@ -30,9 +30,19 @@ async def test_models_list_paginates_with_default_page_size(api: Api) -> None:
         names += [m["name"] for m in page["models"]]
         token = page.get("nextPageToken")
     assert len(names) == len(set(names)) > 50
-    for wanted in ("gemini-2.5-flash", "gemini-2.5-pro", "gemini-2.0-flash", "gemini-embedding-001",
-                   "text-embedding-004", "aqa", "text-bison-001", "chat-bison-001",
-                   "embedding-gecko-001", "imagen-4.0-generate-001", "veo-3.0-generate-001"):
+    for wanted in (
+        "gemini-2.5-flash",
+        "gemini-2.5-pro",
+        "gemini-2.0-flash",
+        "gemini-embedding-001",
+        "text-embedding-004",
+        "aqa",
+        "text-bison-001",
+        "chat-bison-001",
+        "embedding-gecko-001",
+        "imagen-4.0-generate-001",
+        "veo-3.0-generate-001",
+    ):
         assert f"models/{wanted}" in names
 
 
@@ -62,30 +72,36 @@ async def test_generate_is_deterministic_and_consistent_with_count_tokens(api: A
     text = first["candidates"][0]["content"]["parts"][0]["text"]
     assert "Tell me about rivers" in text
     assert first["candidates"][0]["finishReason"] == "STOP"
-    assert first["modelVersion"] == "gemini-2.5-flash" and first["responseId"]
+    assert first["modelVersion"] == "gemini-2.5-flash"
+    assert first["responseId"]
     count = await api.post("/v1beta/models/gemini-2.5-flash:countTokens", request)
     check(count, "CountTokensResponse")
     usage = first["usageMetadata"]
     assert usage["promptTokenCount"] == count["totalTokens"]
     assert usage["totalTokenCount"] == usage["promptTokenCount"] + usage["candidatesTokenCount"]
-    wrapped = await api.post("/v1beta/models/gemini-2.5-flash:countTokens",
-                             {"generateContentRequest": {"model": "models/gemini-2.5-flash",
-                                                         **request}})
+    wrapped = await api.post(
+        "/v1beta/models/gemini-2.5-flash:countTokens",
+        {"generateContentRequest": {"model": "models/gemini-2.5-flash", **request}},
+    )
     assert wrapped["totalTokens"] == count["totalTokens"]
     other = await api.post(GEN, user("Tell me about mountains"))
     assert other["candidates"][0]["content"] != first["candidates"][0]["content"]
 
 
 async def test_max_tokens_stop_sequences_and_candidate_count(api: Api) -> None:
-    short = await api.post(GEN, {**user("one two three four"),
-                                 "generationConfig": {"maxOutputTokens": 3}})
+    short = await api.post(
+        GEN, {**user("one two three four"), "generationConfig": {"maxOutputTokens": 3}}
+    )
     cand = short["candidates"][0]
     assert cand["finishReason"] == "MAX_TOKENS"
     assert short["usageMetadata"]["candidatesTokenCount"] == 3
-    stopped = await api.post(GEN, {**user("alpha beta STOPHERE gamma"),
-                                   "generationConfig": {"stopSequences": ["STOPHERE"]}})
+    stopped = await api.post(
+        GEN,
+        {**user("alpha beta STOPHERE gamma"), "generationConfig": {"stopSequences": ["STOPHERE"]}},
+    )
     text = stopped["candidates"][0]["content"]["parts"][0]["text"]
-    assert "STOPHERE" not in text and text.endswith("alpha beta ")
+    assert "STOPHERE" not in text
+    assert text.endswith("alpha beta ")
     many = await api.post(GEN, {**user("hi"), "generationConfig": {"candidateCount": 3}})
     assert [c["index"] for c in many["candidates"]] == [0, 1, 2]
     texts = {c["content"]["parts"][0]["text"] for c in many["candidates"]}
@@ -106,32 +122,68 @@ async def test_json_mode_with_schemas(api: Api) -> None:
         },
         "required": ["name", "age"],
     }
-    body = await api.post(GEN, {**user("describe a cat"), "generationConfig": {
-        "responseMimeType": "application/json", "responseSchema": schema}})
+    body = await api.post(
+        GEN,
+        {
+            **user("describe a cat"),
+            "generationConfig": {"responseMimeType": "application/json", "responseSchema": schema},
+        },
+    )
     value = json.loads(body["candidates"][0]["content"]["parts"][0]["text"])
-    assert isinstance(value["name"], str) and 1 <= value["age"] <= 9
-    assert value["mood"] in ("happy", "sad") and len(value["tags"]) >= 3
-    assert isinstance(value["score"], float) and isinstance(value["ok"], bool)
-    json_schema = {"type": "array", "items": {"$ref": "#/$defs/item"}, "minItems": 1,
-                   "$defs": {"item": {"type": "object", "required": ["id"],
-                                      "properties": {"id": {"type": "integer"}}}}}
-    body = await api.post(GEN, {**user("list"), "generationConfig": {
-        "responseMimeType": "application/json", "responseJsonSchema": json_schema}})
+    assert isinstance(value["name"], str)
+    assert 1 <= value["age"] <= 9
+    assert value["mood"] in ("happy", "sad")
+    assert len(value["tags"]) >= 3
+    assert isinstance(value["score"], float)
+    assert isinstance(value["ok"], bool)
+    json_schema = {
+        "type": "array",
+        "items": {"$ref": "#/$defs/item"},
+        "minItems": 1,
+        "$defs": {
+            "item": {
+                "type": "object",
+                "required": ["id"],
+                "properties": {"id": {"type": "integer"}},
+            }
+        },
+    }
+    body = await api.post(
+        GEN,
+        {
+            **user("list"),
+            "generationConfig": {
+                "responseMimeType": "application/json",
+                "responseJsonSchema": json_schema,
+            },
+        },
+    )
     items = json.loads(body["candidates"][0]["content"]["parts"][0]["text"])
     assert all(isinstance(i["id"], int) for i in items)
-    plain = await api.post(GEN, {**user("x"), "generationConfig": {
-        "responseMimeType": "application/json"}})
+    plain = await api.post(
+        GEN, {**user("x"), "generationConfig": {"responseMimeType": "application/json"}}
+    )
     assert json.loads(plain["candidates"][0]["content"]["parts"][0]["text"])
     await api.post(GEN, {**user("x"), "generationConfig": {"responseSchema": schema}}, expect=400)
 
 
 async def test_function_calling_rules(api: Api) -> None:
-    tools = [{"functionDeclarations": [
-        {"name": "get_weather", "description": "weather",
-         "parameters": {"type": "OBJECT", "properties": {"city": {"type": "STRING"}},
-                        "required": ["city"]}},
-        {"name": "get_time", "description": "time"},
-    ]}]
+    tools = [
+        {
+            "functionDeclarations": [
+                {
+                    "name": "get_weather",
+                    "description": "weather",
+                    "parameters": {
+                        "type": "OBJECT",
+                        "properties": {"city": {"type": "STRING"}},
+                        "required": ["city"],
+                    },
+                },
+                {"name": "get_time", "description": "time"},
+            ]
+        }
+    ]
     named = await api.post(GEN, {**user("call get_weather please"), "tools": tools})
     parts = named["candidates"][0]["content"]["parts"]
     assert parts[0]["functionCall"]["name"] == "get_weather"
@@ -139,20 +191,44 @@ async def test_function_calling_rules(api: Api) -> None:
     check(named, "GenerateContentResponse")
     unnamed = await api.post(GEN, {**user("hello"), "tools": tools})
     assert "text" in unnamed["candidates"][0]["content"]["parts"][0]
-    forced = await api.post(GEN, {**user("hello"), "tools": tools, "toolConfig": {
-        "functionCallingConfig": {"mode": "ANY", "allowedFunctionNames": ["get_time"]}}})
+    forced = await api.post(
+        GEN,
+        {
+            **user("hello"),
+            "tools": tools,
+            "toolConfig": {
+                "functionCallingConfig": {"mode": "ANY", "allowedFunctionNames": ["get_time"]}
+            },
+        },
+    )
     assert forced["candidates"][0]["content"]["parts"][0]["functionCall"]["name"] == "get_time"
-    none = await api.post(GEN, {**user("call get_weather"), "tools": tools,
-                                "toolConfig": {"functionCallingConfig": {"mode": "NONE"}}})
+    none = await api.post(
+        GEN,
+        {
+            **user("call get_weather"),
+            "tools": tools,
+            "toolConfig": {"functionCallingConfig": {"mode": "NONE"}},
+        },
+    )
     assert "text" in none["candidates"][0]["content"]["parts"][0]
     both = await api.post(GEN, {**user("use get_weather and get_time"), "tools": tools})
     assert len(both["candidates"][0]["content"]["parts"]) == 2
-    after = await api.post(GEN, {"tools": tools, "contents": [
-        {"role": "user", "parts": [{"text": "call get_weather"}]},
-        {"role": "model", "parts": [{"functionCall": {"name": "get_weather", "args": {}}}]},
-        {"role": "user", "parts": [{"functionResponse": {"name": "get_weather",
-                                                         "response": {"temp": 21}}}]},
-    ]})
+    after = await api.post(
+        GEN,
+        {
+            "tools": tools,
+            "contents": [
+                {"role": "user", "parts": [{"text": "call get_weather"}]},
+                {"role": "model", "parts": [{"functionCall": {"name": "get_weather", "args": {}}}]},
+                {
+                    "role": "user",
+                    "parts": [
+                        {"functionResponse": {"name": "get_weather", "response": {"temp": 21}}}
+                    ],
+                },
+            ],
+        },
+    )
     assert "21" in after["candidates"][0]["content"]["parts"][0]["text"]
 
 
@@ -166,10 +242,12 @@ async def test_block_trigger_and_safety_finish(api: Api) -> None:
 
 
 async def test_thoughts_when_requested(api: Api) -> None:
-    body = await api.post(GEN, {**user("think"), "generationConfig": {
-        "thinkingConfig": {"includeThoughts": True}}})
+    body = await api.post(
+        GEN, {**user("think"), "generationConfig": {"thinkingConfig": {"includeThoughts": True}}}
+    )
     parts = body["candidates"][0]["content"]["parts"]
-    assert parts[0]["thought"] is True and "thought" not in parts[1]
+    assert parts[0]["thought"] is True
+    assert "thought" not in parts[1]
     assert body["usageMetadata"]["thoughtsTokenCount"] > 0
 
 
@@ -177,11 +255,13 @@ async def test_request_validation(api: Api) -> None:
     body = await api.post(GEN, {}, expect=400)
     assert body["error"]["status"] == "INVALID_ARGUMENT"
     await api.post(GEN, {"contents": [{"role": "robot", "parts": [{"text": "x"}]}]}, expect=400)
-    missing = await api.post("/v1beta/models/this-model-does-not-exist-12345:generateContent",
-                             user("x"), expect=404)
+    missing = await api.post(
+        "/v1beta/models/this-model-does-not-exist-12345:generateContent", user("x"), expect=404
+    )
     assert "is not found for API version v1beta" in missing["error"]["message"]
-    unsupported = await api.post("/v1beta/models/text-embedding-004:generateContent", user("x"),
-                                 expect=404)
+    unsupported = await api.post(
+        "/v1beta/models/text-embedding-004:generateContent", user("x"), expect=404
+    )
     assert "not supported for generateContent" in unsupported["error"]["message"]
 
 
@@ -189,8 +269,9 @@ async def test_sse_stream_framing(api: Api, emulator: Any) -> None:
     request = user("stream me a story about the sea")
     full = await api.post(GEN, request)
     url = emulator.url + "/v1beta/models/gemini-2.5-flash:streamGenerateContent"
-    async with api.session.post(url, params={"alt": "sse"}, json=request,
-                                headers={"x-goog-api-key": KEY}) as response:
+    async with api.session.post(
+        url, params={"alt": "sse"}, json=request, headers={"x-goog-api-key": KEY}
+    ) as response:
         assert response.status == 200
         assert response.headers["Content-Type"] == "text/event-stream"
         raw = await response.read()
@@ -211,21 +292,28 @@ async def test_sse_stream_framing(api: Api, emulator: Any) -> None:
 async def test_json_array_stream(api: Api, emulator: Any) -> None:
     emulator.settings.stream_chunks = 2
     url = emulator.url + "/v1beta/models/gemini-2.5-flash:streamGenerateContent"
-    async with api.session.post(url, json=user("array please"),
-                                headers={"x-goog-api-key": KEY}) as response:
+    async with api.session.post(
+        url, json=user("array please"), headers={"x-goog-api-key": KEY}
+    ) as response:
         assert response.status == 200
         assert response.headers["Content-Type"].startswith("application/json")
         raw = (await response.read()).decode()
-    assert raw.startswith("[{") and raw.endswith("}\n]") and "\n,\r\n" in raw
+    assert raw.startswith("[{")
+    assert raw.endswith("}\n]")
+    assert "\n,\r\n" in raw
     chunks = json.loads(raw)
-    assert len(chunks) == 2 and chunks[-1]["candidates"][0]["finishReason"] == "STOP"
+    assert len(chunks) == 2
+    assert chunks[-1]["candidates"][0]["finishReason"] == "STOP"
 
 
 async def test_stream_errors_before_streaming(api: Api, emulator: Any) -> None:
     url = emulator.url + "/v1beta/models/nope:streamGenerateContent"
-    async with aiohttp.ClientSession() as session, session.post(
-        url, params={"alt": "sse"}, json=user("x"), headers={"x-goog-api-key": KEY}
-    ) as response:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(
+            url, params={"alt": "sse"}, json=user("x"), headers={"x-goog-api-key": KEY}
+        ) as response,
+    ):
         assert response.status == 404
         assert response.headers["Content-Type"] == "text/event-stream"
         body = json.loads(await response.read())
@@ -234,9 +322,12 @@ async def test_stream_errors_before_streaming(api: Api, emulator: Any) -> None:
 
 async def test_stream_blocked_prompt_is_single_event(api: Api, emulator: Any) -> None:
     url = emulator.url + "/v1beta/models/gemini-2.5-flash:streamGenerateContent"
-    async with api.session.post(url, params={"alt": "sse"},
-                                json=user("EMULATOR_BLOCK_PROMPT"),
-                                headers={"x-goog-api-key": KEY}) as response:
+    async with api.session.post(
+        url,
+        params={"alt": "sse"},
+        json=user("EMULATOR_BLOCK_PROMPT"),
+        headers={"x-goog-api-key": KEY},
+    ) as response:
         raw = (await response.read()).decode()
     frames = [f for f in raw.split("\r\n\r\n") if f]
     assert len(frames) == 1

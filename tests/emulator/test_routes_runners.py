@@ -51,8 +51,9 @@ def test_every_seed_method_has_a_route() -> None:
 async def test_every_route_answers_over_http(api: Api) -> None:
     for route in all_routes():
         path = _concrete(route.template)
-        async with api.session.request(route.method, api.base + path, json={},
-                                       headers={"x-goog-api-key": KEY}) as response:
+        async with api.session.request(
+            route.method, api.base + path, json={}, headers={"x-goog-api-key": KEY}
+        ) as response:
             body = await response.read()
             assert b"Method not found" not in body, f"{route.name}: {path}"
             assert response.status < 500, f"{route.name}: {response.status} {body!r:.200}"
@@ -61,9 +62,12 @@ async def test_every_route_answers_over_http(api: Api) -> None:
 async def test_context_manager_and_thread_runner() -> None:
     async with Emulator(operation_delay=0, port=0) as emu:
         assert re.fullmatch(r"http://127\.0\.0\.1:\d+", emu.url)
-        async with aiohttp.ClientSession() as session, session.get(
-            emu.url + "/v1beta/models/aqa", headers={"x-goog-api-key": "k"}
-        ) as response:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.get(
+                emu.url + "/v1beta/models/aqa", headers={"x-goog-api-key": "k"}
+            ) as response,
+        ):
             assert response.status == 200
     with pytest.raises(RuntimeError):
         _ = emu.url
@@ -82,17 +86,33 @@ async def test_context_manager_and_thread_runner() -> None:
 
 def test_cli_prints_url_and_serves() -> None:
     process = subprocess.Popen(
-        [sys.executable, "-m", "genlang_async.emulator", "--port", "0", "--api-key", "k1",
-         "--operation-delay", "0", "--stream-chunks", "2", "--chunk-granularity", "1024",
-         "--processing-delay", "0"],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "genlang_async.emulator",
+            "--port",
+            "0",
+            "--api-key",
+            "k1",
+            "--operation-delay",
+            "0",
+            "--stream-chunks",
+            "2",
+            "--chunk-granularity",
+            "1024",
+            "--processing-delay",
+            "0",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert process.stdout is not None
         url = process.stdout.readline().strip()
         assert re.fullmatch(r"http://127\.0\.0\.1:\d+", url)
-        request = urllib.request.Request(url + "/v1beta/models/aqa",
-                                         headers={"x-goog-api-key": "k1"})
+        request = urllib.request.Request(
+            url + "/v1beta/models/aqa", headers={"x-goog-api-key": "k1"}
+        )
         with urllib.request.urlopen(request, timeout=5) as response:
             assert response.status == 200
     finally:

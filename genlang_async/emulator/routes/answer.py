@@ -6,13 +6,13 @@ from typing import Any
 
 from aiohttp import web
 
-from .. import _retrieval
-from .._embeddings import cosine, embed
-from .._errors import invalid
-from .._generation import _last_user_text, content_text, validate_contents
-from .._lookup import resolve
-from .._responses import json_response
-from .._routing import Ctx, route
+from genlang_async.emulator import _retrieval
+from genlang_async.emulator._embeddings import cosine, embed
+from genlang_async.emulator._errors import invalid
+from genlang_async.emulator._generation import _last_user_text, content_text, validate_contents
+from genlang_async.emulator._lookup import resolve
+from genlang_async.emulator._responses import json_response
+from genlang_async.emulator._routing import Ctx, route
 
 _STYLES = ("ABSTRACTIVE", "EXTRACTIVE", "VERBOSE")
 
@@ -27,8 +27,11 @@ async def generate_answer(ctx: Ctx) -> web.StreamResponse:
     resolve(ctx.state, ctx.params["model"], "generateAnswer")
     contents = validate_contents(body.get("contents"), "GenerateAnswerRequest.contents")
     if body.get("answerStyle") not in _STYLES:
-        raise invalid("* GenerateAnswerRequest.answer_style: answer_style must be one of "
-                      + ", ".join(_STYLES) + "\n")
+        raise invalid(
+            "* GenerateAnswerRequest.answer_style: answer_style must be one of "
+            + ", ".join(_STYLES)
+            + "\n"
+        )
     question = _last_user_text(contents)
     best: tuple[float, str, dict[str, Any]] | None = None
     inline, retriever = body.get("inlinePassages"), body.get("semanticRetriever")
@@ -52,7 +55,9 @@ async def generate_answer(ctx: Ctx) -> web.StreamResponse:
         ctx.state.get(source_name, "Corpus" if source_name.count("/") == 1 else "Document")
         query_text = content_text(retriever.get("query")) or question
         ranked = _retrieval.rank(
-            ctx.state, source_name, query_text,
+            ctx.state,
+            source_name,
+            query_text,
             filters=_retrieval.validate_filters(retriever.get("metadataFilters")),
             limit=int(retriever.get("maxChunksCount") or 5),
         )
@@ -68,12 +73,16 @@ async def generate_answer(ctx: Ctx) -> web.StreamResponse:
         raise invalid("One of inline_passages or semantic_retriever must be set.")
     answer: dict[str, Any] = {"index": 0, "finishReason": "STOP"}
     if best is None:
-        answer["content"] = {"parts": [{"text": "The sources do not answer this."}],
-                             "role": "model"}
+        answer["content"] = {
+            "parts": [{"text": "The sources do not answer this."}],
+            "role": "model",
+        }
         probability = 0.05
     else:
-        answer["content"] = {"parts": [{"text": f"According to the sources: {_snippet(best[1])}"}],
-                             "role": "model"}
+        answer["content"] = {
+            "parts": [{"text": f"According to the sources: {_snippet(best[1])}"}],
+            "role": "model",
+        }
         answer["groundingAttributions"] = [best[2]]
         probability = max(0.0, min(1.0, 0.5 + best[0] / 2))
     return json_response({"answer": answer, "answerableProbability": round(probability, 6)})

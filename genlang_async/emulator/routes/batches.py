@@ -9,17 +9,18 @@ from typing import Any
 
 from aiohttp import web
 
-from .. import _operations
-from .._crud import stamp
-from .._errors import ApiError, invalid
-from .._files import create_file
-from .._generation import generate
-from .._lookup import resolve
-from .._pagination import paginate
-from .._responses import json_response
-from .._routing import Ctx, route
-from .._state import Operation
-from .._wire import JSON
+from genlang_async.emulator import _operations
+from genlang_async.emulator._crud import stamp
+from genlang_async.emulator._errors import ApiError, invalid
+from genlang_async.emulator._files import create_file
+from genlang_async.emulator._generation import generate
+from genlang_async.emulator._lookup import resolve
+from genlang_async.emulator._pagination import paginate
+from genlang_async.emulator._responses import json_response
+from genlang_async.emulator._routing import Ctx, route
+from genlang_async.emulator._state import Operation
+from genlang_async.emulator._wire import JSON
+
 from .embeddings import embed_request
 
 _V1MAIN = "type.googleapis.com/google.ai.generativelanguage.v1main."
@@ -78,7 +79,10 @@ def _create_batch(
         "inputConfig": batch["inputConfig"],
         "createTime": created,
         "updateTime": created,
-        "batchStats": {"requestCount": str(len(requests)), "pendingRequestCount": str(len(requests))},
+        "batchStats": {
+            "requestCount": str(len(requests)),
+            "pendingRequestCount": str(len(requests)),
+        },
         "state": "BATCH_STATE_PENDING",
         "name": name,
     }
@@ -112,17 +116,24 @@ def _create_batch(
         if input_file is not None:
             data = "".join(json.dumps(r) + "\n" for r in results).encode()
             out = create_file(
-                state, origin, metadata={"name": "batch-" + name.split("/")[1]},
-                size=len(data), sha256_hex=hashlib.sha256(data).hexdigest(),
-                mime_type="application/jsonl", source="GENERATED",
+                state,
+                origin,
+                metadata={"name": "batch-" + name.split("/")[1]},
+                size=len(data),
+                sha256_hex=hashlib.sha256(data).hexdigest(),
+                mime_type="application/jsonl",
+                source="GENERATED",
             )
             state.write_blob(str(out["name"]), data)
             output: JSON = {"responsesFile": out["name"]}
         else:
             output = {"inlinedResponses": {"inlinedResponses": results}}
         metadata.update(
-            state="BATCH_STATE_SUCCEEDED", endTime=finished, updateTime=finished,
-            batchStats=stats, output=output,
+            state="BATCH_STATE_SUCCEEDED",
+            endTime=finished,
+            updateTime=finished,
+            batchStats=stats,
+            output=output,
         )
         return {"@type": _V1MAIN + kind + "Output", **output}
 
@@ -138,13 +149,17 @@ async def batch_generate_content(ctx: Ctx) -> web.StreamResponse:
     def run(request: JSON) -> JSON:
         return generate(model, request, model_version=version)
 
-    return _create_batch(ctx, body, kind="GenerateContentBatch", method="batchGenerateContent",
-                         run=run)
+    return _create_batch(
+        ctx, body, kind="GenerateContentBatch", method="batchGenerateContent", run=run
+    )
 
 
 for _prefix in ("models", "tunedModels"):
-    route("POST", f"/v1beta/{{batch.model={_prefix}/*}}:batchGenerateContent",
-          f"{_prefix}.batchGenerateContent")(batch_generate_content)
+    route(
+        "POST",
+        f"/v1beta/{{batch.model={_prefix}/*}}:batchGenerateContent",
+        f"{_prefix}.batchGenerateContent",
+    )(batch_generate_content)
 
 
 async def async_batch_embed_content(ctx: Ctx) -> web.StreamResponse:
@@ -154,12 +169,14 @@ async def async_batch_embed_content(ctx: Ctx) -> web.StreamResponse:
     def run(request: JSON) -> JSON:
         return {"embedding": embed_request(request, settings)}
 
-    return _create_batch(ctx, body, kind="EmbedContentBatch", method="asyncBatchEmbedContent",
-                         run=run)
+    return _create_batch(
+        ctx, body, kind="EmbedContentBatch", method="asyncBatchEmbedContent", run=run
+    )
 
 
-route("POST", "/v1beta/{batch.model=models/*}:asyncBatchEmbedContent",
-      "models.asyncBatchEmbedContent")(async_batch_embed_content)
+route(
+    "POST", "/v1beta/{batch.model=models/*}:asyncBatchEmbedContent", "models.asyncBatchEmbedContent"
+)(async_batch_embed_content)
 
 
 def _batch_op(ctx: Ctx) -> Operation:
@@ -206,7 +223,7 @@ def _update(kind: str) -> Callable[[Ctx], Any]:
         if metadata.get("@type") != _V1MAIN + kind:
             raise invalid(f"{ctx.params['name']} is not a {kind}.")
         body = await ctx.json(required=True)
-        from .._crud import update_mask
+        from genlang_async.emulator._crud import update_mask
 
         for field in update_mask(ctx.query, body, ("displayName", "priority")):
             if field in body:
@@ -217,7 +234,11 @@ def _update(kind: str) -> Callable[[Ctx], Any]:
     return update
 
 
-route("PATCH", "/v1beta/{name=batches/*}:updateGenerateContentBatch",
-      "batches.updateGenerateContentBatch")(_update("GenerateContentBatch"))
-route("PATCH", "/v1beta/{name=batches/*}:updateEmbedContentBatch",
-      "batches.updateEmbedContentBatch")(_update("EmbedContentBatch"))
+route(
+    "PATCH",
+    "/v1beta/{name=batches/*}:updateGenerateContentBatch",
+    "batches.updateGenerateContentBatch",
+)(_update("GenerateContentBatch"))
+route(
+    "PATCH", "/v1beta/{name=batches/*}:updateEmbedContentBatch", "batches.updateEmbedContentBatch"
+)(_update("EmbedContentBatch"))

@@ -6,16 +6,22 @@ from typing import Any
 
 from aiohttp import web
 
-from .._crud import stamp, update_mask
-from .._errors import invalid
-from .._generation import prompt_counts, validate_contents
-from .._lookup import model_not_found
-from .._models import supports
-from .._pagination import list_body, paginate
-from .._responses import json_response
-from .._routing import Ctx, route
-from .._state import State
-from .._wire import JSON, format_timestamp, now, parse_duration, parse_timestamp
+from genlang_async.emulator._crud import stamp, update_mask
+from genlang_async.emulator._errors import invalid
+from genlang_async.emulator._generation import prompt_counts, validate_contents
+from genlang_async.emulator._lookup import model_not_found
+from genlang_async.emulator._models import supports
+from genlang_async.emulator._pagination import list_body, paginate
+from genlang_async.emulator._responses import json_response
+from genlang_async.emulator._routing import Ctx, route
+from genlang_async.emulator._state import State
+from genlang_async.emulator._wire import (
+    JSON,
+    format_timestamp,
+    now,
+    parse_duration,
+    parse_timestamp,
+)
 
 _DEFAULT_TTL = 3600.0
 
@@ -31,7 +37,9 @@ def _expiry(body: JSON) -> float | None:
     if "expireTime" in body:
         moment = parse_timestamp(str(body["expireTime"]))
         if moment is None:
-            raise invalid(f"Invalid value at 'cached_content.expire_time' ({body['expireTime']!r}).")
+            raise invalid(
+                f"Invalid value at 'cached_content.expire_time' ({body['expireTime']!r})."
+            )
         return moment
     return None
 
@@ -61,12 +69,18 @@ async def create(ctx: Ctx) -> web.StreamResponse:
     expires = _expiry(body) or now() + _DEFAULT_TTL
     created = stamp()
     name = ctx.state.unique_name("cachedContents")
-    item: dict[str, Any] = {"name": name, "model": model_name, "createTime": created,
-                            "updateTime": created, "expireTime": format_timestamp(expires)}
+    item: dict[str, Any] = {
+        "name": name,
+        "model": model_name,
+        "createTime": created,
+        "updateTime": created,
+        "expireTime": format_timestamp(expires),
+    }
     if "displayName" in body:
         item["displayName"] = str(body["displayName"])
-    private = {k: body[k] for k in ("contents", "systemInstruction", "tools", "toolConfig")
-               if k in body}
+    private: JSON = {
+        k: body[k] for k in ("contents", "systemInstruction", "tools", "toolConfig") if k in body
+    }
     item["usageMetadata"] = {"totalTokenCount": sum(prompt_counts(private).values())}
     ctx.state.put(item)
     ctx.state.private[name] = private
@@ -109,4 +123,3 @@ async def delete(ctx: Ctx) -> web.StreamResponse:
     _live(ctx.state, ctx.params["name"])
     ctx.state.delete(ctx.params["name"])
     return json_response({})
-

@@ -6,14 +6,20 @@ from typing import Any
 
 from aiohttp import web
 
-from .. import _retrieval
-from .._crud import child_name, metadata_list, require_force_or_empty, stamp, update_mask
-from .._errors import invalid
-from .._pagination import list_body, paginate
-from .._responses import json_response
-from .._routing import Ctx, route
-from .._state import State
-from .._wire import JSON
+from genlang_async.emulator import _retrieval
+from genlang_async.emulator._crud import (
+    child_name,
+    metadata_list,
+    require_force_or_empty,
+    stamp,
+    update_mask,
+)
+from genlang_async.emulator._errors import invalid
+from genlang_async.emulator._pagination import list_body, paginate
+from genlang_async.emulator._responses import json_response
+from genlang_async.emulator._routing import Ctx, route
+from genlang_async.emulator._state import State
+from genlang_async.emulator._wire import JSON
 
 MAX_BATCH = 100
 
@@ -109,8 +115,11 @@ async def list_documents(ctx: Ctx) -> web.StreamResponse:
     parent = ctx.params["parent"]
     ctx.state.get(parent, "Corpus")
     page, token = paginate(
-        ctx.state.children(parent, "documents"), ctx.query, kind=f"{parent}/documents",
-        default=10, maximum=20,
+        ctx.state.children(parent, "documents"),
+        ctx.query,
+        kind=f"{parent}/documents",
+        default=10,
+        maximum=20,
     )
     return json_response(list_body("documents", page, token))
 
@@ -199,8 +208,11 @@ async def list_chunks(ctx: Ctx) -> web.StreamResponse:
     parent = ctx.params["parent"]
     ctx.state.get(parent, "Document")
     page, token = paginate(
-        ctx.state.children(parent, "chunks"), ctx.query, kind=f"{parent}/chunks",
-        default=10, maximum=100,
+        ctx.state.children(parent, "chunks"),
+        ctx.query,
+        kind=f"{parent}/chunks",
+        default=10,
+        maximum=100,
     )
     return json_response(list_body("chunks", page, token))
 
@@ -210,8 +222,9 @@ async def get_chunk(ctx: Ctx) -> web.StreamResponse:
     return json_response(ctx.state.get(ctx.params["name"], "Chunk"))
 
 
-@route("PATCH", "/v1beta/{chunk.name=corpora/*/documents/*/chunks/*}",
-       "corpora.documents.chunks.patch")
+@route(
+    "PATCH", "/v1beta/{chunk.name=corpora/*/documents/*/chunks/*}", "corpora.documents.chunks.patch"
+)
 async def patch_chunk(ctx: Ctx) -> web.StreamResponse:
     body = await ctx.json(required=True)
     body["name"] = ctx.params["name"]
@@ -219,8 +232,7 @@ async def patch_chunk(ctx: Ctx) -> web.StreamResponse:
     return json_response(_update_chunk(ctx.state, body, mask, "Chunk"))
 
 
-@route("DELETE", "/v1beta/{name=corpora/*/documents/*/chunks/*}",
-       "corpora.documents.chunks.delete")
+@route("DELETE", "/v1beta/{name=corpora/*/documents/*/chunks/*}", "corpora.documents.chunks.delete")
 async def delete_chunk(ctx: Ctx) -> web.StreamResponse:
     ctx.state.get(ctx.params["name"], "Chunk")
     ctx.state.delete(ctx.params["name"])
@@ -245,14 +257,18 @@ def _check_parent(parent: str, request: Any, index: int, request_name: str) -> J
     return request
 
 
-@route("POST", "/v1beta/{parent=corpora/*/documents/*}/chunks:batchCreate",
-       "corpora.documents.chunks.batchCreate")
+@route(
+    "POST",
+    "/v1beta/{parent=corpora/*/documents/*}/chunks:batchCreate",
+    "corpora.documents.chunks.batchCreate",
+)
 async def batch_create_chunks(ctx: Ctx) -> web.StreamResponse:
     parent = ctx.params["parent"]
     ctx.state.get(parent, "Document")
     requests = _batch(await ctx.json(required=True), "BatchCreateChunksRequest")
-    checked = [_check_parent(parent, r, i, "BatchCreateChunksRequest")
-               for i, r in enumerate(requests)]
+    checked = [
+        _check_parent(parent, r, i, "BatchCreateChunksRequest") for i, r in enumerate(requests)
+    ]
     chunks = [
         _new_chunk(ctx.state, parent, r.get("chunk"), f"BatchCreateChunksRequest.requests[{i}]")
         for i, r in enumerate(checked)
@@ -260,8 +276,11 @@ async def batch_create_chunks(ctx: Ctx) -> web.StreamResponse:
     return json_response({"chunks": chunks})
 
 
-@route("POST", "/v1beta/{parent=corpora/*/documents/*}/chunks:batchUpdate",
-       "corpora.documents.chunks.batchUpdate")
+@route(
+    "POST",
+    "/v1beta/{parent=corpora/*/documents/*}/chunks:batchUpdate",
+    "corpora.documents.chunks.batchUpdate",
+)
 async def batch_update_chunks(ctx: Ctx) -> web.StreamResponse:
     parent = ctx.params["parent"]
     ctx.state.get(parent, "Document")
@@ -271,15 +290,26 @@ async def batch_update_chunks(ctx: Ctx) -> web.StreamResponse:
         _check_parent(parent, request, index, "BatchUpdateChunksRequest")
         chunk = request.get("chunk")
         if isinstance(chunk, dict) and not str(chunk.get("name", "")).startswith(parent + "/"):
-            raise invalid(f"* BatchUpdateChunksRequest.requests[{index}].chunk.name: "
-                          f"must be a chunk of {parent}\n")
-        chunks.append(_update_chunk(ctx.state, chunk, request.get("updateMask"),
-                                    f"BatchUpdateChunksRequest.requests[{index}].chunk"))
+            raise invalid(
+                f"* BatchUpdateChunksRequest.requests[{index}].chunk.name: "
+                f"must be a chunk of {parent}\n"
+            )
+        chunks.append(
+            _update_chunk(
+                ctx.state,
+                chunk,
+                request.get("updateMask"),
+                f"BatchUpdateChunksRequest.requests[{index}].chunk",
+            )
+        )
     return json_response({"chunks": chunks})
 
 
-@route("POST", "/v1beta/{parent=corpora/*/documents/*}/chunks:batchDelete",
-       "corpora.documents.chunks.batchDelete")
+@route(
+    "POST",
+    "/v1beta/{parent=corpora/*/documents/*}/chunks:batchDelete",
+    "corpora.documents.chunks.batchDelete",
+)
 async def batch_delete_chunks(ctx: Ctx) -> web.StreamResponse:
     parent = ctx.params["parent"]
     ctx.state.get(parent, "Document")
@@ -288,8 +318,9 @@ async def batch_delete_chunks(ctx: Ctx) -> web.StreamResponse:
     for index, request in enumerate(requests):
         name = request.get("name") if isinstance(request, dict) else None
         if not isinstance(name, str) or not name.startswith(parent + "/chunks/"):
-            raise invalid(f"* BatchDeleteChunksRequest.requests[{index}].name: "
-                          f"must be a chunk of {parent}\n")
+            raise invalid(
+                f"* BatchDeleteChunksRequest.requests[{index}].name: must be a chunk of {parent}\n"
+            )
         ctx.state.get(name, "Chunk")
         names.append(name)
     for name in names:

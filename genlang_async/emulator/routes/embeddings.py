@@ -6,13 +6,13 @@ from typing import Any
 
 from aiohttp import web
 
-from .._embeddings import embed
-from .._errors import invalid
-from .._generation import content_text
-from .._lookup import resolve
-from .._responses import json_response
-from .._routing import Ctx, route
-from .._settings import EmulatorSettings
+from genlang_async.emulator._embeddings import embed
+from genlang_async.emulator._errors import invalid
+from genlang_async.emulator._generation import content_text
+from genlang_async.emulator._lookup import resolve
+from genlang_async.emulator._responses import json_response
+from genlang_async.emulator._routing import Ctx, route
+from genlang_async.emulator._settings import EmulatorSettings
 
 MAX_BATCH = 100
 MAX_DIMENSIONS = 3072

@@ -6,14 +6,14 @@ from typing import Any
 
 from aiohttp import web
 
-from .. import _operations, _uploads
-from .._crud import child_name, metadata_list, require_force_or_empty, stamp
-from .._errors import invalid
-from .._pagination import list_body, paginate
-from .._responses import json_response
-from .._routing import Ctx, route
-from .._state import State
-from .._wire import JSON
+from genlang_async.emulator import _operations, _uploads
+from genlang_async.emulator._crud import child_name, metadata_list, require_force_or_empty, stamp
+from genlang_async.emulator._errors import invalid
+from genlang_async.emulator._pagination import list_body, paginate
+from genlang_async.emulator._responses import json_response
+from genlang_async.emulator._routing import Ctx, route
+from genlang_async.emulator._state import State
+from genlang_async.emulator._wire import JSON
 
 _UPLOAD_TYPE = "type.googleapis.com/google.ai.generativelanguage.v1main."
 
@@ -25,9 +25,11 @@ def _refresh_counts(state: State, store_name: str) -> JSON:
     for doc in state.children(store_name, "documents"):
         counts[str(doc.get("state"))] = counts.get(str(doc.get("state")), 0) + 1
         size += int(doc.get("sizeBytes", "0"))
-    for field, key in (("activeDocumentsCount", "STATE_ACTIVE"),
-                       ("pendingDocumentsCount", "STATE_PENDING"),
-                       ("failedDocumentsCount", "STATE_FAILED")):
+    for field, key in (
+        ("activeDocumentsCount", "STATE_ACTIVE"),
+        ("pendingDocumentsCount", "STATE_PENDING"),
+        ("failedDocumentsCount", "STATE_FAILED"),
+    ):
         if counts[key]:
             store[field] = str(counts[key])
         else:
@@ -53,8 +55,10 @@ async def create_store(ctx: Ctx) -> web.StreamResponse:
 
 @route("GET", "/v1beta/fileSearchStores", "fileSearchStores.list")
 async def list_stores(ctx: Ctx) -> web.StreamResponse:
-    stores = [_refresh_counts(ctx.state, str(s["name"]))
-              for s in ctx.state.children("", "fileSearchStores")]
+    stores = [
+        _refresh_counts(ctx.state, str(s["name"]))
+        for s in ctx.state.children("", "fileSearchStores")
+    ]
     page, token = paginate(stores, ctx.query, kind="fileSearchStores", default=10, maximum=20)
     return json_response(list_body("fileSearchStores", page, token))
 
@@ -75,8 +79,16 @@ async def delete_store(ctx: Ctx) -> web.StreamResponse:
 
 
 def _add_document(
-    state: State, store: str, *, display: str, size: int, mime: str, metadata: Any,
-    op_collection: str, response_type: str, doc_id: str | None = None,
+    state: State,
+    store: str,
+    *,
+    display: str,
+    size: int,
+    mime: str,
+    metadata: Any,
+    op_collection: str,
+    response_type: str,
+    doc_id: str | None = None,
 ) -> JSON:
     """Create a pending document and the operation that activates it; return the operation."""
     doc_id = doc_id or state.new_id()
@@ -86,15 +98,23 @@ def _add_document(
     meta = metadata_list(metadata, "customMetadata")
     if meta:
         doc["customMetadata"] = meta
-    doc.update(createTime=created, updateTime=created, state="STATE_PENDING",
-               sizeBytes=str(size), mimeType=mime)
+    doc.update(
+        createTime=created,
+        updateTime=created,
+        state="STATE_PENDING",
+        sizeBytes=str(size),
+        mimeType=mime,
+    )
     state.put(doc)
 
     def complete() -> JSON:
         doc["state"] = "STATE_ACTIVE"
         doc["updateTime"] = stamp()
-        response: dict[str, Any] = {"@type": _UPLOAD_TYPE + response_type, "parent": store,
-                                    "documentName": name}
+        response: dict[str, Any] = {
+            "@type": _UPLOAD_TYPE + response_type,
+            "parent": store,
+            "documentName": name,
+        }
         if response_type == "UploadToFileSearchStoreResponse":
             response.update(mimeType=mime, sizeBytes=str(size))
         return response
@@ -113,9 +133,13 @@ async def import_file(ctx: Ctx) -> web.StreamResponse:
         raise invalid("* ImportFileRequest.file_name: file_name is not specified\n")
     item = ctx.state.get(file_name, "File")
     op = _add_document(
-        ctx.state, store, display=str(item.get("displayName") or file_name.split("/")[1]),
-        size=int(item.get("sizeBytes", "0")), mime=str(item.get("mimeType")),
-        metadata=body.get("customMetadata"), op_collection="operations",
+        ctx.state,
+        store,
+        display=str(item.get("displayName") or file_name.split("/")[1]),
+        size=int(item.get("sizeBytes", "0")),
+        mime=str(item.get("mimeType")),
+        metadata=body.get("customMetadata"),
+        op_collection="operations",
         response_type="ImportFileResponse",
     )
     return json_response(op)
@@ -132,9 +156,14 @@ async def upload_to_store(ctx: Ctx) -> web.StreamResponse:
         sink.close()
         doc_id = state.new_id()
         op = _add_document(
-            state, store, display=str(metadata.get("displayName") or doc_id), size=sink.size,
-            mime=mime, metadata=metadata.get("customMetadata"),
-            op_collection="upload/operations", response_type="UploadToFileSearchStoreResponse",
+            state,
+            store,
+            display=str(metadata.get("displayName") or doc_id),
+            size=sink.size,
+            mime=mime,
+            metadata=metadata.get("customMetadata"),
+            op_collection="upload/operations",
+            response_type="UploadToFileSearchStoreResponse",
             doc_id=doc_id,
         )
         sink.discard()
@@ -146,29 +175,44 @@ async def upload_to_store(ctx: Ctx) -> web.StreamResponse:
     protocol = _uploads.protocol_of(request)
     if protocol == "resumable":
         metadata = await ctx.json()
-        mime = (request.headers.get("X-Goog-Upload-Header-Content-Type")
-                or meta_mime(metadata) or "application/octet-stream")
+        mime = (
+            request.headers.get("X-Goog-Upload-Header-Content-Type")
+            or meta_mime(metadata)
+            or "application/octet-stream"
+        )
         return await _uploads.start(ctx, metadata=metadata, mime_type=mime, finish=finish)
     if protocol in ("multipart", "raw"):
         return await _uploads.single_request(
             ctx, protocol, default_metadata=lambda m: m, finish=finish, metadata_mime=meta_mime
         )
-    raise invalid("uploadToFileSearchStore needs X-Goog-Upload-Protocol resumable, multipart "
-                  "or raw.")
+    raise invalid(
+        "uploadToFileSearchStore needs X-Goog-Upload-Protocol resumable, multipart or raw."
+    )
 
 
-route("POST", "/upload/v1beta/{name=fileSearchStores/*}:uploadToFileSearchStore",
-      "fileSearchStores.uploadToFileSearchStore")(upload_to_store)
-route("POST", "/v1beta/{name=fileSearchStores/*}:uploadToFileSearchStore",
-      "fileSearchStores.uploadToFileSearchStore")(upload_to_store)
+route(
+    "POST",
+    "/upload/v1beta/{name=fileSearchStores/*}:uploadToFileSearchStore",
+    "fileSearchStores.uploadToFileSearchStore",
+)(upload_to_store)
+route(
+    "POST",
+    "/v1beta/{name=fileSearchStores/*}:uploadToFileSearchStore",
+    "fileSearchStores.uploadToFileSearchStore",
+)(upload_to_store)
 
 
 @route("GET", "/v1beta/{parent=fileSearchStores/*}/documents", "fileSearchStores.documents.list")
 async def list_documents(ctx: Ctx) -> web.StreamResponse:
     parent = ctx.params["parent"]
     ctx.state.get(parent, "FileSearchStore")
-    page, token = paginate(ctx.state.children(parent, "documents"), ctx.query,
-                           kind=f"{parent}/documents", default=10, maximum=20)
+    page, token = paginate(
+        ctx.state.children(parent, "documents"),
+        ctx.query,
+        kind=f"{parent}/documents",
+        default=10,
+        maximum=20,
+    )
     return json_response(list_body("documents", page, token))
 
 
@@ -177,15 +221,17 @@ async def get_document(ctx: Ctx) -> web.StreamResponse:
     return json_response(ctx.state.get(ctx.params["name"], "Document"))
 
 
-@route("DELETE", "/v1beta/{name=fileSearchStores/*/documents/*}",
-       "fileSearchStores.documents.delete")
+@route(
+    "DELETE", "/v1beta/{name=fileSearchStores/*/documents/*}", "fileSearchStores.documents.delete"
+)
 async def delete_document(ctx: Ctx) -> web.StreamResponse:
     name = ctx.params["name"]
     doc = ctx.state.get(name, "Document")
     if int(doc.get("sizeBytes", "0")) and str(ctx.query.get("force", "")).lower() not in (
-        "true", "1"
+        "true",
+        "1",
     ):
-        from .._errors import failed_precondition
+        from genlang_async.emulator._errors import failed_precondition
 
         raise failed_precondition(f"{name} has chunks; pass force=true to delete it.")
     ctx.state.delete(name)

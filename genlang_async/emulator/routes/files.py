@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import os
 from aiohttp import web
 
-from .. import _uploads
-from .._errors import invalid, not_found
-from .._files import create_file
-from .._pagination import list_body, paginate
-from .._responses import json_response
-from .._routing import Ctx, route
-from .._wire import JSON
+from genlang_async.emulator import _uploads
+from genlang_async.emulator._errors import invalid, not_found
+from genlang_async.emulator._files import create_file
+from genlang_async.emulator._pagination import list_body, paginate
+from genlang_async.emulator._responses import json_response
+from genlang_async.emulator._routing import Ctx, route
+from genlang_async.emulator._wire import JSON
 
 
 def _file_metadata(body: JSON) -> JSON:
@@ -27,8 +26,12 @@ def _finisher(ctx: Ctx) -> _uploads.Finisher:
     async def finish(sink: _uploads.Sink, metadata: JSON, mime_type: str) -> tuple[JSON, str]:
         blob = sink.close()
         item = create_file(
-            state, origin, metadata=metadata, size=blob.size,
-            sha256_hex=sink.hasher.hexdigest(), mime_type=mime_type,
+            state,
+            origin,
+            metadata=metadata,
+            size=blob.size,
+            sha256_hex=sink.hasher.hexdigest(),
+            mime_type=mime_type,
         )
         state.blobs[str(item["name"])] = blob
         return {"file": dict(item)}, str(item["name"])
@@ -54,7 +57,10 @@ async def upload(ctx: Ctx) -> web.StreamResponse:
         return await _uploads.start(ctx, metadata=metadata, mime_type=mime, finish=finish)
     if protocol in ("multipart", "raw"):
         return await _uploads.single_request(
-            ctx, protocol, default_metadata=_file_metadata, finish=finish,
+            ctx,
+            protocol,
+            default_metadata=_file_metadata,
+            finish=finish,
             metadata_mime=lambda m: str(m.get("mimeType") or "") or None,
         )
     if protocol:
@@ -101,10 +107,9 @@ async def download(ctx: Ctx) -> web.StreamResponse:
     if ctx.query.get("alt") != "media":
         return json_response({})
     blob = ctx.state.blobs.get(name)
-    if blob is None or blob.path is None or not os.path.exists(blob.path):
+    if blob is None or blob.path is None:
         raise not_found(f"The content of {name} is not available.")
-    response = web.FileResponse(blob.path, headers={"Content-Type": str(item["mimeType"])})
-    return response
+    return web.FileResponse(blob.path, headers={"Content-Type": str(item["mimeType"])})
 
 
 route("GET", "/v1beta/{name=files/*}:download", "files.download")(download)

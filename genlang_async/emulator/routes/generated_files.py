@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from .._pagination import list_body, paginate
-from .._responses import json_response
-from .._routing import Ctx, route
+from genlang_async.emulator._pagination import list_body, paginate
+from genlang_async.emulator._responses import json_response
+from genlang_async.emulator._routing import Ctx, route
 
 
 @route("GET", "/v1beta/generatedFiles", "generatedFiles.list")

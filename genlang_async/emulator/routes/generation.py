@@ -6,14 +6,20 @@ from typing import Any
 
 from aiohttp import web
 
-from .. import _tokens
-from .._errors import invalid
-from .._generation import cached_counts, generate, prompt_counts, stream_chunks, validate_contents
-from .._lookup import resolve
-from .._responses import EventWriter, json_response
-from .._routing import Ctx, route
-from .._state import State
-from .._wire import now, parse_timestamp
+from genlang_async.emulator import _tokens
+from genlang_async.emulator._errors import invalid
+from genlang_async.emulator._generation import (
+    cached_counts,
+    generate,
+    prompt_counts,
+    stream_chunks,
+    validate_contents,
+)
+from genlang_async.emulator._lookup import resolve
+from genlang_async.emulator._responses import EventWriter, json_response
+from genlang_async.emulator._routing import Ctx, route
+from genlang_async.emulator._state import State
+from genlang_async.emulator._wire import now, parse_timestamp
 
 
 def cached_content(state: State, body: dict[str, Any], model_name: str) -> dict[str, Any] | None:
@@ -58,10 +64,14 @@ async def stream_generate_content(ctx: Ctx) -> web.StreamResponse:
 
 
 for _prefix, _resource in (("models", "models"), ("tunedModels", "tunedModels")):
-    route("POST", f"/v1beta/{{model={_prefix}/*}}:generateContent",
-          f"{_resource}.generateContent")(generate_content)
-    route("POST", f"/v1beta/{{model={_prefix}/*}}:streamGenerateContent",
-          f"{_resource}.streamGenerateContent")(stream_generate_content)
+    route("POST", f"/v1beta/{{model={_prefix}/*}}:generateContent", f"{_resource}.generateContent")(
+        generate_content
+    )
+    route(
+        "POST",
+        f"/v1beta/{{model={_prefix}/*}}:streamGenerateContent",
+        f"{_resource}.streamGenerateContent",
+    )(stream_generate_content)
 
 
 @route("POST", "/v1beta/{model=models/*}:countTokens", "models.countTokens")

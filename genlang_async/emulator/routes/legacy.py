@@ -6,14 +6,14 @@ from typing import Any
 
 from aiohttp import web
 
-from .. import _tokens
-from .._embeddings import embed
-from .._errors import invalid
-from .._generation import _ratings
-from .._lookup import resolve
-from .._responses import json_response
-from .._routing import Ctx, route
-from .._textgen import reply, rng_for, seed_of
+from genlang_async.emulator import _tokens
+from genlang_async.emulator._embeddings import embed
+from genlang_async.emulator._errors import invalid
+from genlang_async.emulator._generation import _ratings
+from genlang_async.emulator._lookup import resolve
+from genlang_async.emulator._responses import json_response
+from genlang_async.emulator._routing import Ctx, route
+from genlang_async.emulator._textgen import reply, rng_for, seed_of
 
 
 def _candidate_count(body: dict[str, Any]) -> int:

@@ -8,15 +8,15 @@ from typing import Any
 
 from aiohttp import web
 
-from .. import _operations
-from .._errors import invalid
-from .._files import create_file
-from .._lookup import resolve
-from .._png import tiny_png
-from .._responses import json_response
-from .._routing import Ctx, route
-from .._textgen import seed_of
-from .._wire import format_timestamp, now
+from genlang_async.emulator import _operations
+from genlang_async.emulator._errors import invalid
+from genlang_async.emulator._files import create_file
+from genlang_async.emulator._lookup import resolve
+from genlang_async.emulator._png import tiny_png
+from genlang_async.emulator._responses import json_response
+from genlang_async.emulator._routing import Ctx, route
+from genlang_async.emulator._textgen import seed_of
+from genlang_async.emulator._wire import format_timestamp, now
 
 
 def _prompt(body: dict[str, Any], method: str) -> tuple[str, dict[str, Any]]:
@@ -66,12 +66,17 @@ async def predict_long_running(ctx: Ctx) -> web.StreamResponse:
     def complete() -> dict[str, Any]:
         samples = []
         for index in range(count):
-            data = b"\x00\x00\x00\x18ftypmp42" + hashlib.sha256(
-                f"{model_name}|{prompt}|{index}".encode()
-            ).digest()
+            data = (
+                b"\x00\x00\x00\x18ftypmp42"
+                + hashlib.sha256(f"{model_name}|{prompt}|{index}".encode()).digest()
+            )
             video = create_file(
-                state, origin, metadata={}, size=len(data),
-                sha256_hex=hashlib.sha256(data).hexdigest(), mime_type="video/mp4",
+                state,
+                origin,
+                metadata={},
+                size=len(data),
+                sha256_hex=hashlib.sha256(data).hexdigest(),
+                mime_type="video/mp4",
                 source="GENERATED",
             )
             state.write_blob(str(video["name"]), data)
@@ -81,7 +86,9 @@ async def predict_long_running(ctx: Ctx) -> web.StreamResponse:
             _operations.start(state, gen_op).data.update(
                 done=True, metadata={"createTime": format_timestamp(now())}
             )
-            samples.append({"video": {"uri": f"{origin}/v1beta/{video['name']}:download?alt=media"}})
+            samples.append(
+                {"video": {"uri": f"{origin}/v1beta/{video['name']}:download?alt=media"}}
+            )
         return {
             "@type": _operations.TYPE_PREFIX + "PredictLongRunningResponse",
             "generateVideoResponse": {"generatedSamples": samples},

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from .._lookup import model_not_found
-from .._pagination import list_body, paginate
-from .._responses import json_response
-from .._routing import Ctx, route
+from genlang_async.emulator._lookup import model_not_found
+from genlang_async.emulator._pagination import list_body, paginate
+from genlang_async.emulator._responses import json_response
+from genlang_async.emulator._routing import Ctx, route
 
 
 @route("GET", "/v1beta/models", "models.list")

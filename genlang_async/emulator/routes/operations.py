@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from .. import _operations
-from .._pagination import paginate
-from .._responses import json_response
-from .._routing import Ctx, route
-from .._wire import JSON
+from genlang_async.emulator import _operations
+from genlang_async.emulator._pagination import paginate
+from genlang_async.emulator._responses import json_response
+from genlang_async.emulator._routing import Ctx, route
+from genlang_async.emulator._wire import JSON
 
 
 async def get_operation(ctx: Ctx) -> web.StreamResponse:
@@ -34,5 +34,8 @@ for _parent in ("models", "tunedModels", "corpora", "generatedFiles", "fileSearc
     route("GET", f"/v1beta/{{name={_parent}/*}}/operations", f"{_parent}.operations.list")(
         list_operations
     )
-route("GET", "/v1beta/{name=fileSearchStores/*/upload/operations/*}",
-      "fileSearchStores.upload.operations.get")(get_operation)
+route(
+    "GET",
+    "/v1beta/{name=fileSearchStores/*/upload/operations/*}",
+    "fileSearchStores.upload.operations.get",
+)(get_operation)

@@ -6,12 +6,12 @@ from typing import Any
 
 from aiohttp import web
 
-from .._crud import update_mask
-from .._errors import invalid
-from .._pagination import list_body, paginate
-from .._responses import json_response
-from .._routing import Ctx, route
-from .._wire import JSON
+from genlang_async.emulator._crud import update_mask
+from genlang_async.emulator._errors import invalid
+from genlang_async.emulator._pagination import list_body, paginate
+from genlang_async.emulator._responses import json_response
+from genlang_async.emulator._routing import Ctx, route
+from genlang_async.emulator._wire import JSON
 
 _ROLES = ("OWNER", "WRITER", "READER")
 _GRANTEES = ("USER", "GROUP", "EVERYONE")

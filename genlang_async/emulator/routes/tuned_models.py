@@ -7,13 +7,13 @@ from typing import Any
 
 from aiohttp import web
 
-from .. import _operations
-from .._crud import child_name, stamp, update_mask
-from .._errors import ApiError, invalid, not_found
-from .._pagination import list_body, paginate
-from .._responses import json_response
-from .._routing import Ctx, route
-from .._wire import JSON
+from genlang_async.emulator import _operations
+from genlang_async.emulator._crud import child_name, stamp, update_mask
+from genlang_async.emulator._errors import ApiError, invalid, not_found
+from genlang_async.emulator._pagination import list_body, paginate
+from genlang_async.emulator._responses import json_response
+from genlang_async.emulator._routing import Ctx, route
+from genlang_async.emulator._wire import JSON
 
 _MUTABLE = ("displayName", "description", "temperature", "topP", "topK", "readerProjectNumbers")
 
@@ -64,13 +64,18 @@ async def create(ctx: Ctx) -> web.StreamResponse:
         temperature=body.get("temperature", base.get("temperature", 1)),
         topP=body.get("topP", base.get("topP", 0.95)),
         topK=body.get("topK", base.get("topK", 40)),
-        state="CREATING", createTime=created, updateTime=created,
+        state="CREATING",
+        createTime=created,
+        updateTime=created,
         tuningTask={"startTime": created, "hyperparameters": hyper},
     )
     state.put(model)
     metadata: dict[str, Any] = {
         "@type": _operations.TYPE_PREFIX + "CreateTunedModelMetadata",
-        "tunedModel": name, "totalSteps": total, "completedSteps": 0, "completedPercent": 0,
+        "tunedModel": name,
+        "totalSteps": total,
+        "completedSteps": 0,
+        "completedPercent": 0,
     }
 
     def progress(fraction: float) -> None:
@@ -80,8 +85,12 @@ async def create(ctx: Ctx) -> web.StreamResponse:
     def complete() -> JSON:
         finished = stamp()
         snapshots = [
-            {"step": step, "epoch": (step * int(hyper["batchSize"])) // len(examples),
-             "meanLoss": round(1.0 / (step + 1), 4), "computeTime": finished}
+            {
+                "step": step,
+                "epoch": (step * int(hyper["batchSize"])) // len(examples),
+                "meanLoss": round(1.0 / (step + 1), 4),
+                "computeTime": finished,
+            }
             for step in range(1, total + 1)
         ]
         metadata.update(completedSteps=total, completedPercent=100, snapshots=snapshots)
@@ -91,8 +100,11 @@ async def create(ctx: Ctx) -> web.StreamResponse:
         return {"@type": _operations.TYPE_PREFIX + "TunedModel", **model}
 
     op = _operations.start(
-        state, f"{name}/operations/{state.new_id()}", metadata=metadata,
-        complete=complete, progress=progress,
+        state,
+        f"{name}/operations/{state.new_id()}",
+        metadata=metadata,
+        complete=complete,
+        progress=progress,
     )
     return json_response(_operations.snapshot(op))
 
