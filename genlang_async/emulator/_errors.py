@@ -1,0 +1,75 @@
+"""API errors in the ``google.rpc.Status`` JSON shape."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aiohttp import web
+
+STATUS_NAMES: dict[int, str] = {
+    400: "INVALID_ARGUMENT",
+    401: "UNAUTHENTICATED",
+    403: "PERMISSION_DENIED",
+    404: "NOT_FOUND",
+    409: "ALREADY_EXISTS",
+    412: "FAILED_PRECONDITION",
+    429: "RESOURCE_EXHAUSTED",
+    499: "CANCELLED",
+    500: "INTERNAL",
+    501: "NOT_IMPLEMENTED",
+    503: "UNAVAILABLE",
+    504: "DEADLINE_EXCEEDED",
+}
+
+JSON_CONTENT_TYPE = "application/json; charset=UTF-8"
+
+
+class ApiError(Exception):
+    """Raised by handlers; rendered as ``{"error": {code, message, status, details}}``."""
+
+    def __init__(
+        self,
+        code: int,
+        message: str,
+        *,
+        status: str | None = None,
+        details: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = status or STATUS_NAMES.get(code, "UNKNOWN")
+        self.details = details or []
+        self.headers = headers or {}
+
+    def body(self) -> dict[str, Any]:
+        error: dict[str, Any] = {"code": self.code, "message": self.message, "status": self.status}
+        if self.details:
+            error["details"] = self.details
+        return {"error": error}
+
+
+def invalid(message: str) -> ApiError:
+    return ApiError(400, message)
+
+
+def not_found(message: str) -> ApiError:
+    return ApiError(404, message)
+
+
+def failed_precondition(message: str) -> ApiError:
+    return ApiError(400, message, status="FAILED_PRECONDITION")
+
+
+def error_response(error: ApiError, *, content_type: str = JSON_CONTENT_TYPE) -> web.Response:
+    text = json.dumps(error.body(), indent=2) + "\n"
+    response = web.Response(status=error.code, text=text, headers=error.headers)
+    response.headers["Content-Type"] = content_type
+    return response
+
+
+def retry_info(seconds: float) -> dict[str, Any]:
+    text = f"{seconds:.3f}".rstrip("0").rstrip(".")
+    return {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": f"{text}s"}

@@ -1,0 +1,59 @@
+"""Emulator settings (all optional keyword arguments of ``Emulator``)."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+MIB = 1024 * 1024
+
+
+@dataclasses.dataclass
+class EmulatorSettings:
+    """Tunable behaviour. Every field can be changed at run time (``emu.settings.x = ...``)."""
+
+    #: Accepted API keys; ``None`` accepts any non-empty key.
+    api_keys: frozenset[str] | None = None
+    #: ``X-Goog-Upload-Chunk-Granularity``: non-final chunks must be a multiple of it.
+    upload_chunk_granularity: int = 8 * MIB
+    #: Seconds an uploaded file stays ``PROCESSING`` before turning ``ACTIVE`` (0: at once).
+    file_processing_delay: float = 0.0
+    #: Seconds a long-running operation (tuning, batches, imports, video) takes to finish.
+    operation_delay: float = 0.2
+    #: How many chunks ``streamGenerateContent`` splits an answer into.
+    stream_chunks: int = 3
+    #: Pause between two stream chunks, in seconds.
+    stream_chunk_delay: float = 0.0
+    #: Keep uploaded bytes (in a temp directory) so downloads and imports can read them.
+    store_upload_content: bool = True
+    #: Files larger than this are hashed and counted but their bytes are not kept.
+    max_stored_file_bytes: int = 512 * MIB
+    #: Default ``outputDimensionality`` of embeddings.
+    embedding_dimensions: int = 768
+    #: Lifetime of uploaded files (``expirationTime``), seconds.
+    file_ttl: float = 48 * 3600.0
+    #: Extra latency added to every API request, seconds.
+    latency: float = 0.0
+    #: Seed for generated resource ids (same seed, same ids after a reset).
+    id_seed: int = 0
+
+    def update(self, values: dict[str, Any]) -> None:
+        """Set fields from a dict of (snake_case or camelCase) names; unknown names raise."""
+        fields = {f.name: f for f in dataclasses.fields(self)}
+        for key, value in values.items():
+            name = _snake(key)
+            if name not in fields:
+                raise KeyError(key)
+            if name == "api_keys" and value is not None:
+                value = frozenset(value)
+            setattr(self, name, value)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        if data["api_keys"] is not None:
+            data["api_keys"] = sorted(data["api_keys"])
+        return data
+
+
+def _snake(name: str) -> str:
+    return "".join("_" + c.lower() if c.isupper() else c for c in name)

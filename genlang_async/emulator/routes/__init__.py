@@ -1,0 +1,1 @@
+"""API route modules; importing one registers its handlers in ``ROUTES``."""
