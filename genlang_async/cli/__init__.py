@@ -46,15 +46,21 @@ def build_parser() -> argparse.ArgumentParser:
     delete = files.add_parser("delete", help="delete an uploaded file")
     delete.add_argument("name")
 
-    emulator = commands.add_parser("emulator", help="run the local API emulator")
-    emulator.add_argument("--host", default="127.0.0.1")
-    emulator.add_argument("--port", type=int, default=8765)
+    emulator = commands.add_parser(
+        "emulator",
+        help="run the local API emulator (options: see 'python -m genlang_async.emulator -h')",
+    )
+    emulator.add_argument("options", nargs=argparse.REMAINDER)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``genlang`` console script; returns the process exit code."""
     args = build_parser().parse_args(argv)
+    if args.command == "emulator":
+        from ..emulator.__main__ import main as run_emulator
+
+        return run_emulator(args.options)
     key = args.command if args.command in COMMANDS else f"{args.command} {args.action}"
     command = COMMANDS[key]
     from .. import GenlangError

@@ -73,13 +73,6 @@ async def demo(args: argparse.Namespace) -> int:
     return 0
 
 
-async def emulator(args: argparse.Namespace) -> int:
-    from ..emulator.__main__ import serve
-
-    await serve(host=args.host, port=args.port)
-    return 0
-
-
 COMMANDS: dict[str, Command] = {
     "demo": demo,
     "generate": generate,
@@ -87,5 +80,4 @@ COMMANDS: dict[str, Command] = {
     "files upload": files_upload,
     "files list": files_list,
     "files delete": files_delete,
-    "emulator": emulator,
 }

@@ -52,7 +52,9 @@ async def run_demo(client: Client, *, model: str) -> None:
         with open(path, "wb") as out:
             out.write(line * (DEMO_FILE_BYTES // len(line)))
         uploaded = await client.files.upload(
-            path, display_name="genlang demo", progress=ProgressBar("  uploading", stream=sys.stdout)
+            path,
+            display_name="genlang demo",
+            progress=ProgressBar("  uploading", stream=sys.stdout),
         )
     print(f"  {uploaded.name}: {uploaded.size_bytes} bytes, state {uploaded.state}")
 
@@ -67,4 +69,3 @@ async def run_demo(client: Client, *, model: str) -> None:
 
     await client.files.delete(uploaded.name)
     print(f"\nDeleted {uploaded.name}. Done.")
-
