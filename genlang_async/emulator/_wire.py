@@ -108,7 +108,8 @@ def camel(name: str) -> str:
 
 def camelize(value: Any, *, keep_keys: bool = False) -> Any:
     """Request JSON with proto field names (``display_name``) turned into JSON names
-    (``displayName``), as the API accepts both. User data is left untouched."""
+    (``displayName``), as the API accepts both; ``null`` fields are dropped. User data is left
+    untouched."""
     if isinstance(value, list):
         return [camelize(v) for v in value]
     if not isinstance(value, dict):
@@ -116,6 +117,8 @@ def camelize(value: Any, *, keep_keys: bool = False) -> Any:
     out: dict[str, Any] = {}
     for key, item in value.items():
         name = key if keep_keys else camel(key)
+        if item is None and not keep_keys:
+            continue  # proto3 JSON: null means "not set"
         if name in _OPAQUE:
             out[name] = item
         elif name in _NAMED_MAPS and isinstance(item, dict):

@@ -332,3 +332,14 @@ async def test_stream_blocked_prompt_is_single_event(api: Api, emulator: Any) ->
     frames = [f for f in raw.split("\r\n\r\n") if f]
     assert len(frames) == 1
     assert json.loads(frames[0][6:])["promptFeedback"]["blockReason"] == "SAFETY"
+
+
+async def test_proto_field_names_are_accepted(api: Api) -> None:
+    body = await api.post(
+        GEN,
+        {
+            "contents": [{"role": "user", "parts": [{"text": "one two three four five"}]}],
+            "generation_config": {"max_output_tokens": 2, "response_schema": None},
+        },
+    )
+    assert body["candidates"][0]["finishReason"] == "MAX_TOKENS"
