@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import json
+import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator
@@ -62,6 +63,19 @@ async def wait_for(condition: Any, limit: float = 3.0) -> bool:
     return bool(condition())
 
 
+@pytest.mark.parametrize("name", ["sse_relay_backend", "batch_embed", "terminal_chat"])
+def test_example_runs_as_a_script(name: str) -> None:
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLES / f"{name}.py"), "--help"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "usage:" in done.stdout
+
+
 # --------------------------------------------------------------------- sse_relay_backend
 
 
@@ -113,6 +127,30 @@ async def test_sse_relay_streams_text_events(relay_url: str, emu: Emulator, clie
     assert events[-1][1]["finishReason"] == "STOP"
     assert events[-1][1]["totalTokenCount"] > 0
     assert client.connections_in_use == 0
+
+
+async def test_sse_relay_makes_its_own_client_from_the_environment(
+    emu: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GEMINI_API_KEY", "test")
+    monkeypatch.setenv("GENLANG_BASE_URL", emu.url)
+    relay = load_example("sse_relay_backend")
+    runner = web.AppRunner(relay.create_app(), access_log=None, shutdown_timeout=0.1)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    try:
+        url = f"http://127.0.0.1:{runner.addresses[0][1]}"
+        async with (
+            ClientSession(timeout=ClientTimeout(total=10)) as browser,
+            browser.get(f"{url}/stream", params={"prompt": "Hello"}) as resp,
+        ):
+            events = parse_events((await resp.read()).decode())
+        assert events[-1][0] == "done"
+        async with ClientSession() as browser, browser.get(url) as page:
+            assert "EventSource" in await page.text()
+    finally:
+        await runner.cleanup()
 
 
 async def test_sse_relay_reports_api_errors_as_events(relay_url: str, emu: Emulator) -> None:
