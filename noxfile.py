@@ -35,7 +35,7 @@ def docs(session: nox.Session) -> None:
     if "serve" in session.posargs:
         session.run("mkdocs", "serve")
     else:
-        session.run("mkdocs", "build", "--strict", env={"NO_MKDOCS_2_WARNING": "1"})
+        session.run("mkdocs", "build", "--strict")
 
 
 @nox.session
