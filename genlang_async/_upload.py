@@ -72,6 +72,7 @@ MULTIPART_THRESHOLD = 1 * MIB
 
 _HASH_IN_THREAD = 1 * MIB  # hash larger pieces in a worker thread, off the event loop
 _WRITE_BUFFER = 1 * MIB
+_BODY_PIECE = 1 * MIB
 _SESSION_GONE = frozenset({404, 410})
 
 H_PROTOCOL = "X-Goog-Upload-Protocol"
@@ -455,6 +456,22 @@ class _Digest:
         return self._hasher.hexdigest()
 
 
+def _body(data: bytes, headers: dict[str, str]) -> bytes | AsyncIterable[bytes]:
+    """``data`` as a request body. Over :data:`_BODY_PIECE` bytes it is handed to the HTTP
+    client in pieces (with an explicit ``Content-Length``, so not chunked): one large write
+    would hold up the event loop."""
+    if len(data) <= _BODY_PIECE:
+        return data
+    headers["Content-Length"] = str(len(data))
+    return _pieces(data)
+
+
+async def _pieces(data: bytes) -> AsyncIterator[bytes]:
+    view = memoryview(data)
+    for start in range(0, len(view), _BODY_PIECE):
+        yield bytes(view[start : start + _BODY_PIECE])
+
+
 class UploadResult:
     """The final response of an upload, and the size and sha256 of what was sent."""
 
@@ -568,13 +585,10 @@ class ResumableUpload:
             data = await self._read(offset, chunk)
             end = offset + len(data)
             last = self._source.at_end(end)
+            headers = chunk_headers(offset, last=last)
             try:
                 response = await self._transport.send_raw(
-                    "POST",
-                    url,
-                    headers=chunk_headers(offset, last=last),
-                    data=data,
-                    options=self._options,
+                    "POST", url, headers=headers, data=_body(data, headers), options=self._options
                 )
             except (APIError, APIConnectionError) as exc:
                 del data
@@ -708,7 +722,7 @@ async def _multipart(
     while True:
         try:
             response: RawResponse = await transport.send_raw(
-                "POST", url, headers=headers, data=body, options=options
+                "POST", url, headers=headers, data=_body(body, headers), options=options
             )
             break
         except APIError as exc:
@@ -753,11 +767,11 @@ async def run_upload(
     """Upload ``source`` to the upload method at ``url``; ``metadata`` is the JSON request
     body (sent with ``start``, or as the first multipart part).
 
-    ``resumable=None`` picks multipart for sources of known size up to
-    :data:`MULTIPART_THRESHOLD` bytes, else resumable.
+    ``resumable=None`` picks multipart for a source of known size that fits in one chunk
+    and is at most :data:`MULTIPART_THRESHOLD` bytes, else resumable.
     """
     if resumable is None:
-        resumable = source.size is None or source.size > MULTIPART_THRESHOLD
+        resumable = source.size is None or source.size > min(MULTIPART_THRESHOLD, chunk_size)
     if not resumable:
         return await _multipart(
             transport,

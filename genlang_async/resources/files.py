@@ -59,9 +59,10 @@ class Files(FilesBase):
             display_name: a human-readable name, up to 512 characters.
             name: the resource name to ask for (``"files/abc"`` or ``"abc"``); the server
                 picks one when not given.
-            resumable: ``None`` (default) sends sources of known size up to 1 MiB
-                (``MULTIPART_THRESHOLD``) in one multipart request and everything else with
-                the resumable protocol; ``True`` / ``False`` force one. A multipart upload
+            resumable: ``None`` (default) sends a source of known size that fits in one
+                chunk and is at most 1 MiB (``MULTIPART_THRESHOLD``) in one multipart
+                request, everything else with the resumable protocol; ``True`` / ``False``
+                force one. A multipart upload
                 holds the whole file in memory; async iterables are always resumable.
             chunk_size: bytes per resumable chunk, rounded down to a multiple of the
                 server's ``X-Goog-Upload-Chunk-Granularity`` (at least one granule). Memory
