@@ -9,7 +9,8 @@ Google's upload protocols, as the API speaks them:
   ``X-Goog-Upload-Offset``. After a failed or interrupted chunk the session is asked
   (``query``) how many bytes it holds (``X-Goog-Upload-Size-Received``) and the upload goes on
   from there. Only when the session itself is gone (404 / 410) does it start over.
-* **multipart**: metadata and bytes in one ``multipart/related`` request (small files).
+* **multipart** (on request, ``resumable=False``): metadata and bytes in one
+  ``multipart/related`` request; the whole file is held in memory, so for small files.
 
 The pieces that decide (chunk sizes, headers, MIME types, the multipart body, the integrity
 check) are plain functions; :func:`open_source` and :class:`ResumableUpload` do the I/O.
@@ -44,7 +45,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_CHUNK_SIZE",
-    "MULTIPART_THRESHOLD",
     "FileProcessingError",
     "FileProcessingTimeoutError",
     "ProgressCallback",
@@ -67,8 +67,6 @@ KIB = 1024
 MIB = 1024 * KIB
 DEFAULT_CHUNK_SIZE = 8 * MIB
 """Bytes per resumable chunk (rounded to the server's granularity)."""
-MULTIPART_THRESHOLD = 1 * MIB
-"""Sources of known size up to this many bytes go in one multipart request by default."""
 
 _HASH_IN_THREAD = 1 * MIB  # hash larger pieces in a worker thread, off the event loop
 _WRITE_BUFFER = 1 * MIB
@@ -759,19 +757,14 @@ async def run_upload(
     url: str,
     source: Source,
     metadata: Mapping[str, Any],
-    resumable: bool | None,
+    resumable: bool,
     chunk_size: int,
     progress: ProgressCallback | None,
     options: RequestOptions | None,
 ) -> UploadResult:
     """Upload ``source`` to the upload method at ``url``; ``metadata`` is the JSON request
-    body (sent with ``start``, or as the first multipart part).
-
-    ``resumable=None`` picks multipart for a source of known size that fits in one chunk
-    and is at most :data:`MULTIPART_THRESHOLD` bytes, else resumable.
-    """
-    if resumable is None:
-        resumable = source.size is None or source.size > min(MULTIPART_THRESHOLD, chunk_size)
+    body (sent with ``start``, or as the first part of a multipart upload when
+    ``resumable`` is false)."""
     if not resumable:
         return await _multipart(
             transport,
@@ -800,8 +793,8 @@ def check_upload_arguments(
         raise TypeError(f"chunk_size must be an int, not {type(chunk_size).__name__}")
     if chunk_size < 1:
         raise ValueError("chunk_size must be >= 1")
-    if resumable is not None and not isinstance(resumable, bool):
-        raise TypeError(f"resumable must be a bool or None, not {type(resumable).__name__}")
+    if not isinstance(resumable, bool):
+        raise TypeError(f"resumable must be a bool, not {type(resumable).__name__}")
     if progress is not None and not callable(progress):
         raise TypeError("progress must be callable: progress(sent_bytes, total_bytes_or_None)")
     if resumable is False and isinstance(file, AsyncIterable):

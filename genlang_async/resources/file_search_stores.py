@@ -34,7 +34,7 @@ class FileSearchStoreUpload(FileSearchStoresUpload):
         display_name: str | None = None,
         custom_metadata: Sequence[CustomMetadata | Mapping[str, Any]] | None = None,
         chunking_config: ChunkingConfig | Mapping[str, Any] | None = None,
-        resumable: bool | None = None,
+        resumable: bool = True,
         chunk_size: int = DEFAULT_CHUNK_SIZE,
         progress: ProgressCallback | None = None,
         timeout: TimeoutLike | None = None,

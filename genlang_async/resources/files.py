@@ -38,7 +38,7 @@ class Files(FilesBase):
         mime_type: str | None = None,
         display_name: str | None = None,
         name: str | None = None,
-        resumable: bool | None = None,
+        resumable: bool = True,
         chunk_size: int = DEFAULT_CHUNK_SIZE,
         progress: ProgressCallback | None = None,
         timeout: TimeoutLike | None = None,
@@ -59,11 +59,10 @@ class Files(FilesBase):
             display_name: a human-readable name, up to 512 characters.
             name: the resource name to ask for (``"files/abc"`` or ``"abc"``); the server
                 picks one when not given.
-            resumable: ``None`` (default) sends a source of known size that fits in one
-                chunk and is at most 1 MiB (``MULTIPART_THRESHOLD``) in one multipart
-                request, everything else with the resumable protocol; ``True`` / ``False``
-                force one. A multipart upload
-                holds the whole file in memory; async iterables are always resumable.
+            resumable: ``True`` (default): the resumable protocol, in chunks. ``False``: one
+                multipart request (metadata and bytes), which saves a round trip for small
+                files but holds the whole file in memory and is not resumed after a failure;
+                not for async iterables.
             chunk_size: bytes per resumable chunk, rounded down to a multiple of the
                 server's ``X-Goog-Upload-Chunk-Granularity`` (at least one granule). Memory
                 use is about one chunk, whatever the file size.

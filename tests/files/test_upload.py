@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from genlang_async import Client, ServiceUnavailableError
+from genlang_async import APIConnectionError, Client, ServiceUnavailableError
 from genlang_async._upload import UploadError, UploadIntegrityError
 from genlang_async.emulator import Emulator
 from genlang_async.emulator._faults import Fault
@@ -129,11 +129,12 @@ async def test_async_iterable_of_whole_chunks_finalizes_with_an_empty_chunk(
     ]
 
 
-async def test_empty_file(client: Client, tmp_path: Path) -> None:
+async def test_empty_file(client: Client, emulator: Emulator, tmp_path: Path) -> None:
     path = tmp_path / "empty.txt"
     path.write_bytes(b"")
     for resumable in (True, False):
         assert_uploaded(await client.files.upload(path, resumable=resumable), b"")
+    assert commands(emulator) == ["start", "upload, finalize", "multipart"]
 
 
 async def test_chunk_size_is_rounded_to_the_granularity(client: Client, emulator: Emulator) -> None:
@@ -162,11 +163,21 @@ async def test_progress_after_each_acknowledged_chunk(client: Client) -> None:
 # --------------------------------------------------------------------------- protocols
 
 
-async def test_small_sources_use_multipart(client: Client, emulator: Emulator) -> None:
+async def test_small_files_default_to_resumable(client: Client, emulator: Emulator) -> None:
+    data = payload(10)
+    assert_uploaded(await client.files.upload(data, mime_type="text/plain"), data)
+    assert commands(emulator) == ["start", "upload, finalize"]
+
+
+async def test_multipart_on_request(client: Client, emulator: Emulator) -> None:
     data = payload(200 * KIB)
     progress: list[tuple[int, int | None]] = []
     file = await client.files.upload(
-        data, mime_type="image/png", display_name="pic", progress=lambda *a: progress.append(a)
+        data,
+        mime_type="image/png",
+        display_name="pic",
+        resumable=False,
+        progress=lambda *a: progress.append(a),
     )
     assert_uploaded(file, data)
     assert file.display_name == "pic"
@@ -175,19 +186,15 @@ async def test_small_sources_use_multipart(client: Client, emulator: Emulator) -
     assert progress == [(len(data), len(data))]
     (request,) = [e for e in emulator.request_log if e["method"] == "POST"]
     assert request["path"] == "/upload/v1beta/files"
-
-
-async def test_resumable_and_multipart_can_be_forced(client: Client, emulator: Emulator) -> None:
-    small, large = payload(10), payload(2 * MIB)
-    assert_uploaded(await client.files.upload(small, mime_type="text/plain", resumable=True), small)
-    assert commands(emulator) == ["start", "upload, finalize"]
-    emulator.reset()
+    # Bodies over 1 MiB go to the HTTP client in pieces, with a Content-Length.
+    large = payload(2 * MIB + 3)
     assert_uploaded(
         await client.files.upload(large, mime_type="text/plain", resumable=False), large
     )
-    assert commands(emulator) == ["multipart"]
     with pytest.raises(ValueError, match="always sent resumable"):
-        await client.files.upload(pieces(small, 4), mime_type="text/plain", resumable=False)
+        await client.files.upload(pieces(data, 4), mime_type="text/plain", resumable=False)
+    with pytest.raises(TypeError, match="resumable"):
+        await client.files.upload(data, mime_type="text/plain", resumable=None)  # type: ignore[arg-type]
 
 
 async def test_multipart_retries_only_when_nothing_happened(
@@ -195,12 +202,12 @@ async def test_multipart_retries_only_when_nothing_happened(
 ) -> None:
     data = payload(1000)
     emulator.faults.fail("/upload/*", status=503, retry_after=0)
-    assert_uploaded(await client.files.upload(data, mime_type="text/plain"), data)
+    assert_uploaded(await client.files.upload(data, mime_type="text/plain", resumable=False), data)
     assert commands(emulator) == ["multipart"]
     # A lost answer may mean the file exists: a creating request is not sent again.
     emulator.faults.drop_response("/upload/*")
-    with pytest.raises(Exception, match="Connection"):
-        await client.files.upload(data, mime_type="text/plain")
+    with pytest.raises(APIConnectionError):
+        await client.files.upload(data, mime_type="text/plain", resumable=False)
     assert commands(emulator) == ["multipart", "multipart"]
 
 
@@ -368,7 +375,7 @@ async def test_api_key_is_sent_to_an_upload_url_on_the_api_origin(emulator: Emul
     try:
         proxy.upload_origin = proxy.url  # hand out upload URLs on the API's own origin
         async with Client(api_key=KEY, base_url=proxy.url) as sdk:
-            await sdk.files.upload(payload(GRANULARITY + 1), mime_type="text/plain", resumable=True)
+            await sdk.files.upload(payload(GRANULARITY + 1), mime_type="text/plain")
         assert [r.headers["x-goog-upload-command"] for r in proxy.seen] == [
             "start",
             "upload, finalize",
