@@ -158,7 +158,7 @@ async def test_upload_to_file_search_store(client: Client, emulator: Emulator) -
         custom_metadata=[{"key": "team", "stringValue": "files"}],
         chunk_size=GRANULARITY,
     )
-    result = await op.wait(timeout=10)
+    result = await op.wait(timeout=10, poll_interval=0.02)
     assert isinstance(result, UploadToFileSearchStoreResponse)
     assert result.size_bytes == len(data)
     assert result.mime_type == "text/plain"
@@ -181,7 +181,7 @@ async def test_file_search_stores_upload_delegates(client: Client, tmp_path: Pat
     path = tmp_path / "readme.md"
     path.write_text("# Title\n\nSome text.\n")
     op = await client.file_search_stores.upload(store.name, path)
-    result = await op.wait(timeout=10)
+    result = await op.wait(timeout=10, poll_interval=0.02)
     assert result.size_bytes == path.stat().st_size
     assert result.parent == store.name
     # The namespace still holds the generated ``upload.operations`` methods.

@@ -260,6 +260,12 @@ async def test_resumes_after_connection_failures_at_three_offsets(
     assert_each_byte_once(emulator, len(data))
     faulted = [e for e in emulator.request_log if e.get("fault")]
     assert [e["fault"] for e in faulted] == ["drop_response", "drop", "error"]
+    # On the wire: every chunk once, plus the dropped and the refused chunk once more, plus
+    # the three queries. The chunk whose answer was lost was not sent again.
+    session_requests = [e for e in emulator.request_log if "upload_id" in e["query"]]
+    chunks = len(chunks_sent(emulator))
+    assert chunks == 9
+    assert len(session_requests) == chunks + 2 + 3
 
 
 async def test_lost_answer_to_the_final_chunk(client: Client, emulator: Emulator) -> None:
@@ -351,8 +357,11 @@ async def test_api_key_is_not_sent_to_an_upload_url_on_another_origin(
 ) -> None:
     data = payload(2 * GRANULARITY + 1)
     async with Client(api_key=KEY, base_url=proxy.url) as client:
-        file = await client.files.upload(data, mime_type="text/plain", chunk_size=GRANULARITY)
+        file = await client.files.upload(
+            data, mime_type="text/plain", chunk_size=GRANULARITY, extra_headers={"X-Trace": "t1"}
+        )
         assert_uploaded(file, data)
+    assert {r.headers["x-trace"] for r in proxy.seen} == {"t1"}  # per-call options apply
     (start,) = proxy.on("main")
     assert start.headers["x-goog-upload-command"] == "start"
     assert start.headers["x-goog-api-key"] == KEY
