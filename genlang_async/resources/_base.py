@@ -145,7 +145,9 @@ def as_model(value: Any, cls: type[M], argument: str) -> M | None:
         return value
     if isinstance(value, Mapping):
         return cls.from_dict(value)
-    raise TypeError(f"{argument} must be a {cls.__name__} or a dict, not {type(value).__name__}")
+    raise TypeError(
+        f"{argument} must be a {cls.__name__} or a dict, not {type(value).__name__}"
+    )
 
 
 def as_model_list(values: Any, cls: type[M], argument: str) -> list[M] | None:
@@ -154,7 +156,8 @@ def as_model_list(values: Any, cls: type[M], argument: str) -> list[M] | None:
         return None
     if isinstance(values, (str, bytes, Mapping, WireModel)) or not isinstance(values, Iterable):
         raise TypeError(
-            f"{argument} must be a list of {cls.__name__} (or dicts), not {type(values).__name__}"
+            f"{argument} must be a list of {cls.__name__} (or dicts), "
+            f"not {type(values).__name__}"
         )
     return [as_model(value, cls, f"{argument}[{index}]") for index, value in enumerate(values)]  # type: ignore[misc]
 
