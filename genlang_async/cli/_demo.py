@@ -68,5 +68,5 @@ async def run_demo(client: Client, *, model: str) -> None:
         if number == 3:
             break
 
-    await client.files.delete(uploaded.name)
+    await client.files.delete(str(uploaded.name))
     print(f"\nDeleted {uploaded.name}. Done.")
