@@ -35,6 +35,12 @@ if TYPE_CHECKING:
     from ._options import RequestOptions, Timeout
     from ._pagination import AsyncPager, Page, PaginationError
     from ._streaming import GenerateContentStream, StreamDecodeError
+    from ._upload import (
+        FileProcessingError,
+        FileProcessingTimeoutError,
+        UploadError,
+        UploadIntegrityError,
+    )
 
 __all__ = [
     "APIConnectionError",
@@ -45,6 +51,8 @@ __all__ = [
     "BadRequestError",
     "Client",
     "ConflictError",
+    "FileProcessingError",
+    "FileProcessingTimeoutError",
     "GatewayTimeoutError",
     "GenerateContentStream",
     "GenlangError",
@@ -62,6 +70,8 @@ __all__ = [
     "ServiceUnavailableError",
     "StreamDecodeError",
     "Timeout",
+    "UploadError",
+    "UploadIntegrityError",
     "__version__",
     "map_concurrently",
 ]
@@ -79,6 +89,10 @@ _LAZY = {
     "GenerateContentStream": "_streaming",
     "StreamDecodeError": "_streaming",
     "map_concurrently": "_concurrency",
+    "FileProcessingError": "_upload",
+    "FileProcessingTimeoutError": "_upload",
+    "UploadError": "_upload",
+    "UploadIntegrityError": "_upload",
     **{
         name: "_errors"
         for name in (

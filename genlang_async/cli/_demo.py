@@ -22,13 +22,13 @@ def _heading(text: str) -> None:
 
 
 async def run_demo(client: Client, *, model: str) -> None:
-    """List models, generate once, stream once, upload a file, then page through files."""
-    _heading("Models (first page)")
-    first_page = await client.models.list(page_size=5)
-    for listed in first_page.items:
-        print(f"  {listed.name}  (input limit {listed.input_token_limit} tokens)")
-    if first_page.next_page_token:
-        print("  ... more on the next pages")
+    """Page through models, generate once, stream once, upload a file and list files."""
+    _heading("Models, page by page (page_size=20)")
+    number = 0
+    async for page in client.models.list(page_size=20).pages():
+        number += 1
+        names = ", ".join(str(listed.name).removeprefix("models/") for listed in page.items[:3])
+        print(f"  page {number}: {len(page.items)} models ({names}, ...)")
 
     _heading(f"generate_content with {model}")
     response = await client.models.generate_content(
@@ -59,14 +59,9 @@ async def run_demo(client: Client, *, model: str) -> None:
         )
     print(f"  {uploaded.name}: {uploaded.size_bytes} bytes, state {uploaded.state}")
 
-    _heading("Files, two per page")
-    number = 0
-    async for page in client.files.list(page_size=2).pages():
-        number += 1
-        names = ", ".join(str(file.name) for file in page.items) or "(none)"
-        print(f"  page {number}: {names}")
-        if number == 3:
-            break
+    _heading("Files")
+    async for listed in client.files.list():
+        print(f"  {listed.name}  {listed.mime_type}  {listed.size_bytes} bytes")
 
     await client.files.delete(str(uploaded.name))
     print(f"\nDeleted {uploaded.name}. Done.")

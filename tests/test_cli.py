@@ -1,0 +1,144 @@
+"""The ``genlang`` command line, run as a user would: a separate process (``python -m
+genlang_async``), offline against the embedded emulator or an emulator given by URL."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from genlang_async.emulator import EmulatorThread
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("GEMINI_API_KEY", "GOOGLE_API_KEY")}
+    env.pop("GENLANG_BASE_URL", None)
+    return env
+
+
+def genlang(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "genlang_async", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=_env(),
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def emulator_url() -> Iterator[str]:
+    with EmulatorThread(operation_delay=0.0, file_processing_delay=0.0) as emulator:
+        yield str(emulator.url)
+
+
+def test_demo_runs_offline_to_completion() -> None:
+    result = genlang("demo")
+    assert result.returncode == 0, result.stderr
+    assert "embedded emulator" in result.stderr
+    out = result.stdout
+    for heading in ("Models, page by page", "generate_content", "stream_generate_content"):
+        assert heading in out
+    assert "page 2:" in out
+    assert "state ACTIVE" in out
+    assert "Done." in out
+
+
+def test_generate_prints_the_text(emulator_url: str) -> None:
+    result = genlang("--base-url", emulator_url, "generate", "gemini-2.5-flash", "Hello CLI")
+    assert result.returncode == 0, result.stderr
+    assert 'Emulated answer to "Hello CLI"' in result.stdout
+
+
+def test_generate_json_is_the_wire_response(emulator_url: str) -> None:
+    result = genlang("--base-url", emulator_url, "generate", "gemini-2.5-flash", "Hi", "--json")
+    assert result.returncode == 0, result.stderr
+    body: dict[str, Any] = json.loads(result.stdout)
+    assert body["candidates"][0]["content"]["role"] == "model"
+    assert int(body["usageMetadata"]["totalTokenCount"]) > 0
+
+
+def test_generate_stream_prints_every_chunk(emulator_url: str) -> None:
+    streamed = genlang("--base-url", emulator_url, "generate", "gemini-2.5-flash", "Hi", "--stream")
+    unary = genlang("--base-url", emulator_url, "generate", "gemini-2.5-flash", "Hi")
+    assert streamed.returncode == 0, streamed.stderr
+    assert streamed.stdout.strip() == unary.stdout.strip()
+
+
+def test_models_list(emulator_url: str) -> None:
+    result = genlang("--base-url", emulator_url, "models", "list", "--page-size", "7")
+    assert result.returncode == 0, result.stderr
+    names = [line.split("\t")[0] for line in result.stdout.splitlines()]
+    assert "models/gemini-2.5-flash" in names
+    assert len(names) > 7  # walked past the first page
+
+
+def test_files_upload_list_delete(emulator_url: str, tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("some notes\n" * 1000)
+    uploaded = genlang("--base-url", emulator_url, "files", "upload", str(path))
+    assert uploaded.returncode == 0, uploaded.stderr
+    name = uploaded.stdout.split("\t")[0]
+    assert name.startswith("files/")
+
+    listed = genlang("--base-url", emulator_url, "files", "list")
+    assert name in listed.stdout
+    assert "text/plain" in listed.stdout
+
+    deleted = genlang("--base-url", emulator_url, "files", "delete", name)
+    assert deleted.returncode == 0, deleted.stderr
+    assert name not in genlang("--base-url", emulator_url, "files", "list").stdout
+
+
+def test_api_error_is_one_line_with_status(emulator_url: str) -> None:
+    result = genlang("--base-url", emulator_url, "generate", "no-such-model", "Hi")
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("error: 404 NOT_FOUND")
+
+
+def test_bad_input_is_a_clear_error(emulator_url: str) -> None:
+    result = genlang("--base-url", emulator_url, "files", "upload", "/no/such/file.txt")
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: ")
+    assert "Traceback" not in result.stderr
+
+
+def test_ctrl_c_during_a_stream_exits_cleanly(tmp_path: Path) -> None:
+    with EmulatorThread(stream_chunks=50, stream_chunk_delay=0.2) as emulator:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "genlang_async",
+                "--base-url",
+                str(emulator.url),
+                "generate",
+                "gemini-2.5-flash",
+                "A long answer please",
+                "--stream",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=_env(),
+        )
+        assert process.stdout is not None
+        deadline = time.monotonic() + 30
+        while not process.stdout.read(1) and time.monotonic() < deadline:
+            pass  # wait for the first streamed text
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=30)
+    assert process.returncode == 130
+    assert "interrupted" in err
+    assert "Traceback" not in err
