@@ -11,13 +11,12 @@ from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from .._names import resolve_name
-from .._operations import Operation as OperationHandle
-from .._pagination import AsyncPager
-from .._streaming import GenerateContentStream
-from ..types import (
+from genlang_async._names import resolve_name
+from genlang_async._operations import Operation as OperationHandle
+from genlang_async._pagination import AsyncPager
+from genlang_async._streaming import GenerateContentStream
+from genlang_async.types import (
     AsyncBatchEmbedContentRequest,
-    AsyncBatchEmbedContentResponse,
     BatchCreateChunksRequest,
     BatchCreateChunksResponse,
     BatchDeleteChunksRequest,
@@ -26,7 +25,6 @@ from ..types import (
     BatchEmbedTextRequest,
     BatchEmbedTextResponse,
     BatchGenerateContentRequest,
-    BatchGenerateContentResponse,
     BatchUpdateChunksRequest,
     BatchUpdateChunksResponse,
     CachedContent,
@@ -45,6 +43,7 @@ from ..types import (
     DeleteChunkRequest,
     Document,
     EmbedContentBatch,
+    EmbedContentBatchOutput,
     EmbedContentRequest,
     EmbedContentResponse,
     EmbedTextRequest,
@@ -55,6 +54,7 @@ from ..types import (
     GenerateAnswerRequestAnswerStyle,
     GenerateAnswerResponse,
     GenerateContentBatch,
+    GenerateContentBatchOutput,
     GenerateContentRequest,
     GenerateContentResponse,
     GeneratedFile,
@@ -106,7 +106,9 @@ from ..types import (
     TunedModelSource,
     TuningTask,
     UpdateChunkRequest,
+    UploadToFileSearchStoreResponse,
 )
+
 from ._base import (
     ContentLike,
     ContentsLike,
@@ -116,16 +118,19 @@ from ._base import (
     as_list,
     as_model,
     as_model_list,
+    batch_output,
     check_scalar,
+    fill_field,
     merged_resource,
     model_name,
+    optional_name,
     parse_any,
     request_options,
     update_mask_for,
 )
 
 if TYPE_CHECKING:
-    from .._options import TimeoutLike
+    from genlang_async._options import TimeoutLike
 
 __all__ = [
     "Batches",
@@ -366,7 +371,7 @@ class CachedContents(Resource):
                 display_name=check_scalar(display_name, str, "display_name"),
                 model=model_name(model),
                 system_instruction=as_content(system_instruction, "system_instruction"),
-                contents=as_contents(contents, "contents"),
+                contents=as_contents(contents, "contents", optional=True),
                 tools=as_model_list(tools, Tool, "tools"),
                 tool_config=as_model(tool_config, ToolConfig, "tool_config"),
             ),
@@ -475,7 +480,7 @@ class CachedContents(Resource):
                 display_name=check_scalar(display_name, str, "display_name"),
                 model=model_name(model),
                 system_instruction=as_content(system_instruction, "system_instruction"),
-                contents=as_contents(contents, "contents"),
+                contents=as_contents(contents, "contents", optional=True),
                 tools=as_model_list(tools, Tool, "tools"),
                 tool_config=as_model(tool_config, ToolConfig, "tool_config"),
             ),
@@ -713,7 +718,9 @@ class Dynamic(Resource):
             tool_config=as_model(tool_config, ToolConfig, "tool_config"),
             safety_settings=as_model_list(safety_settings, SafetySetting, "safety_settings"),
             generation_config=as_model(generation_config, GenerationConfig, "generation_config"),
-            cached_content=check_scalar(cached_content, str, "cached_content"),
+            cached_content=optional_name(
+                cached_content, "cachedContents/*", argument="cached_content"
+            ),
         ).to_dict()
         options = request_options(timeout, max_retries, extra_headers, extra_query)
         return GenerateContentResponse.from_dict(
@@ -749,7 +756,9 @@ class Dynamic(Resource):
             tool_config=as_model(tool_config, ToolConfig, "tool_config"),
             safety_settings=as_model_list(safety_settings, SafetySetting, "safety_settings"),
             generation_config=as_model(generation_config, GenerationConfig, "generation_config"),
-            cached_content=check_scalar(cached_content, str, "cached_content"),
+            cached_content=optional_name(
+                cached_content, "cachedContents/*", argument="cached_content"
+            ),
         ).to_dict()
         return self._stream(
             path,
@@ -867,7 +876,7 @@ class FileSearchStoresBase(Resource):
         )
         path = f"{file_search_store_name}:importFile"
         body = ImportFileRequest(
-            file_name=check_scalar(file_name, str, "file_name"),
+            file_name=optional_name(file_name, "files/*", argument="file_name"),
             custom_metadata=as_model_list(custom_metadata, CustomMetadata, "custom_metadata"),
             chunking_config=as_model(chunking_config, ChunkingConfig, "chunking_config"),
         ).to_dict()
@@ -1045,19 +1054,19 @@ class Models(Resource):
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
-    ) -> OperationHandle[AsyncBatchEmbedContentResponse]:
+    ) -> OperationHandle[EmbedContentBatchOutput]:
         """Start a batch of embedding requests; returns an operation.
 
         ``POST /v1beta/{batch.model=models/*}:asyncBatchEmbedContent``
         """
-        model = resolve_name(model, "models/*", argument="model")
+        model = resolve_name(model, "models/*", "tunedModels/*", argument="model")
         path = f"{model}:asyncBatchEmbedContent"
         body = AsyncBatchEmbedContentRequest(
-            batch=as_model(batch, EmbedContentBatch, "batch"),
+            batch=fill_field(as_model(batch, EmbedContentBatch, "batch"), "model", model),
         ).to_dict()
         options = request_options(timeout, max_retries, extra_headers, extra_query)
         data = await self._call("POST", path, body=body, options=options, idempotent=False)
-        return self._operation(data, AsyncBatchEmbedContentResponse.from_dict, options)
+        return self._operation(data, batch_output(EmbedContentBatchOutput), options)
 
     async def batch_embed_contents(
         self,
@@ -1076,7 +1085,9 @@ class Models(Resource):
         model = resolve_name(model, "models/*", argument="model")
         path = f"{model}:batchEmbedContents"
         body = BatchEmbedContentsRequest(
-            requests=as_model_list(requests, EmbedContentRequest, "requests"),
+            requests=fill_field(
+                as_model_list(requests, EmbedContentRequest, "requests"), "model", model
+            ),
         ).to_dict()
         options = request_options(timeout, max_retries, extra_headers, extra_query)
         return BatchEmbedContentsResponse.from_dict(
@@ -1102,7 +1113,9 @@ class Models(Resource):
         path = f"{model}:batchEmbedText"
         body = BatchEmbedTextRequest(
             texts=as_list(texts, str, "texts"),
-            requests=as_model_list(requests, EmbedTextRequest, "requests"),
+            requests=fill_field(
+                as_model_list(requests, EmbedTextRequest, "requests"), "model", model
+            ),
         ).to_dict()
         options = request_options(timeout, max_retries, extra_headers, extra_query)
         return BatchEmbedTextResponse.from_dict(
@@ -1118,19 +1131,19 @@ class Models(Resource):
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
-    ) -> OperationHandle[BatchGenerateContentResponse]:
+    ) -> OperationHandle[GenerateContentBatchOutput]:
         """Start a batch of generation requests; returns an operation.
 
         ``POST /v1beta/{batch.model=models/*}:batchGenerateContent``
         """
-        model = resolve_name(model, "models/*", argument="model")
+        model = resolve_name(model, "models/*", "tunedModels/*", argument="model")
         path = f"{model}:batchGenerateContent"
         body = BatchGenerateContentRequest(
-            batch=as_model(batch, GenerateContentBatch, "batch"),
+            batch=fill_field(as_model(batch, GenerateContentBatch, "batch"), "model", model),
         ).to_dict()
         options = request_options(timeout, max_retries, extra_headers, extra_query)
         data = await self._call("POST", path, body=body, options=options, idempotent=False)
-        return self._operation(data, BatchGenerateContentResponse.from_dict, options)
+        return self._operation(data, batch_output(GenerateContentBatchOutput), options)
 
     async def count_message_tokens(
         self,
@@ -1198,9 +1211,13 @@ class Models(Resource):
         model = resolve_name(model, "models/*", argument="model")
         path = f"{model}:countTokens"
         body = CountTokensRequest(
-            contents=as_contents(contents, "contents"),
-            generate_content_request=as_model(
-                generate_content_request, GenerateContentRequest, "generate_content_request"
+            contents=as_contents(contents, "contents", optional=True),
+            generate_content_request=fill_field(
+                as_model(
+                    generate_content_request, GenerateContentRequest, "generate_content_request"
+                ),
+                "model",
+                model,
             ),
         ).to_dict()
         options = request_options(timeout, max_retries, extra_headers, extra_query)
@@ -1318,7 +1335,7 @@ class Models(Resource):
 
         ``POST /v1beta/{model=models/*}:generateContent``
         """
-        model = resolve_name(model, "models/*", argument="model")
+        model = resolve_name(model, "models/*", "tunedModels/*", argument="model")
         path = f"{model}:generateContent"
         body = GenerateContentRequest(
             system_instruction=as_content(system_instruction, "system_instruction"),
@@ -1327,7 +1344,9 @@ class Models(Resource):
             tool_config=as_model(tool_config, ToolConfig, "tool_config"),
             safety_settings=as_model_list(safety_settings, SafetySetting, "safety_settings"),
             generation_config=as_model(generation_config, GenerationConfig, "generation_config"),
-            cached_content=check_scalar(cached_content, str, "cached_content"),
+            cached_content=optional_name(
+                cached_content, "cachedContents/*", argument="cached_content"
+            ),
         ).to_dict()
         options = request_options(timeout, max_retries, extra_headers, extra_query)
         return GenerateContentResponse.from_dict(
@@ -1387,7 +1406,7 @@ class Models(Resource):
 
         ``POST /v1beta/{model=models/*}:generateText``
         """
-        model = resolve_name(model, "models/*", argument="model")
+        model = resolve_name(model, "models/*", "tunedModels/*", argument="model")
         path = f"{model}:generateText"
         body = GenerateTextRequest(
             prompt=as_model(prompt, TextPrompt, "prompt"),
@@ -1417,7 +1436,7 @@ class Models(Resource):
 
         ``GET /v1beta/{name=models/*}``
         """
-        name = resolve_name(name, "models/*", argument="name")
+        name = resolve_name(name, "models/*", "tunedModels/*", argument="name")
         path = name
         options = request_options(timeout, max_retries, extra_headers, extra_query)
         return Model.from_dict(await self._call("GET", path, options=options))
@@ -1518,7 +1537,7 @@ class Models(Resource):
 
         ``POST /v1beta/{model=models/*}:streamGenerateContent``
         """
-        model = resolve_name(model, "models/*", argument="model")
+        model = resolve_name(model, "models/*", "tunedModels/*", argument="model")
         path = f"{model}:streamGenerateContent"
         body = GenerateContentRequest(
             system_instruction=as_content(system_instruction, "system_instruction"),
@@ -1527,7 +1546,9 @@ class Models(Resource):
             tool_config=as_model(tool_config, ToolConfig, "tool_config"),
             safety_settings=as_model_list(safety_settings, SafetySetting, "safety_settings"),
             generation_config=as_model(generation_config, GenerationConfig, "generation_config"),
-            cached_content=check_scalar(cached_content, str, "cached_content"),
+            cached_content=optional_name(
+                cached_content, "cachedContents/*", argument="cached_content"
+            ),
         ).to_dict()
         return self._stream(
             path,
@@ -1559,7 +1580,7 @@ class TunedModels(Resource):
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
-    ) -> OperationHandle[AsyncBatchEmbedContentResponse]:
+    ) -> OperationHandle[EmbedContentBatchOutput]:
         """Start a batch of embedding requests; returns an operation.
 
         ``POST /v1beta/{batch.model=tunedModels/*}:asyncBatchEmbedContent``
@@ -1567,11 +1588,11 @@ class TunedModels(Resource):
         model = resolve_name(model, "tunedModels/*", argument="model")
         path = f"{model}:asyncBatchEmbedContent"
         body = AsyncBatchEmbedContentRequest(
-            batch=as_model(batch, EmbedContentBatch, "batch"),
+            batch=fill_field(as_model(batch, EmbedContentBatch, "batch"), "model", model),
         ).to_dict()
         options = request_options(timeout, max_retries, extra_headers, extra_query)
         data = await self._call("POST", path, body=body, options=options, idempotent=False)
-        return self._operation(data, AsyncBatchEmbedContentResponse.from_dict, options)
+        return self._operation(data, batch_output(EmbedContentBatchOutput), options)
 
     async def batch_generate_content(
         self,
@@ -1582,7 +1603,7 @@ class TunedModels(Resource):
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
-    ) -> OperationHandle[BatchGenerateContentResponse]:
+    ) -> OperationHandle[GenerateContentBatchOutput]:
         """Start a batch of generation requests; returns an operation.
 
         ``POST /v1beta/{batch.model=tunedModels/*}:batchGenerateContent``
@@ -1590,11 +1611,11 @@ class TunedModels(Resource):
         model = resolve_name(model, "tunedModels/*", argument="model")
         path = f"{model}:batchGenerateContent"
         body = BatchGenerateContentRequest(
-            batch=as_model(batch, GenerateContentBatch, "batch"),
+            batch=fill_field(as_model(batch, GenerateContentBatch, "batch"), "model", model),
         ).to_dict()
         options = request_options(timeout, max_retries, extra_headers, extra_query)
         data = await self._call("POST", path, body=body, options=options, idempotent=False)
-        return self._operation(data, BatchGenerateContentResponse.from_dict, options)
+        return self._operation(data, batch_output(GenerateContentBatchOutput), options)
 
     async def create(
         self,
@@ -1697,7 +1718,9 @@ class TunedModels(Resource):
             tool_config=as_model(tool_config, ToolConfig, "tool_config"),
             safety_settings=as_model_list(safety_settings, SafetySetting, "safety_settings"),
             generation_config=as_model(generation_config, GenerationConfig, "generation_config"),
-            cached_content=check_scalar(cached_content, str, "cached_content"),
+            cached_content=optional_name(
+                cached_content, "cachedContents/*", argument="cached_content"
+            ),
         ).to_dict()
         options = request_options(timeout, max_retries, extra_headers, extra_query)
         return GenerateContentResponse.from_dict(
@@ -1889,7 +1912,9 @@ class TunedModels(Resource):
             tool_config=as_model(tool_config, ToolConfig, "tool_config"),
             safety_settings=as_model_list(safety_settings, SafetySetting, "safety_settings"),
             generation_config=as_model(generation_config, GenerationConfig, "generation_config"),
-            cached_content=check_scalar(cached_content, str, "cached_content"),
+            cached_content=optional_name(
+                cached_content, "cachedContents/*", argument="cached_content"
+            ),
         ).to_dict()
         return self._stream(
             path,
@@ -2114,7 +2139,7 @@ class CorporaOperations(Resource):
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
     ) -> OperationHandle[Any]:
-        """Get a operation.
+        """Get an operation.
 
         ``GET /v1beta/{name=corpora/*/operations/*}``
         """
@@ -2353,8 +2378,8 @@ class FileSearchStoresOperations(Resource):
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
-    ) -> OperationHandle[Any]:
-        """Get a operation.
+    ) -> OperationHandle[ImportFileResponse]:
+        """Get an operation. Its result is a ``ImportFileResponse``.
 
         ``GET /v1beta/{name=fileSearchStores/*/operations/*}``
         """
@@ -2362,7 +2387,7 @@ class FileSearchStoresOperations(Resource):
         path = name
         options = request_options(timeout, max_retries, extra_headers, extra_query)
         data = await self._call("GET", path, options=options)
-        return self._operation(data, parse_any, options)
+        return self._operation(data, ImportFileResponse.from_dict, options)
 
 
 class FileSearchStoresUpload(Resource):
@@ -2386,7 +2411,7 @@ class GeneratedFilesOperations(Resource):
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
     ) -> OperationHandle[Any]:
-        """Get a operation.
+        """Get an operation.
 
         ``GET /v1beta/{name=generatedFiles/*/operations/*}``
         """
@@ -2408,8 +2433,8 @@ class ModelsOperations(Resource):
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
-    ) -> OperationHandle[Any]:
-        """Get a operation.
+    ) -> OperationHandle[PredictLongRunningResponse]:
+        """Get an operation. Its result is a ``PredictLongRunningResponse``.
 
         ``GET /v1beta/{name=models/*/operations/*}``
         """
@@ -2417,7 +2442,7 @@ class ModelsOperations(Resource):
         path = name
         options = request_options(timeout, max_retries, extra_headers, extra_query)
         data = await self._call("GET", path, options=options)
-        return self._operation(data, parse_any, options)
+        return self._operation(data, PredictLongRunningResponse.from_dict, options)
 
     def list(
         self,
@@ -2468,8 +2493,8 @@ class TunedModelsOperations(Resource):
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
-    ) -> OperationHandle[Any]:
-        """Get a operation.
+    ) -> OperationHandle[TunedModel]:
+        """Get an operation. Its result is a ``TunedModel``.
 
         ``GET /v1beta/{name=tunedModels/*/operations/*}``
         """
@@ -2477,7 +2502,7 @@ class TunedModelsOperations(Resource):
         path = name
         options = request_options(timeout, max_retries, extra_headers, extra_query)
         data = await self._call("GET", path, options=options)
-        return self._operation(data, parse_any, options)
+        return self._operation(data, TunedModel.from_dict, options)
 
     def list(
         self,
@@ -2681,7 +2706,9 @@ class CorporaDocumentsChunks(Resource):
         parent = resolve_name(parent, "corpora/*/documents/*", argument="parent")
         path = f"{parent}/chunks:batchCreate"
         body = BatchCreateChunksRequest(
-            requests=as_model_list(requests, CreateChunkRequest, "requests"),
+            requests=fill_field(
+                as_model_list(requests, CreateChunkRequest, "requests"), "parent", parent
+            ),
         ).to_dict()
         options = request_options(timeout, max_retries, extra_headers, extra_query)
         return BatchCreateChunksResponse.from_dict(
@@ -2884,8 +2911,8 @@ class FileSearchStoresUploadOperations(Resource):
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
-    ) -> OperationHandle[Any]:
-        """Get a operation.
+    ) -> OperationHandle[UploadToFileSearchStoreResponse]:
+        """Get an operation. Its result is a ``UploadToFileSearchStoreResponse``.
 
         ``GET /v1beta/{name=fileSearchStores/*/upload/operations/*}``
         """
@@ -2893,4 +2920,4 @@ class FileSearchStoresUploadOperations(Resource):
         path = name
         options = request_options(timeout, max_retries, extra_headers, extra_query)
         data = await self._call("GET", path, options=options)
-        return self._operation(data, parse_any, options)
+        return self._operation(data, UploadToFileSearchStoreResponse.from_dict, options)
