@@ -9,9 +9,13 @@ SSE decoder. It is both an async iterator and an async context manager:
         async for chunk in stream:
             print(chunk.text, end="")
 
-The connection is released as soon as the stream ends, fails, is cancelled, the ``async
-with`` block is left, or (without ``async with``) the loop is left with ``break`` and the
-stream object is dropped.
+The connection is released as soon as the stream ends, fails, is cancelled while waiting
+for data, or the ``async with`` block is left (by any route). Without ``async with`` it is
+released when the stream object is dropped: for ``async for chunk in
+client.models.stream_generate_content(...)`` that is the moment the loop is left (``break``,
+an exception, a cancellation). A stream kept in a variable lives as long as the variable -
+use ``async with`` (or ``await stream.aclose()``) then; after a cancellation, asyncio keeps
+the frames of the cancelled code (and what they hold) until the task next yields.
 """
 
 from __future__ import annotations

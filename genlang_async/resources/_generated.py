@@ -1436,7 +1436,7 @@ class Models(Resource):
 
         ``GET /v1beta/{name=models/*}``
         """
-        name = resolve_name(name, "models/*", "tunedModels/*", argument="name")
+        name = resolve_name(name, "models/*", argument="name")
         path = name
         options = request_options(timeout, max_retries, extra_headers, extra_query)
         return Model.from_dict(await self._call("GET", path, options=options))

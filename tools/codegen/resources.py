@@ -300,7 +300,8 @@ class MethodWriter:
         ``tunedModels/*`` names when the API has the same method there."""
         m = self.m
         patterns = [m["path_param"]["pattern"]]
-        if m["resource"] == "models" and f"tunedModels.{m['method']}" in self.ids:
+        alias = f"tunedModels.{m['method']}"
+        if m["resource"] == "models" and m["path_param"]["arg"] == "model" and alias in self.ids:
             patterns.append("tunedModels/*")
         return patterns
 
