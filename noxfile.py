@@ -28,6 +28,17 @@ def typecheck(session: nox.Session) -> None:
 
 
 @nox.session
+def docs(session: nox.Session) -> None:
+    """Build the documentation site (warnings are errors); ``-- serve`` to preview it."""
+    session.install("-e", ".[docs]")
+    session.env["NO_MKDOCS_2_WARNING"] = "1"
+    if "serve" in session.posargs:
+        session.run("mkdocs", "serve")
+    else:
+        session.run("mkdocs", "build", "--strict")
+
+
+@nox.session
 def codegen(session: nox.Session) -> None:
     """Check that genlang_async/types is up to date (``-- --write`` to regenerate)."""
     if "--write" in session.posargs:

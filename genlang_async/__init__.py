@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from ._client import Client
+    from ._concurrency import map_concurrently
     from ._errors import (
         APIConnectionError,
         APIError,
@@ -30,7 +31,6 @@ if TYPE_CHECKING:
         RateLimitError,
         ServiceUnavailableError,
     )
-    from ._concurrency import map_concurrently
     from ._operations import Operation, OperationFailedError, OperationTimeoutError
     from ._options import RequestOptions, Timeout
     from ._pagination import AsyncPager, Page, PaginationError
@@ -38,32 +38,32 @@ if TYPE_CHECKING:
 
 __all__ = [
     "APIConnectionError",
-    "AsyncPager",
-    "GenerateContentStream",
-    "Operation",
-    "OperationFailedError",
-    "OperationTimeoutError",
-    "Page",
-    "PaginationError",
-    "StreamDecodeError",
-    "map_concurrently",
     "APIError",
     "APITimeoutError",
+    "AsyncPager",
     "AuthenticationError",
     "BadRequestError",
     "Client",
     "ConflictError",
     "GatewayTimeoutError",
+    "GenerateContentStream",
     "GenlangError",
     "InternalServerError",
     "MissingAPIKeyError",
     "NotFoundError",
+    "Operation",
+    "OperationFailedError",
+    "OperationTimeoutError",
+    "Page",
+    "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
     "RequestOptions",
     "ServiceUnavailableError",
+    "StreamDecodeError",
     "Timeout",
     "__version__",
+    "map_concurrently",
 ]
 
 _LAZY = {

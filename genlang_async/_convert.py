@@ -338,43 +338,80 @@ def _field_unstructurer(kind: str) -> Hook | None:
 
 
 def _structure_fn(cls: type[Any]) -> Callable[..., Any]:
-    """The structure hook of a model class, built once (recursive classes are fine)."""
+    """The structure hook of a model class: generated straight-line code, built once
+    (recursive classes are fine). Any conversion error reruns the data through
+    :func:`_checked_structure` for a message naming the field."""
     fn = _structure_fns.get(cls)
     if fn is not None:
         return fn
-    table: dict[str, tuple[str, Hook | None]] = {}
-    name = cls.__name__
-
-    def structure(data: Any, _type: Any = None) -> Any:
-        if type(data) is not dict:
-            if not isinstance(data, Mapping):
-                raise TypeError(f"{name}: expected a JSON object, got {type(data).__name__}")
-            data = dict(data)
-        kwargs: dict[str, Any] = {}
-        extra: dict[str, Any] | None = None
-        for key, value in data.items():
-            entry = table.get(key)
-            if entry is None or value is None:
-                if extra is None:
-                    extra = {}
-                extra[key] = value
-            else:
-                conv = entry[1]
-                if conv is None:
-                    kwargs[entry[0]] = value
-                else:
-                    try:
-                        kwargs[entry[0]] = conv(value)
-                    except (TypeError, ValueError, AttributeError) as exc:
-                        raise ValueError(f"{name}.{key}: {exc}") from exc
-        if extra is not None:
-            kwargs["extra"] = extra
-        return cls(**kwargs)
-
+    namespace: dict[str, Any] = {"cls": cls}
+    lines = [
+        "def structure(data, _type=None):",
+        "    if type(data) is not dict:",
+        "        return checked(data)",
+        "    kwargs = {}",
+        "    try:",
+        "        for key, value in data.items():",
+        "            if value is None:",
+        "                pass",
+    ]
+    converters: dict[str, Hook | None] = {}
+    for i, (attr, wire, kind) in enumerate(cls._wire_):
+        head, _, rest = kind.partition(":")
+        lines.append(f"            elif key == {wire!r}:")
+        if kind in _PASSTHROUGH:
+            lines.append(f"                kwargs[{attr!r}] = value")
+        elif head == "list" and rest in _PASSTHROUGH:
+            lines.append(f"                kwargs[{attr!r}] = list(value)")
+        elif head == "list":
+            converters[f"c{i}"] = None  # the item converter, filled in below
+            lines.append(f"                kwargs[{attr!r}] = [c{i}(item) for item in value]")
+        else:
+            converters[f"c{i}"] = None
+            lines.append(f"                kwargs[{attr!r}] = c{i}(value)")
+    lines += [
+        "    except (TypeError, ValueError, AttributeError, KeyError):",
+        "        return checked(data)",
+        "    if len(kwargs) != len(data):",
+        "        kwargs['extra'] = {k: v for k, v in data.items() if v is None or k not in known}",
+        "    return cls(**kwargs)",
+    ]
+    exec(compile("\n".join(lines), f"<structure {cls.__qualname__}>", "exec"), namespace)
+    structure: Callable[..., Any] = namespace["structure"]
     _structure_fns[cls] = structure
-    for attr, wire, kind in cls._wire_:
+    table: dict[str, tuple[str, Hook | None]] = {}
+    namespace["known"] = frozenset(wire for _attr, wire, _kind in cls._wire_)
+    namespace["checked"] = lambda data: _checked_structure(cls, table, data)
+    for i, (attr, wire, kind) in enumerate(cls._wire_):
+        head, _, rest = kind.partition(":")
+        if f"c{i}" in converters:
+            namespace[f"c{i}"] = _field_structurer(rest if head == "list" else kind)
         table[wire] = (attr, _field_structurer(kind))
     return structure
+
+
+def _checked_structure(cls: type[Any], table: dict[str, tuple[str, Hook | None]], data: Any) -> Any:
+    """The slow path of a structure hook: any mapping, and errors that name the field."""
+    name = cls.__name__
+    if not isinstance(data, Mapping):
+        raise TypeError(f"{name}: expected a JSON object, got {type(data).__name__}")
+    kwargs: dict[str, Any] = {}
+    extra: dict[str, Any] | None = None
+    for key, value in data.items():
+        entry = table.get(key)
+        if entry is None or value is None:
+            if extra is None:
+                extra = {}
+            extra[key] = value
+            continue
+        attr, conv = entry
+        try:
+            kwargs[attr] = value if conv is None else conv(value)
+        except (TypeError, ValueError, AttributeError, KeyError) as exc:
+            raise ValueError(f"{name}.{key}: {exc}") from exc
+    if extra is not None:
+        kwargs["extra"] = extra
+    return cls(**kwargs)
 
 
 def _unstructure_fn(cls: type[Any]) -> Callable[[Any], dict[str, Any]]:

@@ -47,6 +47,9 @@ from ._version import __version__
 
 __all__ = ["ByteStream", "RawResponse", "StreamContext", "Transport"]
 
+#: One encoder for every request body (building one per call costs more than encoding).
+_encode_json = _json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
 logger = logging.getLogger("genlang_async")
 
 _T = TypeVar("_T")
@@ -295,6 +298,8 @@ class Transport:
         self._api_version = api_version.strip("/")
         self._prefix = "/".join(p for p in (self._base_url, self._api_version) if p) + "/"
         self.timeout = timeout if timeout is not None else Timeout()
+        self._timeout_cache: tuple[Timeout, aiohttp.ClientTimeout, aiohttp.ClientTimeout] | None
+        self._timeout_cache = None
         self.max_retries = max_retries
         self.max_server_delay = max_server_delay
         self._max_connections = max_connections
@@ -371,6 +376,20 @@ class Transport:
         return url, merged
 
     def _timeout(self, options: RequestOptions | None, *, streaming: bool) -> aiohttp.ClientTimeout:
+        if options is None or options.timeout is None:
+            cached = self._timeout_cache
+            if cached is None or cached[0] is not self.timeout:
+                cached = self._timeout_cache = (
+                    self.timeout,
+                    self._client_timeout(None, streaming=False),
+                    self._client_timeout(None, streaming=True),
+                )
+            return cached[2] if streaming else cached[1]
+        return self._client_timeout(options, streaming=streaming)
+
+    def _client_timeout(
+        self, options: RequestOptions | None, *, streaming: bool
+    ) -> aiohttp.ClientTimeout:
         timeout = self.timeout
         if options is not None and options.timeout is not None:
             given = Timeout.coerce(options.timeout)
@@ -580,7 +599,7 @@ class Transport:
         body: bytes | None = None
         content_type: str | None = None
         if json is not None:
-            body = _json.dumps(json, ensure_ascii=False, separators=(",", ":")).encode()
+            body = _encode_json(json).encode()
             content_type = "application/json; charset=utf-8"
         url, headers = self._build(path, query, options, content_type)
         timeout = self._timeout(options, streaming=False)
@@ -668,7 +687,7 @@ class Transport:
             body: bytes | None = None
             content_type: str | None = None
             if json is not None:
-                body = _json.dumps(json, ensure_ascii=False, separators=(",", ":")).encode()
+                body = _encode_json(json).encode()
                 content_type = "application/json; charset=utf-8"
             url, headers = self._build(path, query, options, content_type)
             timeout = self._timeout(options, streaming=True)

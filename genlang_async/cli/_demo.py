@@ -7,6 +7,8 @@ import sys
 import tempfile
 from typing import TYPE_CHECKING
 
+import anyio
+
 from ._progress import ProgressBar
 
 if TYPE_CHECKING:
@@ -49,8 +51,7 @@ async def run_demo(client: Client, *, model: str) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, "demo-notes.txt")
         line = b"genlang_async demo upload: streamed from disk in chunks.\n"
-        with open(path, "wb") as out:
-            out.write(line * (DEMO_FILE_BYTES // len(line)))
+        await anyio.Path(path).write_bytes(line * (DEMO_FILE_BYTES // len(line)))
         uploaded = await client.files.upload(
             path,
             display_name="genlang demo",

@@ -18,7 +18,7 @@ def req(text: str) -> dict[str, Any]:
 
 
 async def test_inline_batch_progresses_and_matches_generate(api: Api, emulator: Any) -> None:
-    emulator.settings.operation_delay = 0.1
+    emulator.settings.operation_delay = 0.6
     op = await api.post(
         "/v1beta/models/gemini-2.5-flash:batchGenerateContent",
         {
@@ -41,9 +41,15 @@ async def test_inline_batch_progresses_and_matches_generate(api: Api, emulator: 
     assert "done" not in op
     assert meta["state"] == "BATCH_STATE_PENDING"
     assert meta["batchStats"] == {"requestCount": "2", "pendingRequestCount": "2"}
-    await anyio.sleep(0.06)
-    assert (await api.get(f"/v1beta/{op['name']}"))["metadata"]["state"] == "BATCH_STATE_RUNNING"
-    await anyio.sleep(0.06)
+    # Poll through the phases (no fixed sleeps: robust on a loaded machine).
+    seen = ["BATCH_STATE_PENDING"]
+    with anyio.fail_after(10):
+        while seen[-1] != "BATCH_STATE_SUCCEEDED":
+            await anyio.sleep(0.02)
+            state = (await api.get(f"/v1beta/{op['name']}"))["metadata"]["state"]
+            if state != seen[-1]:
+                seen.append(state)
+    assert seen == ["BATCH_STATE_PENDING", "BATCH_STATE_RUNNING", "BATCH_STATE_SUCCEEDED"]
     done = await api.get(f"/v1beta/{op['name']}")
     assert done["done"] is True
     assert done["metadata"]["state"] == "BATCH_STATE_SUCCEEDED"

@@ -1,0 +1,316 @@
+"""The scripts in ``examples/`` run against the emulator: each test imports an example's
+main coroutine (or app factory) and gives it ``Client(api_key="test", base_url=emu.url)``."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import json
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import anyio
+import pytest
+from aiohttp import ClientSession, ClientTimeout, web
+
+from genlang_async import Client
+from genlang_async.emulator import Emulator
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def load_example(name: str) -> ModuleType:
+    """Import ``examples/<name>.py`` as a module (examples are scripts, not a package)."""
+    module_name = f"_example_{name}"
+    if module_name in sys.modules:
+        return sys.modules[module_name]
+    spec = importlib.util.spec_from_file_location(module_name, EXAMPLES / f"{name}.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+async def emu() -> AsyncIterator[Emulator]:
+    async with Emulator(operation_delay=0.0, file_processing_delay=0.0) as emulator:
+        yield emulator
+
+
+@pytest.fixture
+async def client(emu: Emulator) -> AsyncIterator[Client]:
+    async with Client(api_key="test", base_url=emu.url) as sdk_client:
+        yield sdk_client
+
+
+def api_calls(emu: Emulator, suffix: str) -> list[dict[str, Any]]:
+    return [r for r in emu.request_log if str(r.get("path", "")).endswith(suffix)]
+
+
+async def wait_for(condition: Any, limit: float = 3.0) -> bool:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        await anyio.sleep(0.01)
+    return bool(condition())
+
+
+@pytest.mark.parametrize("name", ["sse_relay_backend", "batch_embed", "terminal_chat"])
+def test_example_runs_as_a_script(name: str) -> None:
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLES / f"{name}.py"), "--help"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "usage:" in done.stdout
+
+
+# --------------------------------------------------------------------- sse_relay_backend
+
+
+@pytest.fixture
+async def relay_url(client: Client) -> AsyncIterator[str]:
+    relay = load_example("sse_relay_backend")
+    runner = web.AppRunner(
+        relay.create_app(client), handler_cancellation=True, access_log=None, shutdown_timeout=0.1
+    )
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        await runner.cleanup()
+
+
+def parse_events(raw: str) -> list[tuple[str, dict[str, Any]]]:
+    events = []
+    for block in raw.split("\n\n"):
+        if not block.strip():
+            continue
+        name, data = "message", ""
+        for line in block.splitlines():
+            if line.startswith("event: "):
+                name = line[len("event: ") :]
+            elif line.startswith("data: "):
+                data += line[len("data: ") :]
+        events.append((name, json.loads(data)))
+    return events
+
+
+async def test_sse_relay_streams_text_events(relay_url: str, emu: Emulator, client: Client) -> None:
+    emu.settings.stream_chunks = 4
+    async with (
+        ClientSession(timeout=ClientTimeout(total=10)) as browser,
+        browser.get(f"{relay_url}/stream", params={"prompt": "Tell me about rivers"}) as resp,
+    ):
+        assert resp.status == 200
+        assert resp.headers["Content-Type"].startswith("text/event-stream")
+        raw = (await resp.read()).decode()
+    events = parse_events(raw)
+    texts = [data["text"] for name, data in events if name == "message"]
+    assert len(texts) >= 2  # relayed chunk by chunk
+    assert "Tell me about rivers" in "".join(texts)
+    assert events[-1][0] == "done"
+    assert events[-1][1]["finishReason"] == "STOP"
+    assert events[-1][1]["totalTokenCount"] > 0
+    assert client.connections_in_use == 0
+
+
+async def test_sse_relay_makes_its_own_client_from_the_environment(
+    emu: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GEMINI_API_KEY", "test")
+    monkeypatch.setenv("GENLANG_BASE_URL", emu.url)
+    relay = load_example("sse_relay_backend")
+    runner = web.AppRunner(relay.create_app(), access_log=None, shutdown_timeout=0.1)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    try:
+        url = f"http://127.0.0.1:{runner.addresses[0][1]}"
+        async with (
+            ClientSession(timeout=ClientTimeout(total=10)) as browser,
+            browser.get(f"{url}/stream", params={"prompt": "Hello"}) as resp,
+        ):
+            events = parse_events((await resp.read()).decode())
+        assert events[-1][0] == "done"
+        async with ClientSession() as browser, browser.get(url) as page:
+            assert "EventSource" in await page.text()
+    finally:
+        await runner.cleanup()
+
+
+async def test_sse_relay_reports_api_errors_as_events(relay_url: str, emu: Emulator) -> None:
+    emu.faults.fail("/v1beta/models/*:streamGenerateContent", status=400, message="bad prompt")
+    async with (
+        ClientSession(timeout=ClientTimeout(total=10)) as browser,
+        browser.get(f"{relay_url}/stream", params={"prompt": "Hi"}) as resp,
+    ):
+        events = parse_events((await resp.read()).decode())
+    assert events == [("error", {"status": "INVALID_ARGUMENT", "message": "bad prompt"})]
+
+
+async def test_sse_relay_rejects_empty_prompt(relay_url: str) -> None:
+    async with (
+        ClientSession(timeout=ClientTimeout(total=10)) as browser,
+        browser.get(f"{relay_url}/stream") as resp,
+    ):
+        assert resp.status == 400
+
+
+async def test_sse_relay_disconnect_cancels_upstream(
+    relay_url: str, emu: Emulator, client: Client
+) -> None:
+    # A slow upstream answer: 40 chunks, 0.1 s apart (about 4 s in all).
+    emu.settings.stream_chunks = 40
+    emu.settings.stream_chunk_delay = 0.1
+    prompt = " ".join(f"word{i}" for i in range(60))
+    started = time.monotonic()
+    async with ClientSession(timeout=ClientTimeout(total=10)) as browser:
+        resp = await browser.get(f"{relay_url}/stream", params={"prompt": prompt})
+        first = await resp.content.readuntil(b"\n\n")
+        assert first.startswith(b"data: ")
+        assert client.connections_in_use == 1  # the relay is reading upstream
+        resp.close()  # the browser goes away mid-answer
+    assert await wait_for(lambda: client.connections_in_use == 0, limit=2.0)
+    assert time.monotonic() - started < 2.5  # released long before the answer would end
+
+
+# ------------------------------------------------------------------------- batch_embed
+
+
+async def test_batch_embed_every_input_in_order_despite_429s(emu: Emulator, client: Client) -> None:
+    batch = load_example("batch_embed")
+    inputs = batch.sample_inputs(200)
+    emu.faults.fail("/v1beta/models/*:batchEmbedContents", status=429, times=3, retry_after=0)
+    out, progress = io.StringIO(), io.StringIO()
+    results = await batch.run(
+        client,
+        inputs,
+        task="embed",
+        batch_size=20,
+        concurrency=4,
+        progress_stream=progress,
+    )
+    batch.write_jsonl(out, inputs, results)
+    assert len(results) == 200
+    assert all(isinstance(r, list) and len(r) == 768 for r in results)
+    calls = api_calls(emu, ":batchEmbedContents")
+    assert [c["status"] for c in calls].count(429) == 3
+    assert len(calls) == 200 // 20 + 3
+    # In order: each vector is the one a single call gives for that input.
+    for index in (0, 57, 199):
+        single = await client.models.embed_content(batch.EMBED_MODEL, content=inputs[index])
+        assert single.embedding is not None
+        assert results[index] == pytest.approx(single.embedding.values)
+    lines = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [line["index"] for line in lines] == list(range(200))
+    assert progress.getvalue().rstrip().endswith("eta 0s")
+    assert "200/200" in progress.getvalue()
+    assert client.connections_in_use == 0
+
+
+async def test_batch_generate_every_input_in_order_despite_429s(
+    emu: Emulator, client: Client
+) -> None:
+    batch = load_example("batch_embed")
+    inputs = batch.sample_inputs(60)
+    emu.faults.fail("/v1beta/models/*:generateContent", status=429, times=4, retry_after=0)
+    emu.faults.fail("/v1beta/models/*:generateContent", status=503, times=1, retry_after=0)
+    results = await batch.run(
+        client, inputs, task="generate", concurrency=8, progress_stream=io.StringIO()
+    )
+    assert len(results) == 60
+    for prompt, text in zip(inputs, results, strict=True):
+        assert isinstance(text, str)
+        assert prompt.rstrip(".") in text  # the emulator echoes the prompt
+    statuses = [c["status"] for c in api_calls(emu, ":generateContent")]
+    assert statuses.count(429) == 4
+    assert statuses.count(503) == 1
+
+
+async def test_batch_embed_reports_inputs_that_keep_failing(emu: Emulator, client: Client) -> None:
+    batch = load_example("batch_embed")
+    inputs = batch.sample_inputs(30)
+    emu.faults.fail("/v1beta/models/*:batchEmbedContents", status=429, times=3, retry_after=0)
+    results = await batch.run(
+        client,
+        inputs,
+        batch_size=10,
+        concurrency=1,
+        max_retries=2,
+        progress_stream=io.StringIO(),
+    )
+    failed = [i for i, r in enumerate(results) if isinstance(r, Exception)]
+    assert failed == list(range(10))  # the first group used up its 3 attempts
+    assert all(isinstance(r, list) for r in results[10:])
+
+
+async def test_batch_embed_main_reads_and_writes_files(
+    emu: Emulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    batch = load_example("batch_embed")
+    monkeypatch.setenv("GEMINI_API_KEY", "test")
+    monkeypatch.setenv("GENLANG_BASE_URL", emu.url)
+    source = tmp_path / "in.txt"
+    source.write_text("first line\n\nsecond line\n", encoding="utf-8")
+    target = tmp_path / "out.jsonl"
+    status = await batch.main(["--input", str(source), "--output", str(target)])
+    assert status == 0
+    records = [json.loads(line) for line in target.read_text().splitlines()]
+    assert [r["input"] for r in records] == ["first line", "second line"]
+
+
+# ------------------------------------------------------------------------ terminal_chat
+
+
+def scripted(lines: list[str]) -> Any:
+    feed = iter(lines)
+
+    async def read_line(prompt: str) -> str | None:
+        return next(feed, None)
+
+    return read_line
+
+
+async def test_terminal_chat_streams_turns_and_keeps_history(client: Client) -> None:
+    if not hasattr(client, "chats"):
+        pytest.skip("client.chats is not merged in this branch yet")
+    chat_example = load_example("terminal_chat")
+    out = io.StringIO()
+    chat = await chat_example.chat_loop(
+        client,
+        read_line=scripted(["Hello there", "", "/history", "What about rivers?", "/quit", "x"]),
+        out=out,
+    )
+    text = out.getvalue()
+    assert text.count("model> ") == 2
+    assert "Hello there" in text  # the emulator echoes the prompt
+    assert "What about rivers?" in text
+    assert "[2 messages in the history]" in text
+    assert len(chat.history) == 4  # two user turns, two model turns
+
+
+async def test_terminal_chat_reports_errors_and_ends_at_eof(client: Client, emu: Emulator) -> None:
+    if not hasattr(client, "chats"):
+        pytest.skip("client.chats is not merged in this branch yet")
+    chat_example = load_example("terminal_chat")
+    emu.faults.fail("/v1beta/models/*:streamGenerateContent", status=400, message="nope")
+    out = io.StringIO()
+    chat = await chat_example.chat_loop(client, read_line=scripted(["first", "second"]), out=out)
+    assert "[API error 400 INVALID_ARGUMENT: nope]" in out.getvalue()
+    assert len(chat.history) == 2  # the failed turn is not kept
+    assert client.connections_in_use == 0
