@@ -12,17 +12,17 @@ from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, overload
 
 import attrs
 
-from genlang_async import types
-from genlang_async._names import resolve_name
-from genlang_async._operations import Operation
-from genlang_async._options import RequestOptions
-from genlang_async._pagination import AsyncPager, Page
-from genlang_async._streaming import GenerateContentStream
-from genlang_async.types import Content, Part, WireModel
+from .. import types
+from .._names import resolve_name
+from .._operations import Operation
+from .._options import RequestOptions
+from .._pagination import AsyncPager, Page
+from .._streaming import GenerateContentStream
+from ..types import Content, Part, WireModel
 
 if TYPE_CHECKING:
-    from genlang_async._options import TimeoutLike
-    from genlang_async._transport import Transport
+    from .._options import TimeoutLike
+    from .._transport import Transport
 
 M = TypeVar("M", bound=WireModel)
 T = TypeVar("T")

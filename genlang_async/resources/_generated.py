@@ -11,11 +11,11 @@ from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from genlang_async._names import resolve_name
-from genlang_async._operations import Operation as OperationHandle
-from genlang_async._pagination import AsyncPager
-from genlang_async._streaming import GenerateContentStream
-from genlang_async.types import (
+from .._names import resolve_name
+from .._operations import Operation as OperationHandle
+from .._pagination import AsyncPager
+from .._streaming import GenerateContentStream
+from ..types import (
     AsyncBatchEmbedContentRequest,
     BatchCreateChunksRequest,
     BatchCreateChunksResponse,
@@ -108,7 +108,6 @@ from genlang_async.types import (
     UpdateChunkRequest,
     UploadToFileSearchStoreResponse,
 )
-
 from ._base import (
     ContentLike,
     ContentsLike,
@@ -130,7 +129,7 @@ from ._base import (
 )
 
 if TYPE_CHECKING:
-    from genlang_async._options import TimeoutLike
+    from .._options import TimeoutLike
 
 __all__ = [
     "Batches",

@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from genlang_async._names import resolve_name
-from genlang_async._operations import Operation
-from genlang_async.types import (
+from .._names import resolve_name
+from .._operations import Operation
+from ..types import (
     EmbedContentBatchOutput,
     GenerateContentBatchOutput,
     ImportFileResponse,
@@ -25,11 +25,10 @@ from genlang_async.types import (
     TunedModel,
     UploadToFileSearchStoreResponse,
 )
-
 from ._base import Resource, batch_output, parse_any, request_options
 
 if TYPE_CHECKING:
-    from genlang_async._options import TimeoutLike
+    from .._options import TimeoutLike
 
 __all__ = ["OPERATION_PATTERNS", "Operations"]
 

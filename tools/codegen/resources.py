@@ -593,13 +593,13 @@ def build(api: dict[str, Any]) -> tuple[str, str]:
         "from collections.abc import Mapping, Sequence\n"
         "from functools import cached_property\n"
         "from typing import TYPE_CHECKING, Any\n\n"
-        "from genlang_async._names import resolve_name\n"
-        "from genlang_async._operations import Operation as OperationHandle\n"
-        "from genlang_async._pagination import AsyncPager\n"
-        "from genlang_async._streaming import GenerateContentStream\n"
-        f"from genlang_async.types import (\n{type_imports})\n"
+        "from .._names import resolve_name\n"
+        "from .._operations import Operation as OperationHandle\n"
+        "from .._pagination import AsyncPager\n"
+        "from .._streaming import GenerateContentStream\n"
+        f"from ..types import (\n{type_imports})\n"
         f"from ._base import (\n{base_imports})\n\n"
-        "if TYPE_CHECKING:\n    from genlang_async._options import TimeoutLike\n\n"
+        "if TYPE_CHECKING:\n    from .._options import TimeoutLike\n\n"
         f"__all__ = {exported!r}\n\n\n" + "\n\n".join(reversed(classes))
     )
 
