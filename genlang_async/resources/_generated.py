@@ -2378,7 +2378,7 @@ class FileSearchStoresOperations(Resource):
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
     ) -> OperationHandle[ImportFileResponse]:
-        """Get an operation. Its result is a ``ImportFileResponse``.
+        """Get an operation. Result type: ``ImportFileResponse``.
 
         ``GET /v1beta/{name=fileSearchStores/*/operations/*}``
         """
@@ -2433,7 +2433,7 @@ class ModelsOperations(Resource):
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
     ) -> OperationHandle[PredictLongRunningResponse]:
-        """Get an operation. Its result is a ``PredictLongRunningResponse``.
+        """Get an operation. Result type: ``PredictLongRunningResponse``.
 
         ``GET /v1beta/{name=models/*/operations/*}``
         """
@@ -2493,7 +2493,7 @@ class TunedModelsOperations(Resource):
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
     ) -> OperationHandle[TunedModel]:
-        """Get an operation. Its result is a ``TunedModel``.
+        """Get an operation. Result type: ``TunedModel``.
 
         ``GET /v1beta/{name=tunedModels/*/operations/*}``
         """
@@ -2911,7 +2911,7 @@ class FileSearchStoresUploadOperations(Resource):
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
     ) -> OperationHandle[UploadToFileSearchStoreResponse]:
-        """Get an operation. Its result is a ``UploadToFileSearchStoreResponse``.
+        """Get an operation. Result type: ``UploadToFileSearchStoreResponse``.
 
         ``GET /v1beta/{name=fileSearchStores/*/upload/operations/*}``
         """

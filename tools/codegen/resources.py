@@ -356,7 +356,7 @@ class MethodWriter:
         )
         summary = summary.replace(" a o", " an o")
         if m["id"] in OPERATION_RESULTS:
-            summary += f" Its result is a ``{OPERATION_RESULTS[m['id']]}``."
+            summary += f" Result type: ``{OPERATION_RESULTS[m['id']]}``."
         return f'        """{summary}\n\n        ``{m["http_method"]} {m["path"]}``\n        """\n'
 
     # -- the method -------------------------------------------------------------------
