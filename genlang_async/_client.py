@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING
 
@@ -14,6 +15,8 @@ from ._transport import Transport
 
 if TYPE_CHECKING:
     import aiohttp
+
+    from ._chats import Chats
 
 __all__ = ["DEFAULT_BASE_URL", "Client"]
 
@@ -90,6 +93,13 @@ class Client(Namespaces):
     @property
     def max_retries(self) -> int:
         return self._transport.max_retries
+
+    @cached_property
+    def chats(self) -> Chats:
+        """Multi-turn chats with client-side history: ``client.chats.create(model)``."""
+        from ._chats import Chats
+
+        return Chats(self.models)
 
     @property
     def connections_in_use(self) -> int:

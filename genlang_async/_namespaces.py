@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .resources.file_search_stores import FileSearchStores
     from .resources.files import Files
     from .resources.media import Media
+    from .resources.operations import Operations
 
 
 class Namespaces:
@@ -92,6 +93,13 @@ class Namespaces:
         from .resources._generated import Models
 
         return Models(self._transport)
+
+    @cached_property
+    def operations(self) -> Operations:
+        """The ``operations`` methods."""
+        from .resources.operations import Operations
+
+        return Operations(self._transport)
 
     @cached_property
     def tuned_models(self) -> TunedModels:

@@ -9,9 +9,13 @@ SSE decoder. It is both an async iterator and an async context manager:
         async for chunk in stream:
             print(chunk.text, end="")
 
-The connection is released as soon as the stream ends, fails, is cancelled, the ``async
-with`` block is left, or (without ``async with``) the loop is left with ``break`` and the
-stream object is dropped.
+The connection is released as soon as the stream ends, fails, is cancelled while waiting
+for data, or the ``async with`` block is left (by any route). Without ``async with`` it is
+released when the stream object is dropped: for ``async for chunk in
+client.models.stream_generate_content(...)`` that is the moment the loop is left (``break``,
+an exception, a cancellation). A stream kept in a variable lives as long as the variable -
+use ``async with`` (or ``await stream.aclose()``) then; after a cancellation, asyncio keeps
+the frames of the cancelled code (and what they hold) until the task next yields.
 """
 
 from __future__ import annotations
@@ -113,14 +117,11 @@ class GenerateContentStream(Generic[ChunkT]):
 
     @property
     def text_stream(self) -> AsyncIterator[str]:
-        """The text of each chunk as it arrives (chunks without text are skipped)."""
-        return self._texts()
+        """The text of each chunk as it arrives (chunks without text are skipped).
 
-    async def _texts(self) -> AsyncIterator[str]:
-        async for chunk in self:
-            text = getattr(chunk, "text", None)
-            if text:
-                yield text
+        A plain iterator object, not an async generator: leaving a loop over it early drops
+        the connection at once, like leaving a loop over the stream itself."""
+        return _TextStream(self)
 
     async def get_final_response(self) -> ChunkT:
         """Read the stream to its end and return all chunks merged into one response."""
@@ -129,6 +130,20 @@ class GenerateContentStream(Generic[ChunkT]):
         return self._parse(self._merged.result())
 
     # -- internals ------------------------------------------------------------------------
+
+    def _add_done_callback(self, callback: Callable[[dict[str, Any]], None]) -> None:
+        """Call ``callback(merged wire response)`` once the stream has been read to its end
+        without error (not when it is left early, cancelled or fails)."""
+        previous = self._on_complete
+        if previous is None:
+            self._on_complete = callback
+            return
+
+        def both(merged: dict[str, Any]) -> None:
+            previous(merged)
+            callback(merged)
+
+        self._on_complete = both
 
     async def _open(self) -> ByteStream:
         if self._body is not None:
@@ -205,6 +220,23 @@ class GenerateContentStream(Generic[ChunkT]):
         body, self._body = self._body, None
         if body is not None:
             body.close()
+
+
+class _TextStream(AsyncIterator[str]):
+    __slots__ = ("_stream",)
+
+    def __init__(self, stream: GenerateContentStream[Any]) -> None:
+        self._stream = stream
+
+    def __aiter__(self) -> _TextStream:
+        return self
+
+    async def __anext__(self) -> str:
+        while True:
+            chunk = await self._stream.__anext__()
+            text = getattr(chunk, "text", None)
+            if text:
+                return str(text)
 
 
 class ChunkMerger:

@@ -8,7 +8,7 @@ this module is the hand-written part they call into.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, overload
 
 import attrs
 
@@ -145,9 +145,7 @@ def as_model(value: Any, cls: type[M], argument: str) -> M | None:
         return value
     if isinstance(value, Mapping):
         return cls.from_dict(value)
-    raise TypeError(
-        f"{argument} must be a {cls.__name__} or a dict, not {type(value).__name__}"
-    )
+    raise TypeError(f"{argument} must be a {cls.__name__} or a dict, not {type(value).__name__}")
 
 
 def as_model_list(values: Any, cls: type[M], argument: str) -> list[M] | None:
@@ -156,8 +154,7 @@ def as_model_list(values: Any, cls: type[M], argument: str) -> list[M] | None:
         return None
     if isinstance(values, (str, bytes, Mapping, WireModel)) or not isinstance(values, Iterable):
         raise TypeError(
-            f"{argument} must be a list of {cls.__name__} (or dicts), "
-            f"not {type(values).__name__}"
+            f"{argument} must be a list of {cls.__name__} (or dicts), not {type(values).__name__}"
         )
     return [as_model(value, cls, f"{argument}[{index}]") for index, value in enumerate(values)]  # type: ignore[misc]
 
@@ -179,10 +176,18 @@ def as_content(value: Any, argument: str, *, role: str | None = None) -> Content
     )
 
 
-def as_contents(value: Any, argument: str) -> list[Content]:
+@overload
+def as_contents(value: Any, argument: str) -> list[Content]: ...
+@overload
+def as_contents(value: Any, argument: str, *, optional: bool) -> list[Content] | None: ...
+
+
+def as_contents(value: Any, argument: str, *, optional: bool = False) -> list[Content] | None:
     """The conversation for ``contents``: a string (one user turn), a ``Part`` or
     ``Content``, or a list mixing ``Content`` / dicts (one turn each) with strings / parts
-    (consecutive ones form one user turn)."""
+    (consecutive ones form one user turn). ``None`` only when ``optional``."""
+    if value is None and optional:
+        return None
     if isinstance(value, (str, Part, Content, Mapping)):
         single = as_content(value, argument, role="user")
         assert single is not None
@@ -296,6 +301,38 @@ def model_name(value: Any) -> str | None:
     if value is None:
         return None
     return resolve_name(value, "models/*", "tunedModels/*", argument="model")
+
+
+def fill_field(value: Any, attr: str, name: str) -> Any:
+    """Set ``attr`` (``model``, ``parent``) of a sub-request, or of each in a list, to the
+    name from the path when the caller left it unset (the API wants it repeated there)."""
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return [fill_field(item, attr, name) for item in value]
+    if getattr(value, attr, None) is None:
+        return attrs.evolve(value, **{attr: name})
+    return value
+
+
+def batch_output(cls: type[M]) -> Callable[[dict[str, Any]], M]:
+    """Parser of a batch operation's result: the output itself (as the live API sends it,
+    with an ``@type``) or wrapped in ``{"output": ...}`` (as the API description has it)."""
+
+    def parse(data: dict[str, Any]) -> M:
+        output = data.get("output")
+        if isinstance(output, dict) and len(data.keys() - {"@type"}) == 1:
+            return cls.from_dict(output)
+        return cls.from_dict({k: v for k, v in data.items() if k != "@type"})
+
+    return parse
+
+
+def optional_name(value: Any, *patterns: str, argument: str) -> str | None:
+    """``None``, or a resource name checked (and a bare id completed) like path names."""
+    if value is None:
+        return None
+    return resolve_name(value, *patterns, argument=argument)
 
 
 def parse_any(data: dict[str, Any]) -> Any:

@@ -17,7 +17,6 @@ from .._pagination import AsyncPager
 from .._streaming import GenerateContentStream
 from ..types import (
     AsyncBatchEmbedContentRequest,
-    AsyncBatchEmbedContentResponse,
     BatchCreateChunksRequest,
     BatchCreateChunksResponse,
     BatchDeleteChunksRequest,
@@ -26,7 +25,6 @@ from ..types import (
     BatchEmbedTextRequest,
     BatchEmbedTextResponse,
     BatchGenerateContentRequest,
-    BatchGenerateContentResponse,
     BatchUpdateChunksRequest,
     BatchUpdateChunksResponse,
     CachedContent,
@@ -45,6 +43,7 @@ from ..types import (
     DeleteChunkRequest,
     Document,
     EmbedContentBatch,
+    EmbedContentBatchOutput,
     EmbedContentRequest,
     EmbedContentResponse,
     EmbedTextRequest,
@@ -55,6 +54,7 @@ from ..types import (
     GenerateAnswerRequestAnswerStyle,
     GenerateAnswerResponse,
     GenerateContentBatch,
+    GenerateContentBatchOutput,
     GenerateContentRequest,
     GenerateContentResponse,
     GeneratedFile,
@@ -106,6 +106,7 @@ from ..types import (
     TunedModelSource,
     TuningTask,
     UpdateChunkRequest,
+    UploadToFileSearchStoreResponse,
 )
 from ._base import (
     ContentLike,
@@ -116,9 +117,12 @@ from ._base import (
     as_list,
     as_model,
     as_model_list,
+    batch_output,
     check_scalar,
+    fill_field,
     merged_resource,
     model_name,
+    optional_name,
     parse_any,
     request_options,
     update_mask_for,
@@ -366,7 +370,7 @@ class CachedContents(Resource):
                 display_name=check_scalar(display_name, str, "display_name"),
                 model=model_name(model),
                 system_instruction=as_content(system_instruction, "system_instruction"),
-                contents=as_contents(contents, "contents"),
+                contents=as_contents(contents, "contents", optional=True),
                 tools=as_model_list(tools, Tool, "tools"),
                 tool_config=as_model(tool_config, ToolConfig, "tool_config"),
             ),
@@ -475,7 +479,7 @@ class CachedContents(Resource):
                 display_name=check_scalar(display_name, str, "display_name"),
                 model=model_name(model),
                 system_instruction=as_content(system_instruction, "system_instruction"),
-                contents=as_contents(contents, "contents"),
+                contents=as_contents(contents, "contents", optional=True),
                 tools=as_model_list(tools, Tool, "tools"),
                 tool_config=as_model(tool_config, ToolConfig, "tool_config"),
             ),
@@ -713,7 +717,9 @@ class Dynamic(Resource):
             tool_config=as_model(tool_config, ToolConfig, "tool_config"),
             safety_settings=as_model_list(safety_settings, SafetySetting, "safety_settings"),
             generation_config=as_model(generation_config, GenerationConfig, "generation_config"),
-            cached_content=check_scalar(cached_content, str, "cached_content"),
+            cached_content=optional_name(
+                cached_content, "cachedContents/*", argument="cached_content"
+            ),
         ).to_dict()
         options = request_options(timeout, max_retries, extra_headers, extra_query)
         return GenerateContentResponse.from_dict(
@@ -749,7 +755,9 @@ class Dynamic(Resource):
             tool_config=as_model(tool_config, ToolConfig, "tool_config"),
             safety_settings=as_model_list(safety_settings, SafetySetting, "safety_settings"),
             generation_config=as_model(generation_config, GenerationConfig, "generation_config"),
-            cached_content=check_scalar(cached_content, str, "cached_content"),
+            cached_content=optional_name(
+                cached_content, "cachedContents/*", argument="cached_content"
+            ),
         ).to_dict()
         return self._stream(
             path,
@@ -867,7 +875,7 @@ class FileSearchStoresBase(Resource):
         )
         path = f"{file_search_store_name}:importFile"
         body = ImportFileRequest(
-            file_name=check_scalar(file_name, str, "file_name"),
+            file_name=optional_name(file_name, "files/*", argument="file_name"),
             custom_metadata=as_model_list(custom_metadata, CustomMetadata, "custom_metadata"),
             chunking_config=as_model(chunking_config, ChunkingConfig, "chunking_config"),
         ).to_dict()
@@ -1045,19 +1053,19 @@ class Models(Resource):
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
-    ) -> OperationHandle[AsyncBatchEmbedContentResponse]:
+    ) -> OperationHandle[EmbedContentBatchOutput]:
         """Start a batch of embedding requests; returns an operation.
 
         ``POST /v1beta/{batch.model=models/*}:asyncBatchEmbedContent``
         """
-        model = resolve_name(model, "models/*", argument="model")
+        model = resolve_name(model, "models/*", "tunedModels/*", argument="model")
         path = f"{model}:asyncBatchEmbedContent"
         body = AsyncBatchEmbedContentRequest(
-            batch=as_model(batch, EmbedContentBatch, "batch"),
+            batch=fill_field(as_model(batch, EmbedContentBatch, "batch"), "model", model),
         ).to_dict()
         options = request_options(timeout, max_retries, extra_headers, extra_query)
         data = await self._call("POST", path, body=body, options=options, idempotent=False)
-        return self._operation(data, AsyncBatchEmbedContentResponse.from_dict, options)
+        return self._operation(data, batch_output(EmbedContentBatchOutput), options)
 
     async def batch_embed_contents(
         self,
@@ -1076,7 +1084,9 @@ class Models(Resource):
         model = resolve_name(model, "models/*", argument="model")
         path = f"{model}:batchEmbedContents"
         body = BatchEmbedContentsRequest(
-            requests=as_model_list(requests, EmbedContentRequest, "requests"),
+            requests=fill_field(
+                as_model_list(requests, EmbedContentRequest, "requests"), "model", model
+            ),
         ).to_dict()
         options = request_options(timeout, max_retries, extra_headers, extra_query)
         return BatchEmbedContentsResponse.from_dict(
@@ -1102,7 +1112,9 @@ class Models(Resource):
         path = f"{model}:batchEmbedText"
         body = BatchEmbedTextRequest(
             texts=as_list(texts, str, "texts"),
-            requests=as_model_list(requests, EmbedTextRequest, "requests"),
+            requests=fill_field(
+                as_model_list(requests, EmbedTextRequest, "requests"), "model", model
+            ),
         ).to_dict()
         options = request_options(timeout, max_retries, extra_headers, extra_query)
         return BatchEmbedTextResponse.from_dict(
@@ -1118,19 +1130,19 @@ class Models(Resource):
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
-    ) -> OperationHandle[BatchGenerateContentResponse]:
+    ) -> OperationHandle[GenerateContentBatchOutput]:
         """Start a batch of generation requests; returns an operation.
 
         ``POST /v1beta/{batch.model=models/*}:batchGenerateContent``
         """
-        model = resolve_name(model, "models/*", argument="model")
+        model = resolve_name(model, "models/*", "tunedModels/*", argument="model")
         path = f"{model}:batchGenerateContent"
         body = BatchGenerateContentRequest(
-            batch=as_model(batch, GenerateContentBatch, "batch"),
+            batch=fill_field(as_model(batch, GenerateContentBatch, "batch"), "model", model),
         ).to_dict()
         options = request_options(timeout, max_retries, extra_headers, extra_query)
         data = await self._call("POST", path, body=body, options=options, idempotent=False)
-        return self._operation(data, BatchGenerateContentResponse.from_dict, options)
+        return self._operation(data, batch_output(GenerateContentBatchOutput), options)
 
     async def count_message_tokens(
         self,
@@ -1198,9 +1210,13 @@ class Models(Resource):
         model = resolve_name(model, "models/*", argument="model")
         path = f"{model}:countTokens"
         body = CountTokensRequest(
-            contents=as_contents(contents, "contents"),
-            generate_content_request=as_model(
-                generate_content_request, GenerateContentRequest, "generate_content_request"
+            contents=as_contents(contents, "contents", optional=True),
+            generate_content_request=fill_field(
+                as_model(
+                    generate_content_request, GenerateContentRequest, "generate_content_request"
+                ),
+                "model",
+                model,
             ),
         ).to_dict()
         options = request_options(timeout, max_retries, extra_headers, extra_query)
@@ -1318,7 +1334,7 @@ class Models(Resource):
 
         ``POST /v1beta/{model=models/*}:generateContent``
         """
-        model = resolve_name(model, "models/*", argument="model")
+        model = resolve_name(model, "models/*", "tunedModels/*", argument="model")
         path = f"{model}:generateContent"
         body = GenerateContentRequest(
             system_instruction=as_content(system_instruction, "system_instruction"),
@@ -1327,7 +1343,9 @@ class Models(Resource):
             tool_config=as_model(tool_config, ToolConfig, "tool_config"),
             safety_settings=as_model_list(safety_settings, SafetySetting, "safety_settings"),
             generation_config=as_model(generation_config, GenerationConfig, "generation_config"),
-            cached_content=check_scalar(cached_content, str, "cached_content"),
+            cached_content=optional_name(
+                cached_content, "cachedContents/*", argument="cached_content"
+            ),
         ).to_dict()
         options = request_options(timeout, max_retries, extra_headers, extra_query)
         return GenerateContentResponse.from_dict(
@@ -1387,7 +1405,7 @@ class Models(Resource):
 
         ``POST /v1beta/{model=models/*}:generateText``
         """
-        model = resolve_name(model, "models/*", argument="model")
+        model = resolve_name(model, "models/*", "tunedModels/*", argument="model")
         path = f"{model}:generateText"
         body = GenerateTextRequest(
             prompt=as_model(prompt, TextPrompt, "prompt"),
@@ -1518,7 +1536,7 @@ class Models(Resource):
 
         ``POST /v1beta/{model=models/*}:streamGenerateContent``
         """
-        model = resolve_name(model, "models/*", argument="model")
+        model = resolve_name(model, "models/*", "tunedModels/*", argument="model")
         path = f"{model}:streamGenerateContent"
         body = GenerateContentRequest(
             system_instruction=as_content(system_instruction, "system_instruction"),
@@ -1527,7 +1545,9 @@ class Models(Resource):
             tool_config=as_model(tool_config, ToolConfig, "tool_config"),
             safety_settings=as_model_list(safety_settings, SafetySetting, "safety_settings"),
             generation_config=as_model(generation_config, GenerationConfig, "generation_config"),
-            cached_content=check_scalar(cached_content, str, "cached_content"),
+            cached_content=optional_name(
+                cached_content, "cachedContents/*", argument="cached_content"
+            ),
         ).to_dict()
         return self._stream(
             path,
@@ -1559,7 +1579,7 @@ class TunedModels(Resource):
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
-    ) -> OperationHandle[AsyncBatchEmbedContentResponse]:
+    ) -> OperationHandle[EmbedContentBatchOutput]:
         """Start a batch of embedding requests; returns an operation.
 
         ``POST /v1beta/{batch.model=tunedModels/*}:asyncBatchEmbedContent``
@@ -1567,11 +1587,11 @@ class TunedModels(Resource):
         model = resolve_name(model, "tunedModels/*", argument="model")
         path = f"{model}:asyncBatchEmbedContent"
         body = AsyncBatchEmbedContentRequest(
-            batch=as_model(batch, EmbedContentBatch, "batch"),
+            batch=fill_field(as_model(batch, EmbedContentBatch, "batch"), "model", model),
         ).to_dict()
         options = request_options(timeout, max_retries, extra_headers, extra_query)
         data = await self._call("POST", path, body=body, options=options, idempotent=False)
-        return self._operation(data, AsyncBatchEmbedContentResponse.from_dict, options)
+        return self._operation(data, batch_output(EmbedContentBatchOutput), options)
 
     async def batch_generate_content(
         self,
@@ -1582,7 +1602,7 @@ class TunedModels(Resource):
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
-    ) -> OperationHandle[BatchGenerateContentResponse]:
+    ) -> OperationHandle[GenerateContentBatchOutput]:
         """Start a batch of generation requests; returns an operation.
 
         ``POST /v1beta/{batch.model=tunedModels/*}:batchGenerateContent``
@@ -1590,11 +1610,11 @@ class TunedModels(Resource):
         model = resolve_name(model, "tunedModels/*", argument="model")
         path = f"{model}:batchGenerateContent"
         body = BatchGenerateContentRequest(
-            batch=as_model(batch, GenerateContentBatch, "batch"),
+            batch=fill_field(as_model(batch, GenerateContentBatch, "batch"), "model", model),
         ).to_dict()
         options = request_options(timeout, max_retries, extra_headers, extra_query)
         data = await self._call("POST", path, body=body, options=options, idempotent=False)
-        return self._operation(data, BatchGenerateContentResponse.from_dict, options)
+        return self._operation(data, batch_output(GenerateContentBatchOutput), options)
 
     async def create(
         self,
@@ -1697,7 +1717,9 @@ class TunedModels(Resource):
             tool_config=as_model(tool_config, ToolConfig, "tool_config"),
             safety_settings=as_model_list(safety_settings, SafetySetting, "safety_settings"),
             generation_config=as_model(generation_config, GenerationConfig, "generation_config"),
-            cached_content=check_scalar(cached_content, str, "cached_content"),
+            cached_content=optional_name(
+                cached_content, "cachedContents/*", argument="cached_content"
+            ),
         ).to_dict()
         options = request_options(timeout, max_retries, extra_headers, extra_query)
         return GenerateContentResponse.from_dict(
@@ -1889,7 +1911,9 @@ class TunedModels(Resource):
             tool_config=as_model(tool_config, ToolConfig, "tool_config"),
             safety_settings=as_model_list(safety_settings, SafetySetting, "safety_settings"),
             generation_config=as_model(generation_config, GenerationConfig, "generation_config"),
-            cached_content=check_scalar(cached_content, str, "cached_content"),
+            cached_content=optional_name(
+                cached_content, "cachedContents/*", argument="cached_content"
+            ),
         ).to_dict()
         return self._stream(
             path,
@@ -2114,7 +2138,7 @@ class CorporaOperations(Resource):
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
     ) -> OperationHandle[Any]:
-        """Get a operation.
+        """Get an operation.
 
         ``GET /v1beta/{name=corpora/*/operations/*}``
         """
@@ -2353,8 +2377,8 @@ class FileSearchStoresOperations(Resource):
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
-    ) -> OperationHandle[Any]:
-        """Get a operation.
+    ) -> OperationHandle[ImportFileResponse]:
+        """Get an operation. Result type: ``ImportFileResponse``.
 
         ``GET /v1beta/{name=fileSearchStores/*/operations/*}``
         """
@@ -2362,7 +2386,7 @@ class FileSearchStoresOperations(Resource):
         path = name
         options = request_options(timeout, max_retries, extra_headers, extra_query)
         data = await self._call("GET", path, options=options)
-        return self._operation(data, parse_any, options)
+        return self._operation(data, ImportFileResponse.from_dict, options)
 
 
 class FileSearchStoresUpload(Resource):
@@ -2386,7 +2410,7 @@ class GeneratedFilesOperations(Resource):
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
     ) -> OperationHandle[Any]:
-        """Get a operation.
+        """Get an operation.
 
         ``GET /v1beta/{name=generatedFiles/*/operations/*}``
         """
@@ -2408,8 +2432,8 @@ class ModelsOperations(Resource):
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
-    ) -> OperationHandle[Any]:
-        """Get a operation.
+    ) -> OperationHandle[PredictLongRunningResponse]:
+        """Get an operation. Result type: ``PredictLongRunningResponse``.
 
         ``GET /v1beta/{name=models/*/operations/*}``
         """
@@ -2417,7 +2441,7 @@ class ModelsOperations(Resource):
         path = name
         options = request_options(timeout, max_retries, extra_headers, extra_query)
         data = await self._call("GET", path, options=options)
-        return self._operation(data, parse_any, options)
+        return self._operation(data, PredictLongRunningResponse.from_dict, options)
 
     def list(
         self,
@@ -2468,8 +2492,8 @@ class TunedModelsOperations(Resource):
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
-    ) -> OperationHandle[Any]:
-        """Get a operation.
+    ) -> OperationHandle[TunedModel]:
+        """Get an operation. Result type: ``TunedModel``.
 
         ``GET /v1beta/{name=tunedModels/*/operations/*}``
         """
@@ -2477,7 +2501,7 @@ class TunedModelsOperations(Resource):
         path = name
         options = request_options(timeout, max_retries, extra_headers, extra_query)
         data = await self._call("GET", path, options=options)
-        return self._operation(data, parse_any, options)
+        return self._operation(data, TunedModel.from_dict, options)
 
     def list(
         self,
@@ -2681,7 +2705,9 @@ class CorporaDocumentsChunks(Resource):
         parent = resolve_name(parent, "corpora/*/documents/*", argument="parent")
         path = f"{parent}/chunks:batchCreate"
         body = BatchCreateChunksRequest(
-            requests=as_model_list(requests, CreateChunkRequest, "requests"),
+            requests=fill_field(
+                as_model_list(requests, CreateChunkRequest, "requests"), "parent", parent
+            ),
         ).to_dict()
         options = request_options(timeout, max_retries, extra_headers, extra_query)
         return BatchCreateChunksResponse.from_dict(
@@ -2884,8 +2910,8 @@ class FileSearchStoresUploadOperations(Resource):
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
-    ) -> OperationHandle[Any]:
-        """Get a operation.
+    ) -> OperationHandle[UploadToFileSearchStoreResponse]:
+        """Get an operation. Result type: ``UploadToFileSearchStoreResponse``.
 
         ``GET /v1beta/{name=fileSearchStores/*/upload/operations/*}``
         """
@@ -2893,4 +2919,4 @@ class FileSearchStoresUploadOperations(Resource):
         path = name
         options = request_options(timeout, max_retries, extra_headers, extra_query)
         data = await self._call("GET", path, options=options)
-        return self._operation(data, parse_any, options)
+        return self._operation(data, UploadToFileSearchStoreResponse.from_dict, options)

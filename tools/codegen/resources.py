@@ -4,7 +4,8 @@ API description.
 
 Run ``python -m tools.codegen.resources`` (``--check`` fails when the files are stale).
 Methods listed in ``HAND_WRITTEN`` are left to the hand-written subclasses named in
-``EXTENDED`` (uploads and downloads); everything else is generated here.
+``EXTENDED`` (uploads and downloads); everything else is generated here. ``EXTRA`` names
+hand-written top-level namespaces with no REST resource of their own (``client.operations``).
 """
 
 from __future__ import annotations
@@ -38,6 +39,34 @@ EXTENDED = {
     "fileSearchStores": ("genlang_async.resources.file_search_stores", "FileSearchStores"),
 }
 
+#: Hand-written top-level namespaces that have no generated base: module, class.
+EXTRA = {
+    "operations": ("genlang_async.resources.operations", "Operations"),
+}
+
+#: Result types of ``*.operations.get`` (the API leaves them untyped): what the operations
+#: of that collection produce. Others (and ``batches.get``) go by the result's ``@type``.
+OPERATION_RESULTS = {
+    "tunedModels.operations.get": "TunedModel",
+    "models.operations.get": "PredictLongRunningResponse",
+    "fileSearchStores.operations.get": "ImportFileResponse",
+    "fileSearchStores.upload.operations.get": "UploadToFileSearchStoreResponse",
+}
+
+#: Batch-creating methods: the live API puts the batch output itself (``@type``
+#: ``...GenerateContentBatchOutput``) in the operation's ``response``, not the documented
+#: ``{"output": ...}`` wrapper; the handle's result is the output, read from either shape.
+BATCH_RESULTS = {
+    "batchGenerateContent": "GenerateContentBatchOutput",
+    "asyncBatchEmbedContent": "EmbedContentBatchOutput",
+}
+
+#: Plain string body fields that hold a resource name: bare ids are completed.
+NAME_FIELDS = {
+    "cachedContent": ("cachedContents/*",),
+    "fileName": ("files/*",),
+}
+
 #: Calls that create something: retried only when they certainly did not take effect.
 CREATING = {
     "create",
@@ -48,6 +77,29 @@ CREATING = {
     "asyncBatchEmbedContent",
     "transferOwnership",
 }
+
+#: What the generated module takes from ``_base.py`` (unused ones are dropped by ruff).
+BASE_IMPORTS = (
+    "ContentLike",
+    "ContentsLike",
+    "Resource",
+    "as_content",
+    "as_contents",
+    "as_list",
+    "as_mapping",
+    "as_model",
+    "as_model_list",
+    "batch_output",
+    "check_scalar",
+    "field_mask",
+    "fill_field",
+    "merged_resource",
+    "model_name",
+    "optional_name",
+    "parse_any",
+    "request_options",
+    "update_mask_for",
+)
 
 SINGULAR = {
     "batches": "batch",
@@ -180,7 +232,8 @@ class Param:
         if kind == "array" and field["items"]["type"] == "ref":
             ref = field["items"]["ref"]
             if ref == "Content":
-                return f"as_contents({name}, {label})"
+                optional = "" if self.required else ", optional=True"
+                return f"as_contents({name}, {label}{optional})"
             return f"as_model_list({name}, {ref}, {label})"
         if kind == "array":
             item_check = SCALAR_CHECKS.get(field["items"]["type"])
@@ -193,6 +246,9 @@ class Param:
             return f"field_mask({name})"
         if kind == "string" and self.wire == "model":
             return f"model_name({name})"
+        if kind == "string" and self.wire in NAME_FIELDS:
+            patterns = ", ".join(repr(p) for p in NAME_FIELDS[self.wire])
+            return f"optional_name({name}, {patterns}, argument={label})"
         check = SCALAR_CHECKS.get(kind)
         if check is None:
             return name
@@ -205,9 +261,12 @@ class Param:
 class MethodWriter:
     """Writes one method of a namespace class."""
 
-    def __init__(self, method: dict[str, Any], schemas: dict[str, Any]) -> None:
+    def __init__(
+        self, method: dict[str, Any], schemas: dict[str, Any], ids: frozenset[str] = frozenset()
+    ) -> None:
         self.m = method
         self.schemas = schemas
+        self.ids = ids
         self.name = snake(method["method"])
         self.used: set[str] = set()
         self.kind = (
@@ -230,12 +289,34 @@ class MethodWriter:
         if param is None:
             return None, repr(template)
         pattern = param["pattern"]
-        start, end = template.index("{"), template.index("}")
-        suffix = template[end + 1 :]
+        suffix = template[template.index("}") + 1 :]
         if "*" not in pattern:
             return None, repr(pattern + suffix)
         argument = snake(param["arg"])
         return argument, f'f"{{{argument}}}{suffix}"' if suffix else argument
+
+    def patterns(self) -> list[str]:
+        """Name patterns the path argument accepts: ``models.*`` generation methods also take
+        ``tunedModels/*`` names when the API has the same method there."""
+        m = self.m
+        patterns = [m["path_param"]["pattern"]]
+        alias = f"tunedModels.{m['method']}"
+        if m["resource"] == "models" and m["path_param"]["arg"] == "model" and alias in self.ids:
+            patterns.append("tunedModels/*")
+        return patterns
+
+    def fill_from_path(self, field: dict[str, Any]) -> str | None:
+        """The field of a sub-request to fill from the path argument when left unset
+        (``requests[].model`` of batchEmbedContents, ``batch.model``, ``requests[].parent``)."""
+        param = self.m["path_param"]
+        if param is None or "*" not in param["pattern"]:
+            return None
+        ref = field.get("ref") or (field.get("items") or {}).get("ref")
+        if ref is None or ref == "Content":
+            return None
+        leaf = param["name"].rsplit(".", 1)[-1]
+        names = {f["name"] for f in self.schemas[ref]["fields"] if f["type"] == "string"}
+        return leaf if leaf in names else None
 
     def body_params(self) -> tuple[list[Param], str | None, str | None]:
         """(keyword params, resource schema if the body is the resource, its argument)."""
@@ -273,12 +354,14 @@ class MethodWriter:
         summary = SUMMARIES.get(m["method"], f"Call ``{m['method']}``.").format(
             singular=singular, plural=snake(leaf).replace("_", " ")
         )
+        summary = summary.replace(" a o", " an o")
+        if m["id"] in OPERATION_RESULTS:
+            summary += f" Result type: ``{OPERATION_RESULTS[m['id']]}``."
         return f'        """{summary}\n\n        ``{m["http_method"]} {m["path"]}``\n        """\n'
 
     # -- the method -------------------------------------------------------------------
 
     def write(self) -> str:
-        m = self.m
         path_arg, path_expr = self.path_param()
         body_params, resource_schema, resource_arg = self.body_params()
         query = self.query_params()
@@ -320,7 +403,7 @@ class MethodWriter:
             self.used.add(response)
             return f"GenerateContentStream[{response}]"
         if self.kind == "operation":
-            result = m["long_running"]["response"]
+            result = self.operation_result()
             if result:
                 self.used.add(result)
                 return f"OperationHandle[{result}]"
@@ -329,6 +412,14 @@ class MethodWriter:
             return "None"
         self.used.add(response)
         return response
+
+    def operation_result(self) -> str | None:
+        m = self.m
+        return (
+            BATCH_RESULTS.get(m["method"])
+            or OPERATION_RESULTS.get(m["id"])
+            or m["long_running"]["response"]
+        )
 
     def body_lines(
         self,
@@ -339,17 +430,17 @@ class MethodWriter:
         resource_arg: str | None,
     ) -> list[str]:
         m = self.m
-        param = m["path_param"]
         lines = []
         if path_arg:
+            patterns = ", ".join(repr(p) for p in self.patterns())
             lines.append(
-                f"        {path_arg} = resolve_name({path_arg}, {param['pattern']!r}, "
+                f"        {path_arg} = resolve_name({path_arg}, {patterns}, "
                 f"argument={path_arg!r})\n"
             )
         lines.append(f"        path = {path_expr}\n")
         if m["request"] is None:
             return lines
-        values = "".join(f"                {p.attr}={p.value()},\n" for p in params)
+        values = "".join(f"                {p.attr}={self.value(p, path_arg)},\n" for p in params)
         if resource_schema:
             lines.append(
                 f"        resource = merged_resource(\n"
@@ -362,9 +453,18 @@ class MethodWriter:
             )
         else:
             schema = m["request"]["schema"]
-            arguments = "".join(f"            {p.attr}={p.value()},\n" for p in params)
+            arguments = "".join(
+                f"            {p.attr}={self.value(p, path_arg)},\n" for p in params
+            )
             lines.append(f"        body = {schema}(\n{arguments}        ).to_dict()\n")
         return lines
+
+    def value(self, param: Param, path_arg: str | None) -> str:
+        """The attribute value of a body parameter (sub-requests get the path's name)."""
+        leaf = self.fill_from_path(param.field)
+        if leaf is None or path_arg is None:
+            return param.value()
+        return f"fill_field({param.value()}, {snake(leaf)!r}, {path_arg})"
 
     def query_lines(self, query: list[Param]) -> list[str]:
         m = self.m
@@ -373,14 +473,15 @@ class MethodWriter:
         lines = ["        params: dict[str, Any] = {}\n"]
         if m["list"]:
             lines.append(
-                '        if page_size is not None:\n'
+                "        if page_size is not None:\n"
                 '            params["pageSize"] = check_scalar(page_size, int, "page_size")\n'
             )
         for p in query:
             if p.wire == "updateMask" and m["request"] and m["request"].get("resource_field"):
                 writable = self.writable_fields(m["request"]["schema"])
                 lines.append(
-                    f'        params["updateMask"] = update_mask_for(update_mask, body, {writable})\n'
+                    '        params["updateMask"] = '
+                    f"update_mask_for(update_mask, body, {writable})\n"
                 )
                 continue
             lines.append(
@@ -432,19 +533,25 @@ class MethodWriter:
         call = f'await self._call("{m["http_method"]}", path{extras}, options=options{idempotent})'
         lines = [f"        options = {OPTION_ARGS}\n"]
         if self.kind == "operation":
-            result = m["long_running"]["response"]
-            parse = f"{result}.from_dict" if result else "parse_any"
+            result = self.operation_result()
+            if m["method"] in BATCH_RESULTS:
+                parse = f"batch_output({result})"
+            else:
+                parse = f"{result}.from_dict" if result else "parse_any"
             lines.append(f"        data = {call}\n")
             lines.append(f"        return self._operation(data, {parse}, options)\n")
         elif m["response"] == "Empty":
             lines.append(f"        {call}\n")
         else:
-            lines.append(f"        return {m['response']}.from_dict(\n            {call}\n        )\n")
+            lines.append(
+                f"        return {m['response']}.from_dict(\n            {call}\n        )\n"
+            )
         return lines
 
 
 def build(api: dict[str, Any]) -> tuple[str, str]:
     methods = [m for m in api["methods"] if m["id"] not in HAND_WRITTEN]
+    ids = frozenset(m["id"] for m in api["methods"])
     by_resource: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for method in methods:
         by_resource[method["resource"]].append(method)
@@ -470,19 +577,17 @@ def build(api: dict[str, Any]) -> tuple[str, str]:
                 f"        return {class_name(child)}(self._transport)\n"
             )
         for method in sorted(by_resource.get(resource, []), key=lambda m: m["method"]):
-            writer = MethodWriter(method, api["schemas"])
+            writer = MethodWriter(method, api["schemas"], ids)
             body.append(writer.write())
             used |= writer.used
         doc = f'    """The ``{resource}`` methods of the API."""\n'
-        classes.append(
-            f"class {base_class_name(resource)}(Resource):\n{doc}\n" + "\n".join(body)
-        )
+        classes.append(f"class {base_class_name(resource)}(Resource):\n{doc}\n" + "\n".join(body))
     used.discard("Empty")
     type_imports = "".join(f"    {name},\n" for name in sorted(used))
     exported = sorted(base_class_name(r) for r in resources)
+    base_imports = "".join(f"    {name},\n" for name in BASE_IMPORTS)
     resources_code = (
-        HEADER
-        + '\n"""Generated resource namespaces; see ``_base.py`` for what they call."""\n\n'
+        HEADER + '\n"""Generated resource namespaces; see ``_base.py`` for what they call."""\n\n'
         "from __future__ import annotations\n\n"
         "import datetime\n"
         "from collections.abc import Mapping, Sequence\n"
@@ -493,20 +598,22 @@ def build(api: dict[str, Any]) -> tuple[str, str]:
         "from .._pagination import AsyncPager\n"
         "from .._streaming import GenerateContentStream\n"
         f"from ..types import (\n{type_imports})\n"
-        "from ._base import (\n"
-        "    ContentLike,\n    ContentsLike,\n    Resource,\n    as_content,\n    as_contents,\n"
-        "    as_list,\n    as_mapping,\n    as_model,\n    as_model_list,\n    check_scalar,\n"
-        "    field_mask,\n    merged_resource,\n    model_name,\n    parse_any,\n"
-        "    request_options,\n    update_mask_for,\n)\n\n"
+        f"from ._base import (\n{base_imports})\n\n"
         "if TYPE_CHECKING:\n    from .._options import TimeoutLike\n\n"
         f"__all__ = {exported!r}\n\n\n" + "\n\n".join(reversed(classes))
     )
 
-    top = sorted(r for r in resources if "." not in r)
+    top = sorted({r for r in resources if "." not in r} | set(EXTRA))
+    generated = "genlang_async.resources._generated"
+
+    def where(resource: str) -> tuple[str, str]:
+        """(module relative to the package, class) of a top-level namespace."""
+        module, cls = {**EXTENDED, **EXTRA}.get(resource, (generated, class_name(resource)))
+        return "." + module.removeprefix("genlang_async."), cls
+
     props = []
     for resource in top:
-        module, cls = EXTENDED.get(resource, ("genlang_async.resources._generated", class_name(resource)))
-        relative = "." + module.removeprefix("genlang_async.")
+        relative, cls = where(resource)
         props.append(
             "    @cached_property\n"
             f"    def {snake(resource)}(self) -> {cls}:\n"
@@ -514,14 +621,9 @@ def build(api: dict[str, Any]) -> tuple[str, str]:
             f"        from {relative} import {cls}\n\n"
             f"        return {cls}(self._transport)\n"
         )
-    checking = "".join(
-        f"    from {'.' + EXTENDED.get(r, ('genlang_async.resources._generated', ''))[0].removeprefix('genlang_async.')} "
-        f"import {EXTENDED.get(r, ('', class_name(r)))[1]}\n"
-        for r in top
-    )
+    checking = "".join("    from {} import {}\n".format(*where(r)) for r in top)
     namespaces_code = (
-        HEADER
-        + '\n"""The client\'s resource namespaces, each imported on first use."""\n\n'
+        HEADER + '\n"""The client\'s resource namespaces, each imported on first use."""\n\n'
         "from __future__ import annotations\n\n"
         "from functools import cached_property\n"
         "from typing import TYPE_CHECKING\n\n"

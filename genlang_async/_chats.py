@@ -1,0 +1,258 @@
+"""Multi-turn chats with the conversation kept on the client side.
+
+    chat = client.chats.create("gemini-2.5-flash", system_instruction="Be brief.")
+    reply = await chat.send_message("Hi")                 # history: user, model
+    async for chunk in chat.send_message_stream("And?"):  # history grows when it completes
+        print(chunk.text, end="")
+
+Every call sends the whole history plus the new message to ``generateContent`` (the API is
+stateless). A turn is added to the history only when it succeeded: a failed call, or a
+stream that is broken off, cancelled or fails, leaves the history as it was, so the message
+can simply be sent again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ._names import resolve_name
+from .resources._base import (
+    ContentLike,
+    as_content,
+    as_contents,
+    as_model,
+    as_model_list,
+)
+from .types import (
+    Content,
+    GenerateContentResponse,
+    GenerationConfig,
+    Part,
+    SafetySetting,
+    Tool,
+    ToolConfig,
+)
+
+if TYPE_CHECKING:
+    from ._options import TimeoutLike
+    from ._streaming import GenerateContentStream
+    from .resources._generated import Models
+
+__all__ = ["Chat", "Chats", "MessageLike"]
+
+#: What ``send_message`` accepts: text, one part, a list of parts, or a whole ``Content``.
+MessageLike = str | Part | Content | Mapping[str, Any] | Sequence[str | Part]
+
+_UNSET: Any = object()
+_SETTINGS = ("system_instruction", "generation_config", "tools", "safety_settings", "tool_config")
+
+
+class Chats:
+    """``client.chats``: makes :class:`Chat` objects."""
+
+    def __init__(self, models: Models) -> None:
+        self._models = models
+
+    def __repr__(self) -> str:
+        return "<Chats namespace>"
+
+    def create(
+        self,
+        model: str,
+        *,
+        history: Sequence[Content | Mapping[str, Any]] | None = None,
+        system_instruction: ContentLike | None = None,
+        generation_config: GenerationConfig | Mapping[str, Any] | None = None,
+        tools: Sequence[Tool | Mapping[str, Any]] | None = None,
+        safety_settings: Sequence[SafetySetting | Mapping[str, Any]] | None = None,
+        tool_config: ToolConfig | Mapping[str, Any] | None = None,
+    ) -> Chat:
+        """Start a chat with ``model`` (``"gemini-2.5-flash"``, ``models/...`` or
+        ``tunedModels/...``), optionally continuing ``history`` (``Content`` turns or their
+        wire dicts). The other arguments are the defaults of every message; each
+        ``send_message`` call may override them. Nothing is sent here."""
+        return Chat(
+            self._models,
+            model,
+            history=history,
+            system_instruction=system_instruction,
+            generation_config=generation_config,
+            tools=tools,
+            safety_settings=safety_settings,
+            tool_config=tool_config,
+        )
+
+
+class Chat:
+    """One conversation: the model, its settings and the turns so far."""
+
+    def __init__(
+        self,
+        models: Models,
+        model: str,
+        *,
+        history: Sequence[Content | Mapping[str, Any]] | None = None,
+        system_instruction: ContentLike | None = None,
+        generation_config: GenerationConfig | Mapping[str, Any] | None = None,
+        tools: Sequence[Tool | Mapping[str, Any]] | None = None,
+        safety_settings: Sequence[SafetySetting | Mapping[str, Any]] | None = None,
+        tool_config: ToolConfig | Mapping[str, Any] | None = None,
+    ) -> None:
+        self._models = models
+        self.model: str = resolve_name(model, "models/*", "tunedModels/*", argument="model")
+        """The full model name."""
+        self._history: list[Content] = _history(history)
+        self._config: dict[str, Any] = _settings(
+            system_instruction, generation_config, tools, safety_settings, tool_config
+        )
+
+    def __repr__(self) -> str:
+        return f"<Chat model={self.model!r} turns={len(self._history)}>"
+
+    @property
+    def history(self) -> list[Content]:
+        """The turns so far, oldest first (a new list on each access: changing it does not
+        change the chat; the ``Content`` objects themselves are shared)."""
+        return list(self._history)
+
+    async def send_message(
+        self,
+        message: MessageLike,
+        *,
+        system_instruction: ContentLike | None = _UNSET,
+        generation_config: GenerationConfig | Mapping[str, Any] | None = _UNSET,
+        tools: Sequence[Tool | Mapping[str, Any]] | None = _UNSET,
+        safety_settings: Sequence[SafetySetting | Mapping[str, Any]] | None = _UNSET,
+        tool_config: ToolConfig | Mapping[str, Any] | None = _UNSET,
+        timeout: TimeoutLike | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+    ) -> GenerateContentResponse:
+        """Send ``message`` (text, a ``Part``, a list of parts or a ``Content``) with the
+        history; return the response.
+
+        On success the message and the reply (the first candidate's content) join the
+        history; a reply without content (a blocked prompt) adds nothing. The keyword
+        settings override the chat's for this call (``None`` removes one).
+        """
+        turn = _user_turn(message)
+        settings = self._merged(
+            system_instruction, generation_config, tools, safety_settings, tool_config
+        )
+        response = await self._models.generate_content(
+            self.model,
+            contents=[*self._history, turn],
+            **settings,
+            timeout=timeout,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
+        self._record(turn, response)
+        return response
+
+    def send_message_stream(
+        self,
+        message: MessageLike,
+        *,
+        system_instruction: ContentLike | None = _UNSET,
+        generation_config: GenerationConfig | Mapping[str, Any] | None = _UNSET,
+        tools: Sequence[Tool | Mapping[str, Any]] | None = _UNSET,
+        safety_settings: Sequence[SafetySetting | Mapping[str, Any]] | None = _UNSET,
+        tool_config: ToolConfig | Mapping[str, Any] | None = _UNSET,
+        timeout: TimeoutLike | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+    ) -> GenerateContentStream[GenerateContentResponse]:
+        """Like :meth:`send_message`, streamed: returns the chunk stream at once.
+
+        The message and the whole streamed reply (chunks merged) join the history when the
+        stream has been read to its end; a stream left early, cancelled or failed adds
+        nothing.
+        """
+        turn = _user_turn(message)
+        settings = self._merged(
+            system_instruction, generation_config, tools, safety_settings, tool_config
+        )
+        stream = self._models.stream_generate_content(
+            self.model,
+            contents=[*self._history, turn],
+            **settings,
+            timeout=timeout,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
+
+        def completed(merged: dict[str, Any]) -> None:
+            self._record(turn, GenerateContentResponse.from_dict(merged))
+
+        stream._add_done_callback(completed)
+        return stream
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _merged(self, *overrides: Any) -> dict[str, Any]:
+        given = _settings(*(None if value is _UNSET else value for value in overrides))
+        merged = dict(self._config)
+        for name, value in zip(_SETTINGS, overrides, strict=True):
+            if value is not _UNSET:
+                merged[name] = given[name]
+        return merged
+
+    def _record(self, turn: Content, response: GenerateContentResponse) -> None:
+        candidates = response.candidates or []
+        content = candidates[0].content if candidates else None
+        if content is None or not content.parts:
+            return
+        if content.role is None:
+            content = Content(parts=content.parts, role="model", extra=content.extra)
+        self._history += [turn, content]
+
+
+def _user_turn(message: object) -> Content:
+    turn = as_content(message, "message", role="user")
+    if turn is None:
+        raise TypeError("message must be a str, Part, Content, dict or a list of parts, not None")
+    if not turn.parts:
+        raise ValueError("message must not be empty")
+    if turn.role is None:
+        turn = Content(parts=turn.parts, role="user", extra=turn.extra)
+    return turn
+
+
+def _history(history: object) -> list[Content]:
+    if history is None:
+        return []
+    if isinstance(history, (str, bytes, Mapping, Content)) or not isinstance(history, Sequence):
+        raise TypeError(
+            f"history must be a list of Content (or dicts), not {type(history).__name__}"
+        )
+    if not history:
+        return []
+    for index, item in enumerate(history):
+        if not isinstance(item, (Content, Mapping)):
+            raise TypeError(
+                f"history[{index}] must be a Content or a dict, not {type(item).__name__}"
+            )
+    return as_contents(history, "history")
+
+
+def _settings(
+    system_instruction: Any,
+    generation_config: Any,
+    tools: Any,
+    safety_settings: Any,
+    tool_config: Any,
+) -> dict[str, Any]:
+    """The per-message settings, checked and converted once (errors before any request)."""
+    return {
+        "system_instruction": as_content(system_instruction, "system_instruction"),
+        "generation_config": as_model(generation_config, GenerationConfig, "generation_config"),
+        "tools": as_model_list(tools, Tool, "tools"),
+        "safety_settings": as_model_list(safety_settings, SafetySetting, "safety_settings"),
+        "tool_config": as_model(tool_config, ToolConfig, "tool_config"),
+    }
