@@ -279,15 +279,15 @@ def _merge_content(target: dict[str, Any], content: dict[str, Any]) -> None:
     for key, value in content.items():
         if key != "parts":
             target[key] = value
-    parts: list[dict[str, Any]] = target.setdefault("parts", [])
+    parts: list[dict[str, Any] | _TextRun] = target.setdefault("parts", [])
     for part in content.get("parts") or ():
         if not isinstance(part, dict):
             continue
-        if parts and _joinable(parts[-1], part):
-            last = parts[-1]
-            last["text"] = last["text"] + part["text"]
-            if "thoughtSignature" in part:
-                last["thoughtSignature"] = part["thoughtSignature"]
+        last = parts[-1] if parts else None
+        if isinstance(last, _TextRun) and last.accepts(part):
+            last.add(part)
+        elif _is_plain_text(part):
+            parts.append(_TextRun(part))
         else:
             parts.append(dict(part))
 
@@ -295,24 +295,47 @@ def _merge_content(target: dict[str, Any], content: dict[str, Any]) -> None:
 _TEXT_KEYS = frozenset({"text", "thought", "thoughtSignature"})
 
 
-def _joinable(last: dict[str, Any], part: dict[str, Any]) -> bool:
-    """Two text parts join when they are plain text of the same kind (thought or answer)
-    and the earlier one does not already carry a thought signature."""
-    return (
-        isinstance(last.get("text"), str)
-        and isinstance(part.get("text"), str)
-        and last.keys() <= _TEXT_KEYS
-        and part.keys() <= _TEXT_KEYS
-        and "thoughtSignature" not in last
-        and bool(last.get("thought")) == bool(part.get("thought"))
-    )
+def _is_plain_text(part: dict[str, Any]) -> bool:
+    return isinstance(part.get("text"), str) and part.keys() <= _TEXT_KEYS
+
+
+class _TextRun:
+    """Consecutive text parts of one kind (thought or answer), joined once when read, so a
+    long stream costs linear time. A run ends at a part carrying a thought signature."""
+
+    __slots__ = ("fields", "pieces")
+
+    def __init__(self, part: dict[str, Any]) -> None:
+        self.fields = dict(part)
+        self.pieces = [part["text"]]
+
+    def accepts(self, part: dict[str, Any]) -> bool:
+        return (
+            _is_plain_text(part)
+            and "thoughtSignature" not in self.fields
+            and bool(self.fields.get("thought")) == bool(part.get("thought"))
+        )
+
+    def add(self, part: dict[str, Any]) -> None:
+        self.pieces.append(part["text"])
+        if "thoughtSignature" in part:
+            self.fields["thoughtSignature"] = part["thoughtSignature"]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.fields, "text": "".join(self.pieces)}
 
 
 def _copy_candidate(candidate: dict[str, Any]) -> dict[str, Any]:
     copied = dict(candidate)
     content = candidate.get("content")
     if isinstance(content, dict):
-        copied["content"] = {**content, "parts": [dict(part) for part in content.get("parts", [])]}
+        copied["content"] = {
+            **content,
+            "parts": [
+                part.to_dict() if isinstance(part, _TextRun) else dict(part)
+                for part in content.get("parts", [])
+            ],
+        }
     return copied
 
 
