@@ -344,37 +344,43 @@ def _structure_fn(cls: type[Any]) -> Callable[..., Any]:
     fn = _structure_fns.get(cls)
     if fn is not None:
         return fn
-    namespace: dict[str, Any] = {"cls": cls}
+    # Instances are allocated and their slots set directly: attrs' keyword-matching
+    # ``__init__`` (no validators, converters or hooks on these classes) costs more.
+    namespace: dict[str, Any] = {"cls": cls, "new": object.__new__}
     lines = [
         "def structure(data, _type=None):",
         "    if type(data) is not dict:",
         "        return checked(data)",
-        "    kwargs = {}",
+        "    o = new(cls)",
+        *(f"    o.{attr} = None" for attr, _wire, _kind in cls._wire_),
+        "    o.extra = None",
+        "    found = 0",
         "    try:",
         "        for key, value in data.items():",
         "            if value is None:",
-        "                pass",
+        "                continue",
     ]
     converters: dict[str, Hook | None] = {}
     for i, (attr, wire, kind) in enumerate(cls._wire_):
         head, _, rest = kind.partition(":")
-        lines.append(f"            elif key == {wire!r}:")
+        lines.append(f"            {'if' if i == 0 else 'elif'} key == {wire!r}:")
         if kind in _PASSTHROUGH:
-            lines.append(f"                kwargs[{attr!r}] = value")
+            lines.append(f"                o.{attr} = value")
         elif head == "list" and rest in _PASSTHROUGH:
-            lines.append(f"                kwargs[{attr!r}] = list(value)")
+            lines.append(f"                o.{attr} = list(value)")
         elif head == "list":
             converters[f"c{i}"] = None  # the item converter, filled in below
-            lines.append(f"                kwargs[{attr!r}] = [c{i}(item) for item in value]")
+            lines.append(f"                o.{attr} = [c{i}(item) for item in value]")
         else:
             converters[f"c{i}"] = None
-            lines.append(f"                kwargs[{attr!r}] = c{i}(value)")
+            lines.append(f"                o.{attr} = c{i}(value)")
+        lines.append("                found += 1")
     lines += [
         "    except (TypeError, ValueError, AttributeError, KeyError):",
         "        return checked(data)",
-        "    if len(kwargs) != len(data):",
-        "        kwargs['extra'] = {k: v for k, v in data.items() if v is None or k not in known}",
-        "    return cls(**kwargs)",
+        "    if found != len(data):",
+        "        o.extra = {k: v for k, v in data.items() if v is None or k not in known}",
+        "    return o",
     ]
     exec(compile("\n".join(lines), f"<structure {cls.__qualname__}>", "exec"), namespace)
     structure: Callable[..., Any] = namespace["structure"]
