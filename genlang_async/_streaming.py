@@ -161,7 +161,7 @@ class GenerateContentStream(Generic[ChunkT]):
         return body
 
     async def _read_more(self) -> None:
-        body = await self._open()
+        body = self._body or await self._open()
         try:
             data = await body.__anext__()
         except StopAsyncIteration:
@@ -283,13 +283,14 @@ def _merge_content(target: dict[str, Any], content: dict[str, Any]) -> None:
     for part in content.get("parts") or ():
         if not isinstance(part, dict):
             continue
-        last = parts[-1] if parts else None
-        if isinstance(last, _TextRun) and last.accepts(part):
-            last.add(part)
-        elif _is_plain_text(part):
-            parts.append(_TextRun(part))
-        else:
+        if not _is_plain_text(part):
             parts.append(dict(part))
+            continue
+        last = parts[-1] if parts else None
+        if isinstance(last, _TextRun) and last.continues_with(part):
+            last.add(part)
+        else:
+            parts.append(_TextRun(part))
 
 
 _TEXT_KEYS = frozenset({"text", "thought", "thoughtSignature"})
@@ -309,11 +310,10 @@ class _TextRun:
         self.fields = dict(part)
         self.pieces = [part["text"]]
 
-    def accepts(self, part: dict[str, Any]) -> bool:
-        return (
-            _is_plain_text(part)
-            and "thoughtSignature" not in self.fields
-            and bool(self.fields.get("thought")) == bool(part.get("thought"))
+    def continues_with(self, part: dict[str, Any]) -> bool:
+        """Whether the plain text ``part`` joins this run."""
+        return "thoughtSignature" not in self.fields and bool(self.fields.get("thought")) == bool(
+            part.get("thought")
         )
 
     def add(self, part: dict[str, Any]) -> None:
