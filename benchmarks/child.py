@@ -75,13 +75,14 @@ async def unary(runner: Runner, spec: dict[str, Any]) -> dict[str, Any]:
 async def stream(runner: Runner, spec: dict[str, Any]) -> dict[str, Any]:
     streams, concurrency = int(spec["streams"]), int(spec["concurrency"])
     chunks = int(spec["chunks"])
-    got = await runner.stream(payloads.MODEL)
+    consume = runner.stream_text if spec.get("text_only") else runner.stream
+    got = await consume(payloads.MODEL)
     if got != chunks:
         raise AssertionError(f"expected {chunks} chunks per stream, got {got}")
     counts: list[int] = []
 
     async def one() -> None:
-        counts.append(await runner.stream(payloads.MODEL))
+        counts.append(await consume(payloads.MODEL))
 
     await _spread(int(spec["warmup"]), concurrency, one)
     counts.clear()

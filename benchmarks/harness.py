@@ -321,6 +321,8 @@ def build_jobs(config: Config, files: UploadFiles | None) -> list[Job]:
             "warmup": config.stream_concurrency,
         }
         jobs.append(Job("stream", "stream", spec, config.rounds))
+        # The same stream consumed as text deltas (``text_stream`` where a client has one).
+        jobs.append(Job("stream_text", "stream", {**spec, "text_only": True}, config.rounds))
     if "open_streams" in chosen:
         spec = {"workload": "open_streams", "streams": config.open_streams, "timeout_s": 60.0}
         jobs.append(Job("open_streams", "open_streams", spec, config.rounds))

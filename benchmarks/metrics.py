@@ -65,6 +65,14 @@ def rows(concurrencies: list[int], open_streams: int, upload_mib: float) -> list
             Target(RATIO, 1.5, "<= 1.5x raw"),
         ),
         Row(
+            "stream_text_cpu_per_chunk",
+            "stream CPU/chunk, text_stream",
+            "us",
+            "stream_text",
+            "cpu_per_chunk_us",
+            Target(RATIO, 1.5, "<= 1.5x raw"),
+        ),
+        Row(
             "open_streams_peak_rss",
             f"{open_streams:,} open streams: peak RSS",
             "MiB",

@@ -105,15 +105,7 @@ class GenerateContentStream(Generic[ChunkT]):
         return self
 
     async def __anext__(self) -> ChunkT:
-        while True:
-            while self._events:
-                chunk = self._accept(self._events.popleft())
-                if chunk is not None:
-                    return chunk
-            if self._finished:
-                self._complete()
-                raise StopAsyncIteration
-            await self._read_more()
+        return self._parse(await self._next_payload())
 
     @property
     def text_stream(self) -> AsyncIterator[str]:
@@ -202,16 +194,27 @@ class GenerateContentStream(Generic[ChunkT]):
             )
         return payload
 
-    def _accept(self, event: Event) -> ChunkT | None:
+    async def _next_payload(self) -> dict[str, Any]:
+        """The next chunk as wire JSON (already folded into the merged response)."""
+        while True:
+            while self._events:
+                payload = self._accept(self._events.popleft())
+                if payload is not None:
+                    return payload
+            if self._finished:
+                self._complete()
+                raise StopAsyncIteration
+            await self._read_more()
+
+    def _accept(self, event: Event) -> dict[str, Any] | None:
         try:
             payload = self._decode(event)
         except BaseException:
             self._release()
             raise
-        if payload is None:
-            return None
-        self._merged.add(payload)
-        return self._parse(payload)
+        if payload is not None:
+            self._merged.add(payload)
+        return payload
 
     def _release(self) -> None:
         """Drop the connection synchronously (usable where awaiting is not possible)."""
@@ -233,10 +236,24 @@ class _TextStream(AsyncIterator[str]):
 
     async def __anext__(self) -> str:
         while True:
-            chunk = await self._stream.__anext__()
-            text = getattr(chunk, "text", None)
+            text = wire_text(await self._stream._next_payload())
             if text:
-                return str(text)
+                return text
+
+
+def wire_text(chunk: dict[str, Any]) -> str | None:
+    """``GenerateContentResponse.text`` read straight from wire JSON, for ``text_stream``:
+    a chat frontend relaying text then pays for no typed objects. Kept equal to the typed
+    property by a property test."""
+    candidates = chunk.get("candidates")
+    if not candidates:
+        return None
+    content = candidates[0].get("content") or {}
+    return "".join(
+        part["text"]
+        for part in content.get("parts") or ()
+        if isinstance(part.get("text"), str) and not part.get("thought")
+    )
 
 
 class ChunkMerger:

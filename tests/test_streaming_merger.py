@@ -1,4 +1,5 @@
-"""``ChunkMerger`` (pure): whatever way a text is split into chunks, merging gives it back."""
+"""Pure stream pieces: ``ChunkMerger`` gives back the text however it was split into chunks;
+``wire_text`` reads the same text as the typed ``GenerateContentResponse.text``."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from genlang_async._streaming import ChunkMerger
+from genlang_async._streaming import ChunkMerger, wire_text
+from genlang_async.types import GenerateContentResponse
 
 
 def chunk(text: str, index: int = 0, **extra: Any) -> dict[str, Any]:
@@ -86,3 +88,32 @@ def test_result_is_a_copy() -> None:
     merger.add(chunk("b"))
     assert first["candidates"][0]["content"]["parts"] == [{"text": "a"}]
     assert merger.result()["candidates"][0]["content"]["parts"] == [{"text": "ab"}]
+
+
+wire_parts = st.lists(
+    st.one_of(
+        st.fixed_dictionaries({"text": st.text(max_size=5)}),
+        st.fixed_dictionaries({"text": st.text(max_size=5), "thought": st.booleans()}),
+        st.just({"functionCall": {"name": "f", "args": {}}}),
+        st.just({"thoughtSignature": "c2ln"}),
+    ),
+    max_size=4,
+)
+wire_chunks = st.one_of(
+    st.just({}),
+    st.just({"candidates": []}),
+    st.lists(
+        st.one_of(
+            st.just({"index": 0}),
+            st.builds(lambda parts: {"content": {"parts": parts, "role": "model"}}, wire_parts),
+            st.just({"content": {"role": "model"}}),
+        ),
+        min_size=1,
+        max_size=2,
+    ).map(lambda candidates: {"candidates": candidates}),
+)
+
+
+@given(wire_chunks)
+def test_text_stream_reads_the_same_text_as_the_typed_chunk(chunk: dict[str, Any]) -> None:
+    assert wire_text(chunk) == GenerateContentResponse.from_dict(chunk).text

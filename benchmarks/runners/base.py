@@ -70,6 +70,11 @@ class Runner(abc.ABC):
         Return the number of chunks received.
         """
 
+    async def stream_text(self, model: str) -> int:
+        """Like :meth:`stream`, through the client's text-delta API where it has one (a chat
+        frontend's loop); clients without one read each chunk's text as in :meth:`stream`."""
+        return await self.stream(model)
+
     @abc.abstractmethod
     async def upload(self, path: str, mime_type: str) -> UploadResult:
         """Upload the file at ``path`` with the resumable protocol; return the ``File`` facts."""

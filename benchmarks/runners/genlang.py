@@ -42,6 +42,13 @@ class Runner(_Base):
                     on_first()
         return count
 
+    async def stream_text(self, model: str) -> int:
+        count = 0
+        async with self._client.models.stream_generate_content(model, contents="Hi") as stream:
+            async for _text in stream.text_stream:
+                count += 1
+        return count
+
     async def upload(self, path: str, mime_type: str) -> UploadResult:
         file = await self._client.files.upload(path, mime_type=mime_type)
         return UploadResult(int(file.size_bytes), file.sha256_hash)
