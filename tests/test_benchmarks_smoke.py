@@ -52,6 +52,7 @@ def test_quick_raw_and_genlang(
         "unary_cpu_per_call_c32",
         "unary_cpu_per_call_c256",
         "stream_cpu_per_chunk",
+        "stream_text_cpu_per_chunk",
         "open_streams_peak_rss",
         "import_wall",
         "import_rss",
