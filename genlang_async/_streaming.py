@@ -262,52 +262,77 @@ class ChunkMerger:
 
     def __init__(self) -> None:
         self._response: dict[str, Any] = {}
-        self._candidates: dict[int, dict[str, Any]] = {}
+        self._candidates: dict[int, _CandidateState] = {}
 
     def add(self, chunk: dict[str, Any]) -> None:
-        for key, value in chunk.items():
-            if key == "candidates" and isinstance(value, list):
-                for candidate in value:
-                    if isinstance(candidate, dict):
-                        self._add_candidate(candidate)
-            else:
-                self._response[key] = value
+        self._response.update(chunk)
+        candidates = chunk.get("candidates")
+        if isinstance(candidates, list):
+            for candidate in candidates:
+                if isinstance(candidate, dict):
+                    self._add_candidate(candidate)
 
     def _add_candidate(self, candidate: dict[str, Any]) -> None:
         index = candidate.get("index", 0)
-        target = self._candidates.setdefault(index if isinstance(index, int) else 0, {})
-        for key, value in candidate.items():
-            if key == "content" and isinstance(value, dict):
-                _merge_content(target.setdefault("content", {}), value)
-            else:
-                target[key] = value
+        if not isinstance(index, int):
+            index = 0
+        state = self._candidates.get(index)
+        if state is None:
+            state = self._candidates[index] = _CandidateState()
+        state.fields.update(candidate)
+        content = candidate.get("content")
+        if isinstance(content, dict):
+            state.add_content(content)
 
     def result(self) -> dict[str, Any]:
         """The merged response as wire JSON (a fresh dict; the merger can go on)."""
         merged = dict(self._response)
+        merged.pop("candidates", None)
         if self._candidates:
             merged["candidates"] = [
-                _copy_candidate(self._candidates[index]) for index in sorted(self._candidates)
+                self._candidates[index].to_dict() for index in sorted(self._candidates)
             ]
         return merged
 
 
-def _merge_content(target: dict[str, Any], content: dict[str, Any]) -> None:
-    for key, value in content.items():
-        if key != "parts":
-            target[key] = value
-    parts: list[dict[str, Any] | _TextRun] = target.setdefault("parts", [])
-    for part in content.get("parts") or ():
-        if not isinstance(part, dict):
-            continue
-        if not _is_plain_text(part):
-            parts.append(dict(part))
-            continue
-        last = parts[-1] if parts else None
-        if isinstance(last, _TextRun) and last.continues_with(part):
-            last.add(part)
-        else:
-            parts.append(_TextRun(part))
+class _CandidateState:
+    """One candidate's merged fields, content fields and parts."""
+
+    __slots__ = ("content", "fields", "parts")
+
+    def __init__(self) -> None:
+        self.fields: dict[str, Any] = {}
+        self.content: dict[str, Any] | None = None
+        self.parts: list[dict[str, Any] | _TextRun] = []
+
+    def add_content(self, content: dict[str, Any]) -> None:
+        if self.content is None:
+            self.content = {}
+        self.content.update(content)
+        parts = self.parts
+        for part in content.get("parts") or ():
+            if not isinstance(part, dict):
+                continue
+            if not _is_plain_text(part):
+                parts.append(dict(part))
+                continue
+            last = parts[-1] if parts else None
+            if isinstance(last, _TextRun) and last.continues_with(part):
+                last.add(part)
+            else:
+                parts.append(_TextRun(part))
+
+    def to_dict(self) -> dict[str, Any]:
+        candidate = dict(self.fields)
+        if self.content is not None:
+            candidate["content"] = {
+                **self.content,
+                "parts": [
+                    part.to_dict() if isinstance(part, _TextRun) else dict(part)
+                    for part in self.parts
+                ],
+            }
+        return candidate
 
 
 _TEXT_KEYS = frozenset({"text", "thought", "thoughtSignature"})
@@ -340,20 +365,6 @@ class _TextRun:
 
     def to_dict(self) -> dict[str, Any]:
         return {**self.fields, "text": "".join(self.pieces)}
-
-
-def _copy_candidate(candidate: dict[str, Any]) -> dict[str, Any]:
-    copied = dict(candidate)
-    content = candidate.get("content")
-    if isinstance(content, dict):
-        copied["content"] = {
-            **content,
-            "parts": [
-                part.to_dict() if isinstance(part, _TextRun) else dict(part)
-                for part in content.get("parts", [])
-            ],
-        }
-    return copied
 
 
 __all__ = ["ChunkMerger", "GenerateContentStream", "StreamDecodeError"]
