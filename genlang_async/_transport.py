@@ -184,19 +184,62 @@ def _dispose_without_loop(session: aiohttp.ClientSession) -> None:
         connector._close()
 
 
+class _ReadWatchdog:
+    """Fails a response body that receives no bytes for ``limit`` seconds.
+
+    Each chunk only stamps the time; the one timer is re-armed when it fires early, so a
+    stream of many small chunks costs no timer work per chunk.
+    """
+
+    def __init__(self, limit: float, content: aiohttp.StreamReader) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._limit = limit
+        self._content = content
+        self._last = self._loop.time()
+        self._handle = self._loop.call_at(self._last + limit, self._check)
+
+    def progress(self) -> None:
+        self._last = self._loop.time()
+
+    def stop(self) -> None:
+        self._handle.cancel()
+
+    def _check(self) -> None:
+        due = self._last + self._limit
+        if self._loop.time() < due:
+            self._handle = self._loop.call_at(due, self._check)
+        else:
+            self._content.set_exception(
+                aiohttp.ServerTimeoutError(f"no data for {self._limit:g}s while reading the body")
+            )
+
+
 class ByteStream:
     """The body of a streaming response, as raw ``bytes`` chunks in arrival order.
 
     Iterate with ``async for chunk in stream``. ``status`` and ``headers`` are the response's.
     """
 
-    def __init__(self, response: aiohttp.ClientResponse, transport: Transport, url: str) -> None:
+    def __init__(
+        self,
+        response: aiohttp.ClientResponse,
+        transport: Transport,
+        url: str,
+        read_timeout: float | None,
+    ) -> None:
         self._response = response
         self._transport = transport
         self._url = url
         self._done = False
         self.status: int = response.status
         self.headers: Mapping[str, str] = CIMultiDictProxy(CIMultiDict(response.headers))
+        self._watchdog: _ReadWatchdog | None = None
+        connection = response.connection
+        if read_timeout is not None and connection is not None and connection.protocol:
+            # The body's read limit moves from aiohttp (which re-arms a timer for every
+            # packet) to a watchdog that re-arms only when its timer fires.
+            connection.protocol.read_timeout = None
+            self._watchdog = _ReadWatchdog(read_timeout, response.content)
 
     def __aiter__(self) -> ByteStream:
         return self
@@ -207,14 +250,21 @@ class ByteStream:
         try:
             chunk = await self._response.content.readany()
         except (aiohttp.ClientError, asyncio.TimeoutError, TimeoutError, OSError) as exc:
-            self._done = True
+            self._finish()
             self._response.close()
             self._transport._raise_wrapped(exc, self._response.method, self._url, stream=True)
         if not chunk:
-            self._done = True
+            self._finish()
             self._response.release()
             raise StopAsyncIteration
+        if self._watchdog is not None:
+            self._watchdog.progress()
         return chunk
+
+    def _finish(self) -> None:
+        self._done = True
+        if self._watchdog is not None:
+            self._watchdog.stop()
 
     def close(self) -> None:
         """Release the connection: back to the pool if the body was read to the end, else
@@ -222,7 +272,7 @@ class ByteStream:
         if self._done:
             self._response.release()
         else:
-            self._done = True
+            self._finish()
             self._response.close()
 
     async def aclose(self) -> None:
@@ -731,7 +781,7 @@ class Transport:
                 error_body = await _read_limited(response, _MAX_ERROR_BODY)
                 response.close()
                 raise self._api_error(response, error_body)
-            return ByteStream(response, self, shown)
+            return ByteStream(response, self, shown, client_timeout.sock_read)
         except (aiohttp.ClientError, asyncio.TimeoutError, TimeoutError, OSError) as exc:
             if response is not None:
                 response.close()

@@ -497,6 +497,36 @@ async def test_stream_not_bound_by_total_but_by_read(
     assert client.connections_in_use == 0
 
 
+def stall_after(chunks: int, gap: float, stall: float) -> Any:
+    async def handler(request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
+        await response.prepare(request)
+        for i in range(chunks):
+            await response.write(f"data: {i}\n\n".encode())
+            await asyncio.sleep(gap)
+        await asyncio.sleep(stall)
+        await response.write_eof()
+        return response
+
+    return handler
+
+
+async def test_stream_read_limit_applies_between_chunks_after_many_chunks(
+    server: LoopbackServer, client: Client
+) -> None:
+    # Chunks every 0.15 s keep a 0.4 s read limit satisfied well past the limit's own length;
+    # the stall after them trips it.
+    server.on("POST", STREAM, stall_after(8, 0.15, 3.0))
+    opts = RequestOptions(timeout=Timeout(read=0.4), max_retries=0)
+    received: list[bytes] = []
+    with anyio.fail_after(2.5), pytest.raises(APITimeoutError, match="Read timeout"):
+        async with client._transport.stream("POST", STREAM[8:], json={}, options=opts) as body:
+            async for chunk in body:
+                received.append(chunk)
+    assert b"".join(received).count(b"data:") == 8
+    assert client.connections_in_use == 0
+
+
 async def test_stream_long_line_without_newline(server: LoopbackServer, client: Client) -> None:
     big = b"x" * (3 * 1024 * 1024)
     server.reply("GET", "/v1beta/big", (200, big))
