@@ -519,10 +519,14 @@ async def test_stream_read_limit_applies_between_chunks_after_many_chunks(
     server.on("POST", STREAM, stall_after(8, 0.15, 3.0))
     opts = RequestOptions(timeout=Timeout(read=0.4), max_retries=0)
     received: list[bytes] = []
-    with anyio.fail_after(2.5), pytest.raises(APITimeoutError, match="Read timeout"):
+
+    async def consume() -> None:
         async with client._transport.stream("POST", STREAM[8:], json={}, options=opts) as body:
             async for chunk in body:
                 received.append(chunk)
+
+    with anyio.fail_after(2.5), pytest.raises(APITimeoutError, match="Read timeout"):
+        await consume()
     assert b"".join(received).count(b"data:") == 8
     assert client.connections_in_use == 0
 
