@@ -69,9 +69,10 @@ class Files(FilesBase):
             progress: ``progress(sent_bytes, total_bytes_or_None)`` after each chunk the
                 server acknowledged, and once at the end with the total (``total`` is
                 ``None`` until an async iterable is drained). May be ``async``.
-            timeout, max_retries, extra_headers, extra_query: per-call options, applied to
-                each HTTP request of the upload. ``max_retries`` also bounds the attempts to
-                resume after one chunk failed (reset by every chunk that gets through).
+
+        The per-call options (``timeout``, ``max_retries``, ``extra_headers``,
+        ``extra_query``) apply to each HTTP request of the upload; ``max_retries`` also bounds
+        the attempts to resume after one chunk failed (reset by every chunk that gets through).
 
         A failed or interrupted chunk is not simply sent again: the session is asked how
         many bytes it holds and the upload resumes from there. Only when the session is gone
