@@ -425,6 +425,25 @@ class Transport:
             merged.pop(_KEY_HEADER, None)  # whatever its source, the key stays home
         return url, merged
 
+    def _prepare(
+        self,
+        path: str,
+        query: Mapping[str, Any] | None,
+        json: Any,
+        options: RequestOptions | None,
+        *,
+        streaming: bool,
+    ) -> tuple[URL, dict[str, str], bytes | None, aiohttp.ClientTimeout, str]:
+        """URL, headers, JSON body, timeouts and the loggable URL of a JSON request."""
+        body: bytes | None = None
+        content_type: str | None = None
+        if json is not None:
+            body = _encode_json(json).encode()
+            content_type = "application/json; charset=utf-8"
+        url, headers = self._build(path, query, options, content_type)
+        timeout = self._timeout(options, streaming=streaming)
+        return url, headers, body, timeout, self._redact(str(url))
+
     def _timeout(self, options: RequestOptions | None, *, streaming: bool) -> aiohttp.ClientTimeout:
         if options is None or options.timeout is None:
             cached = self._timeout_cache
@@ -571,6 +590,36 @@ class Transport:
 
     # ----------------------------------------------------------------- retry loop
 
+    def retry_decision(
+        self,
+        exc: APIError | APIConnectionError,
+        *,
+        retries_done: int,
+        max_retries: int,
+        idempotent: bool,
+    ) -> _retry.Decision:
+        """Whether, and after how long, to try again after ``exc``: the one retry rule
+        (``_retry.decide``) with this client's settings, also for callers that run their own
+        loop (uploads)."""
+        if isinstance(exc, APIError):
+            return _retry.decide(
+                retries_done=retries_done,
+                max_retries=max_retries,
+                idempotent=idempotent,
+                status=exc.status_code,
+                server_delay=exc.retry_after,
+                max_server_delay=self.max_server_delay,
+                rand=self.random,
+            )
+        return _retry.decide(
+            retries_done=retries_done,
+            max_retries=max_retries,
+            idempotent=idempotent,
+            failure=getattr(exc, "_failure", _retry.Failure.FATAL),
+            max_server_delay=self.max_server_delay,
+            rand=self.random,
+        )
+
     async def _with_retries(
         self,
         attempt: Callable[[], Awaitable[_T]],
@@ -585,29 +634,9 @@ class Transport:
         while True:
             try:
                 return await attempt()
-            except APIError as exc:
-                decision = _retry.decide(
-                    retries_done=retries_done,
-                    max_retries=max_retries,
-                    idempotent=idempotent,
-                    status=exc.status_code,
-                    server_delay=exc.retry_after,
-                    max_server_delay=self.max_server_delay,
-                    rand=self.random,
-                )
-                if not decision.retry:
-                    if debug:
-                        logger.debug("not retrying %s %s: %s", method, url, decision.reason)
-                    raise
-            except APIConnectionError as exc:
-                failure = getattr(exc, "_failure", _retry.Failure.FATAL)
-                decision = _retry.decide(
-                    retries_done=retries_done,
-                    max_retries=max_retries,
-                    idempotent=idempotent,
-                    failure=failure,
-                    max_server_delay=self.max_server_delay,
-                    rand=self.random,
+            except (APIError, APIConnectionError) as exc:
+                decision = self.retry_decision(
+                    exc, retries_done=retries_done, max_retries=max_retries, idempotent=idempotent
                 )
                 if not decision.retry:
                     if debug:
@@ -646,14 +675,9 @@ class Transport:
         subclasses, :class:`APIConnectionError` or :class:`APITimeoutError`.
         """
         method = method.upper()
-        body: bytes | None = None
-        content_type: str | None = None
-        if json is not None:
-            body = _encode_json(json).encode()
-            content_type = "application/json; charset=utf-8"
-        url, headers = self._build(path, query, options, content_type)
-        timeout = self._timeout(options, streaming=False)
-        shown = self._redact(str(url))
+        url, headers, body, timeout, shown = self._prepare(
+            path, query, json, options, streaming=False
+        )
 
         async def attempt() -> Any:
             status, raw = await self._exchange(method, url, shown, headers, body, timeout)
@@ -734,14 +758,9 @@ class Transport:
         method = method.upper()
 
         async def open_stream() -> ByteStream:
-            body: bytes | None = None
-            content_type: str | None = None
-            if json is not None:
-                body = _encode_json(json).encode()
-                content_type = "application/json; charset=utf-8"
-            url, headers = self._build(path, query, options, content_type)
-            timeout = self._timeout(options, streaming=True)
-            shown = self._redact(str(url))
+            url, headers, body, timeout, shown = self._prepare(
+                path, query, json, options, streaming=True
+            )
             return await self._with_retries(
                 lambda: self._open_stream(method, url, shown, headers, body, timeout),
                 method=method,

@@ -723,25 +723,9 @@ async def _multipart(
                 "POST", url, headers=headers, data=_body(body, headers), options=options
             )
             break
-        except APIError as exc:
-            decision = _retry.decide(
-                retries_done=retries,
-                max_retries=max_retries,
-                idempotent=False,
-                status=exc.status_code,
-                server_delay=exc.retry_after,
-                max_server_delay=transport.max_server_delay,
-                rand=transport.random,
-            )
-            if not decision.retry:
-                raise
-        except APIConnectionError as exc:
-            decision = _retry.decide(
-                retries_done=retries,
-                max_retries=max_retries,
-                idempotent=False,
-                failure=getattr(exc, "_failure", _retry.Failure.FATAL),
-                rand=transport.random,
+        except (APIError, APIConnectionError) as exc:
+            decision = transport.retry_decision(
+                exc, retries_done=retries, max_retries=max_retries, idempotent=False
             )
             if not decision.retry:
                 raise
