@@ -69,3 +69,17 @@ def list_body(field: str, page: list[Any], next_token: str | None) -> dict[str, 
     if next_token:
         body["nextPageToken"] = next_token
     return body
+
+
+def page_body(
+    items: Sequence[Any],
+    query: Mapping[str, str],
+    field: str,
+    *,
+    kind: str,
+    default: int,
+    maximum: int,
+) -> dict[str, Any]:
+    """The body of a list response: one page of ``items`` under ``field``, and the token."""
+    page, token = paginate(items, query, kind=kind, default=default, maximum=maximum)
+    return list_body(field, page, token)

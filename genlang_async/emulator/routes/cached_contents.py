@@ -11,7 +11,7 @@ from genlang_async.emulator._errors import invalid
 from genlang_async.emulator._generation import prompt_counts, validate_contents
 from genlang_async.emulator._lookup import model_not_found
 from genlang_async.emulator._models import supports
-from genlang_async.emulator._pagination import list_body, paginate
+from genlang_async.emulator._pagination import page_body
 from genlang_async.emulator._responses import json_response
 from genlang_async.emulator._routing import Ctx, route
 from genlang_async.emulator._state import State
@@ -96,8 +96,11 @@ async def list_cached(ctx: Ctx) -> web.StreamResponse:
             ctx.state.delete(str(item["name"]))
         else:
             items.append(item)
-    page, token = paginate(items, ctx.query, kind="cachedContents", default=100, maximum=1000)
-    return json_response(list_body("cachedContents", page, token))
+    return json_response(
+        page_body(
+            items, ctx.query, "cachedContents", kind="cachedContents", default=100, maximum=1000
+        )
+    )
 
 
 @route("GET", "/v1beta/{name=cachedContents/*}", "cachedContents.get")

@@ -15,7 +15,7 @@ from genlang_async.emulator._crud import (
     update_mask,
 )
 from genlang_async.emulator._errors import invalid
-from genlang_async.emulator._pagination import list_body, paginate
+from genlang_async.emulator._pagination import page_body
 from genlang_async.emulator._responses import json_response
 from genlang_async.emulator._routing import Ctx, route
 from genlang_async.emulator._state import State
@@ -41,10 +41,16 @@ async def create_corpus(ctx: Ctx) -> web.StreamResponse:
 
 @route("GET", "/v1beta/corpora", "corpora.list")
 async def list_corpora(ctx: Ctx) -> web.StreamResponse:
-    page, token = paginate(
-        ctx.state.children("", "corpora"), ctx.query, kind="corpora", default=10, maximum=20
+    return json_response(
+        page_body(
+            ctx.state.children("", "corpora"),
+            ctx.query,
+            "corpora",
+            kind="corpora",
+            default=10,
+            maximum=20,
+        )
     )
-    return json_response(list_body("corpora", page, token))
 
 
 @route("GET", "/v1beta/{name=corpora/*}", "corpora.get")
@@ -114,14 +120,16 @@ async def create_document(ctx: Ctx) -> web.StreamResponse:
 async def list_documents(ctx: Ctx) -> web.StreamResponse:
     parent = ctx.params["parent"]
     ctx.state.get(parent, "Corpus")
-    page, token = paginate(
-        ctx.state.children(parent, "documents"),
-        ctx.query,
-        kind=f"{parent}/documents",
-        default=10,
-        maximum=20,
+    return json_response(
+        page_body(
+            ctx.state.children(parent, "documents"),
+            ctx.query,
+            "documents",
+            kind=f"{parent}/documents",
+            default=10,
+            maximum=20,
+        )
     )
-    return json_response(list_body("documents", page, token))
 
 
 @route("GET", "/v1beta/{name=corpora/*/documents/*}", "corpora.documents.get")
@@ -207,14 +215,16 @@ async def create_chunk(ctx: Ctx) -> web.StreamResponse:
 async def list_chunks(ctx: Ctx) -> web.StreamResponse:
     parent = ctx.params["parent"]
     ctx.state.get(parent, "Document")
-    page, token = paginate(
-        ctx.state.children(parent, "chunks"),
-        ctx.query,
-        kind=f"{parent}/chunks",
-        default=10,
-        maximum=100,
+    return json_response(
+        page_body(
+            ctx.state.children(parent, "chunks"),
+            ctx.query,
+            "chunks",
+            kind=f"{parent}/chunks",
+            default=10,
+            maximum=100,
+        )
     )
-    return json_response(list_body("chunks", page, token))
 
 
 @route("GET", "/v1beta/{name=corpora/*/documents/*/chunks/*}", "corpora.documents.chunks.get")

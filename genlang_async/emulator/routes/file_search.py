@@ -9,7 +9,7 @@ from aiohttp import web
 from genlang_async.emulator import _operations, _uploads
 from genlang_async.emulator._crud import child_name, metadata_list, require_force_or_empty, stamp
 from genlang_async.emulator._errors import invalid
-from genlang_async.emulator._pagination import list_body, paginate
+from genlang_async.emulator._pagination import page_body
 from genlang_async.emulator._responses import json_response
 from genlang_async.emulator._routing import Ctx, route
 from genlang_async.emulator._state import State
@@ -59,8 +59,11 @@ async def list_stores(ctx: Ctx) -> web.StreamResponse:
         _refresh_counts(ctx.state, str(s["name"]))
         for s in ctx.state.children("", "fileSearchStores")
     ]
-    page, token = paginate(stores, ctx.query, kind="fileSearchStores", default=10, maximum=20)
-    return json_response(list_body("fileSearchStores", page, token))
+    return json_response(
+        page_body(
+            stores, ctx.query, "fileSearchStores", kind="fileSearchStores", default=10, maximum=20
+        )
+    )
 
 
 @route("GET", "/v1beta/{name=fileSearchStores/*}", "fileSearchStores.get")
@@ -206,14 +209,16 @@ route(
 async def list_documents(ctx: Ctx) -> web.StreamResponse:
     parent = ctx.params["parent"]
     ctx.state.get(parent, "FileSearchStore")
-    page, token = paginate(
-        ctx.state.children(parent, "documents"),
-        ctx.query,
-        kind=f"{parent}/documents",
-        default=10,
-        maximum=20,
+    return json_response(
+        page_body(
+            ctx.state.children(parent, "documents"),
+            ctx.query,
+            "documents",
+            kind=f"{parent}/documents",
+            default=10,
+            maximum=20,
+        )
     )
-    return json_response(list_body("documents", page, token))
 
 
 @route("GET", "/v1beta/{name=fileSearchStores/*/documents/*}", "fileSearchStores.documents.get")

@@ -7,7 +7,7 @@ from aiohttp import web
 from genlang_async.emulator import _uploads
 from genlang_async.emulator._errors import invalid, not_found
 from genlang_async.emulator._files import create_file
-from genlang_async.emulator._pagination import list_body, paginate
+from genlang_async.emulator._pagination import page_body
 from genlang_async.emulator._responses import json_response
 from genlang_async.emulator._routing import Ctx, route
 from genlang_async.emulator._wire import JSON
@@ -83,8 +83,9 @@ route("POST", "/v1beta/files", "files.create")(upload)
 @route("GET", "/v1beta/files", "files.list")
 async def list_files(ctx: Ctx) -> web.StreamResponse:
     items = ctx.state.children("", "files")
-    page, token = paginate(items, ctx.query, kind="files", default=10, maximum=100)
-    return json_response(list_body("files", page, token))
+    return json_response(
+        page_body(items, ctx.query, "files", kind="files", default=10, maximum=100)
+    )
 
 
 @route("GET", "/v1beta/{name=files/*}", "files.get")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from genlang_async.emulator._lookup import model_not_found
-from genlang_async.emulator._pagination import list_body, paginate
+from genlang_async.emulator._pagination import page_body
 from genlang_async.emulator._responses import json_response
 from genlang_async.emulator._routing import Ctx, route
 
@@ -13,8 +13,9 @@ from genlang_async.emulator._routing import Ctx, route
 @route("GET", "/v1beta/models", "models.list")
 async def list_models(ctx: Ctx) -> web.StreamResponse:
     models = list(ctx.state.models.values())
-    page, token = paginate(models, ctx.query, kind="models", default=50, maximum=1000)
-    return json_response(list_body("models", page, token))
+    return json_response(
+        page_body(models, ctx.query, "models", kind="models", default=50, maximum=1000)
+    )
 
 
 @route("GET", "/v1beta/{name=models/*}", "models.get")

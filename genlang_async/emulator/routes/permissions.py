@@ -8,7 +8,7 @@ from aiohttp import web
 
 from genlang_async.emulator._crud import update_mask
 from genlang_async.emulator._errors import invalid
-from genlang_async.emulator._pagination import list_body, paginate
+from genlang_async.emulator._pagination import page_body
 from genlang_async.emulator._responses import json_response
 from genlang_async.emulator._routing import Ctx, route
 from genlang_async.emulator._wire import JSON
@@ -52,8 +52,11 @@ async def create(ctx: Ctx) -> web.StreamResponse:
 async def list_permissions(ctx: Ctx) -> web.StreamResponse:
     parent = _parent(ctx)
     items = ctx.state.children(parent, "permissions")
-    page, token = paginate(items, ctx.query, kind=f"{parent}/permissions", default=10, maximum=1000)
-    return json_response(list_body("permissions", page, token))
+    return json_response(
+        page_body(
+            items, ctx.query, "permissions", kind=f"{parent}/permissions", default=10, maximum=1000
+        )
+    )
 
 
 async def get(ctx: Ctx) -> web.StreamResponse:

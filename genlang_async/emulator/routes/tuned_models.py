@@ -10,7 +10,7 @@ from aiohttp import web
 from genlang_async.emulator import _operations
 from genlang_async.emulator._crud import child_name, stamp, update_mask
 from genlang_async.emulator._errors import ApiError, invalid, not_found
-from genlang_async.emulator._pagination import list_body, paginate
+from genlang_async.emulator._pagination import page_body
 from genlang_async.emulator._responses import json_response
 from genlang_async.emulator._routing import Ctx, route
 from genlang_async.emulator._wire import JSON
@@ -112,8 +112,9 @@ async def create(ctx: Ctx) -> web.StreamResponse:
 @route("GET", "/v1beta/tunedModels", "tunedModels.list")
 async def list_tuned(ctx: Ctx) -> web.StreamResponse:
     items = ctx.state.children("", "tunedModels")
-    page, token = paginate(items, ctx.query, kind="tunedModels", default=10, maximum=1000)
-    return json_response(list_body("tunedModels", page, token))
+    return json_response(
+        page_body(items, ctx.query, "tunedModels", kind="tunedModels", default=10, maximum=1000)
+    )
 
 
 @route("GET", "/v1beta/{name=tunedModels/*}", "tunedModels.get")
