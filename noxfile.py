@@ -40,11 +40,12 @@ def docs(session: nox.Session) -> None:
 
 @nox.session
 def codegen(session: nox.Session) -> None:
-    """Check that genlang_async/types is up to date (``-- --write`` to regenerate)."""
-    if "--write" in session.posargs:
-        session.run("python", "-m", "tools.codegen.generate")
-    else:
-        session.run("python", "-m", "tools.codegen.generate", "--check")
+    """Check that the generated types and resources are up to date (``-- --write`` to
+    regenerate them)."""
+    session.install("ruff>=0.6")
+    check = [] if "--write" in session.posargs else ["--check"]
+    for generator in ("tools.codegen.generate", "tools.codegen.resources"):
+        session.run("python", "-m", generator, *check)
 
 
 @nox.session
