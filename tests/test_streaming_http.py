@@ -20,6 +20,7 @@ from genlang_async import (
     InternalServerError,
     NotFoundError,
     RateLimitError,
+    ServiceUnavailableError,
     StreamDecodeError,
     Timeout,
 )
@@ -188,6 +189,17 @@ async def test_error_frame_mid_stream_raises_the_typed_error(
         assert [c.text for c in received] == ["Hel"]
         assert info.value.status == status  # type: ignore[attr-defined]
         assert client.connections_in_use == 0
+
+
+async def test_emulator_error_event_mid_stream(client: Client, emulator: Emulator) -> None:
+    emulator.settings.stream_chunks = 4
+    emulator.faults.stream_error("*:streamGenerateContent", after_chunks=2, status=503)
+    received: list[T.GenerateContentResponse] = []
+    with pytest.raises(ServiceUnavailableError, match="Injected fault") as info:
+        await collect(stream(client), received)
+    assert len(received) == 2
+    assert info.value.status == "UNAVAILABLE"
+    assert client.connections_in_use == 0
 
 
 async def test_stream_ending_mid_event_raises(server: LoopbackServer) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 
 from ._errors import ApiError, retry_info
 
-ACTIONS = ("error", "delay", "drop", "drop_response", "drop_stream", "malformed")
+ACTIONS = ("error", "delay", "drop", "drop_response", "drop_stream", "malformed", "stream_error")
 
 _counter = itertools.count(1)
 
@@ -30,7 +30,9 @@ class Fault:
         stored), then send only the first ``after_bytes`` bytes of the response and close;
       * ``drop_stream``: on streaming responses, close after ``after_chunks`` events;
       * ``malformed``: JSON bodies are cut in half; streams send ``after_chunks`` good events
-        then one broken ``data:`` line.
+        then one broken ``data:`` line;
+      * ``stream_error``: streams send ``after_chunks`` good events, then one event holding
+        an API error body (``status``, ``message``), as the API does when it fails mid-stream.
     """
 
     action: str = "error"
@@ -222,6 +224,31 @@ class FaultInjector:
     ) -> Fault:
         """Send a broken JSON body, or a broken event after ``after_chunks`` good ones."""
         return self.add(Fault("malformed", path, method, regex, times, after_chunks=after_chunks))
+
+    def stream_error(
+        self,
+        path: str = "*",
+        *,
+        after_chunks: int = 1,
+        status: int = 500,
+        message: str | None = None,
+        times: int = 1,
+        method: str | None = None,
+        regex: bool = False,
+    ) -> Fault:
+        """End streaming responses with an ``{"error": ...}`` event after ``after_chunks``."""
+        return self.add(
+            Fault(
+                "stream_error",
+                path,
+                method,
+                regex,
+                times,
+                status=status,
+                message=message,
+                after_chunks=after_chunks,
+            )
+        )
 
     def lose_upload_chunk(self, *, times: int = 1, path: str = "/upload/*") -> Fault:
         """Store the next upload chunk's bytes but close before acknowledging them."""

@@ -65,7 +65,8 @@ class EventWriter:
         self.sse = sse
         self.fault = (
             fault
-            if fault and fault.action in ("drop_stream", "drop_response", "malformed")
+            if fault
+            and fault.action in ("drop_stream", "drop_response", "malformed", "stream_error")
             else None
         )
         self.pause = pause
@@ -87,6 +88,15 @@ class EventWriter:
         self._sent_bytes += len(data)
         return True
 
+    async def _finish_with(self, event: dict[str, Any], *, first: bool) -> None:
+        """Send ``event`` as the last one and end the stream."""
+        if self.sse:
+            await self.response.write(b"data: " + json.dumps(event).encode() + b"\r\n\r\n")
+        else:
+            lead = b"[" if first else b"\n,\r\n"
+            await self.response.write(lead + json.dumps(event, indent=2).encode() + b"\n]")
+        await self.response.write_eof()
+
     async def send(self, chunks: Sequence[dict[str, Any]]) -> web.StreamResponse:
         await self.response.prepare(self.request)
         fault = self.fault
@@ -101,6 +111,9 @@ class EventWriter:
                         broken = b'[{"candidates": [{"content": {'
                     await self.response.write(broken)
                     await self.response.write_eof()
+                    return self.response
+                if fault.action == "stream_error":
+                    await self._finish_with(fault.error().body(), first=index == 0)
                     return self.response
             if index and self.pause:
                 await asyncio.sleep(self.pause)

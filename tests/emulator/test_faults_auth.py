@@ -129,6 +129,33 @@ async def test_malformed_sse_and_json(api: Api, emulator: Any) -> None:
             json.loads(await response.text())
 
 
+async def test_stream_error_event_mid_stream(api: Api, emulator: Any) -> None:
+    emulator.faults.stream_error(STREAM, after_chunks=1, status=503, message="overloaded")
+    async with api.session.post(
+        api.base + STREAM, params={"alt": "sse"}, json=HELLO, headers={"x-goog-api-key": KEY}
+    ) as response:
+        assert response.status == 200
+        frames = [f for f in (await response.read()).decode().split("\r\n\r\n") if f]
+    assert len(frames) == 2
+    assert "candidates" in json.loads(frames[0][6:])
+    assert json.loads(frames[1][6:]) == {
+        "error": {"code": 503, "message": "overloaded", "status": "UNAVAILABLE"}
+    }
+    created = await api.post(
+        "/__emulator/faults",
+        {"action": "stream_error", "path": STREAM, "afterChunks": 0, "status": 500},
+        key=None,
+    )
+    assert created["action"] == "stream_error"
+    async with api.session.post(
+        api.base + STREAM, json=HELLO, headers={"x-goog-api-key": KEY}
+    ) as response:
+        events = json.loads(await response.read())  # the JSON-array form stays valid JSON
+    assert events == [
+        {"error": {"code": 500, "message": "Injected fault (HTTP 500).", "status": "INTERNAL"}}
+    ]
+
+
 async def test_control_endpoints(api: Api, emulator: Any) -> None:
     created = await api.post(
         "/__emulator/faults",
