@@ -16,8 +16,23 @@ def model_not_found(name: str, method: str) -> ApiError:
     )
 
 
+#: What the API lets a tuned model do (``asyncBatchEmbedContent`` embeds as its base would).
+_TUNED_METHODS = frozenset(
+    {
+        "generateContent",
+        "streamGenerateContent",
+        "generateText",
+        "batchGenerateContent",
+        "asyncBatchEmbedContent",
+    }
+)
+
+
 def resolve(state: State, name: str, method: str) -> tuple[dict[str, Any], str]:
-    """(base model, modelVersion) for ``models/x`` or ``tunedModels/x``; 404 when unusable."""
+    """(base model, modelVersion) for ``models/x``, ``tunedModels/x`` or ``dynamic/x`` (served
+    like ``models/x``); 404 when unusable."""
+    if name.startswith("dynamic/"):
+        return resolve(state, "models/" + name.removeprefix("dynamic/"), method)
     if name.startswith("tunedModels/"):
         tuned = state.get(name, "Tuned model")
         if tuned.get("state") != "ACTIVE":
@@ -25,7 +40,7 @@ def resolve(state: State, name: str, method: str) -> tuple[dict[str, Any], str]:
         base = state.models.get(str(tuned.get("baseModel", "")))
         if base is None:
             base = state.models["models/gemini-2.5-flash"]
-        if method in ("generateContent", "streamGenerateContent", "generateText"):
+        if method in _TUNED_METHODS:
             return base, name
         raise model_not_found(name, method)
     model = state.models.get(name)

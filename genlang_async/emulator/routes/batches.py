@@ -174,9 +174,12 @@ async def async_batch_embed_content(ctx: Ctx) -> web.StreamResponse:
     )
 
 
-route(
-    "POST", "/v1beta/{batch.model=models/*}:asyncBatchEmbedContent", "models.asyncBatchEmbedContent"
-)(async_batch_embed_content)
+for _prefix in ("models", "tunedModels"):
+    route(
+        "POST",
+        f"/v1beta/{{batch.model={_prefix}/*}}:asyncBatchEmbedContent",
+        f"{_prefix}.asyncBatchEmbedContent",
+    )(async_batch_embed_content)
 
 
 def _batch_op(ctx: Ctx) -> Operation:

@@ -1,4 +1,4 @@
-"""generateContent, streamGenerateContent and countTokens (base and tuned models)."""
+"""generateContent, streamGenerateContent and countTokens (base, tuned and dynamic models)."""
 
 from __future__ import annotations
 
@@ -63,7 +63,11 @@ async def stream_generate_content(ctx: Ctx) -> web.StreamResponse:
     return await writer.send(chunks)
 
 
-for _prefix, _resource in (("models", "models"), ("tunedModels", "tunedModels")):
+for _prefix, _resource in (
+    ("models", "models"),
+    ("tunedModels", "tunedModels"),
+    ("dynamic", "dynamic"),
+):
     route("POST", f"/v1beta/{{model={_prefix}/*}}:generateContent", f"{_resource}.generateContent")(
         generate_content
     )
