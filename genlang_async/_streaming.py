@@ -27,6 +27,7 @@ from contextlib import AbstractAsyncContextManager
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from ._chunks import wire_text
 from ._errors import APIConnectionError, api_error_from_response
 from ._sse import Event, SSEDecoder
 
@@ -239,21 +240,6 @@ class _TextStream(AsyncIterator[str]):
             text = wire_text(await self._stream._next_payload())
             if text:
                 return text
-
-
-def wire_text(chunk: dict[str, Any]) -> str | None:
-    """``GenerateContentResponse.text`` read straight from wire JSON, for ``text_stream``:
-    a chat frontend relaying text then pays for no typed objects. Kept equal to the typed
-    property by a property test."""
-    candidates = chunk.get("candidates")
-    if not candidates:
-        return None
-    content = candidates[0].get("content") or {}
-    return "".join(
-        part["text"]
-        for part in content.get("parts") or ()
-        if isinstance(part.get("text"), str) and not part.get("thought")
-    )
 
 
 class ChunkMerger:

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from .._chunks import lazy_chunk
 from .._names import resolve_name
 from .._operations import Operation as OperationHandle
 from .._pagination import AsyncPager
@@ -763,7 +764,7 @@ class Dynamic(Resource):
             path,
             body=body,
             options=request_options(timeout, max_retries, extra_headers, extra_query),
-            parse=GenerateContentResponse.from_dict,
+            parse=lazy_chunk,
         )
 
 
@@ -1553,7 +1554,7 @@ class Models(Resource):
             path,
             body=body,
             options=request_options(timeout, max_retries, extra_headers, extra_query),
-            parse=GenerateContentResponse.from_dict,
+            parse=lazy_chunk,
         )
 
 
@@ -1919,7 +1920,7 @@ class TunedModels(Resource):
             path,
             body=body,
             options=request_options(timeout, max_retries, extra_headers, extra_query),
-            parse=GenerateContentResponse.from_dict,
+            parse=lazy_chunk,
         )
 
     async def transfer_ownership(

@@ -521,7 +521,7 @@ class MethodWriter:
                 "            path,\n"
                 "            body=body,\n"
                 f"            {options},\n"
-                f"            parse={m['response']}.from_dict,\n"
+                "            parse=lazy_chunk,\n"
                 "        )\n"
             ]
         idempotent = "" if m["method"] not in CREATING else ", idempotent=False"
@@ -596,6 +596,7 @@ def build(api: dict[str, Any]) -> tuple[str, str]:
         "from .._names import resolve_name\n"
         "from .._operations import Operation as OperationHandle\n"
         "from .._pagination import AsyncPager\n"
+        "from .._chunks import lazy_chunk\n"
         "from .._streaming import GenerateContentStream\n"
         f"from ..types import (\n{type_imports})\n"
         f"from ._base import (\n{base_imports})\n\n"
