@@ -35,7 +35,8 @@ class Client(Namespaces):
             ``https://generativelanguage.googleapis.com``.
         api_version: path segment of the API version (``"v1beta"``).
         timeout: a :class:`Timeout`, a number (total seconds per attempt) or ``None`` for no
-            limits. Default ``Timeout(connect=10, read=300, total=600)``.
+            limits. Default ``Timeout(connect=10, read=300)``: a stalled connection fails after
+            300 s without data; no overall deadline unless ``total`` is set.
         max_retries: retries after the first attempt (default 2, so at most 3 attempts); see
             ``genlang_async._retry`` for which failures are retried.
         default_headers: extra headers for every request.

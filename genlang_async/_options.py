@@ -29,14 +29,16 @@ class Timeout:
         read: the longest wait for the next bytes of a response (also for the first bytes,
             while the model is thinking). For streams this is the per-chunk limit.
         total: the whole of one unary request attempt, from sending to the last byte of the
-            body. Streams are not bounded by ``total``, only by ``read`` per chunk.
+            body; ``None`` (the default) sets no overall deadline, as ``read`` already fails a
+            stalled connection. Streams are not bounded by ``total``, only by ``read`` per
+            chunk.
 
     A plain number given where a timeout is expected means ``Timeout(total=number)``.
     """
 
     connect: float | None = attrs.field(default=10.0, validator=_check_seconds)
     read: float | None = attrs.field(default=300.0, validator=_check_seconds)
-    total: float | None = attrs.field(default=600.0, validator=_check_seconds)
+    total: float | None = attrs.field(default=None, validator=_check_seconds)
 
     @classmethod
     def coerce(cls, value: TimeoutLike | None) -> Timeout:

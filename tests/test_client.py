@@ -49,7 +49,7 @@ def test_repr_hides_key() -> None:
 def test_options_validation() -> None:
     assert Client(timeout=5).timeout == Timeout(total=5.0)
     assert Client(timeout=None).timeout == Timeout(connect=None, read=None, total=None)
-    assert Client().timeout == Timeout(connect=10.0, read=300.0, total=600.0)
+    assert Client().timeout == Timeout(connect=10.0, read=300.0, total=None)
     assert Client().max_retries == 2
     with pytest.raises(ValueError, match="max_retries"):
         Client(max_retries=-1)
