@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from ._errors import failed_precondition, invalid
+from ._pagination import page_body
 from ._state import State
 from ._wire import JSON, format_timestamp, now, slug
 
@@ -69,3 +71,21 @@ def metadata_list(value: Any, field: str, limit: int = 20) -> list[JSON]:
         if not any(k in item for k in ("stringValue", "stringListValue", "numericValue")):
             raise invalid(f"{field} entry {item['key']!r} needs a value.")
     return value
+
+
+def children_page(
+    state: State,
+    query: Mapping[str, str],
+    parent: str,
+    parent_kind: str,
+    collection: str,
+    *,
+    default: int,
+    maximum: int,
+) -> JSON:
+    """A list body of ``parent``'s ``collection`` (404 when the parent does not exist)."""
+    state.get(parent, parent_kind)
+    items = state.children(parent, collection)
+    return page_body(
+        items, query, collection, kind=f"{parent}/{collection}", default=default, maximum=maximum
+    )

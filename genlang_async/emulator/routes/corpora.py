@@ -9,6 +9,7 @@ from aiohttp import web
 from genlang_async.emulator import _retrieval
 from genlang_async.emulator._crud import (
     child_name,
+    children_page,
     metadata_list,
     require_force_or_empty,
     stamp,
@@ -118,14 +119,13 @@ async def create_document(ctx: Ctx) -> web.StreamResponse:
 
 @route("GET", "/v1beta/{parent=corpora/*}/documents", "corpora.documents.list")
 async def list_documents(ctx: Ctx) -> web.StreamResponse:
-    parent = ctx.params["parent"]
-    ctx.state.get(parent, "Corpus")
     return json_response(
-        page_body(
-            ctx.state.children(parent, "documents"),
+        children_page(
+            ctx.state,
             ctx.query,
+            ctx.params["parent"],
+            "Corpus",
             "documents",
-            kind=f"{parent}/documents",
             default=10,
             maximum=20,
         )
@@ -213,14 +213,13 @@ async def create_chunk(ctx: Ctx) -> web.StreamResponse:
 
 @route("GET", "/v1beta/{parent=corpora/*/documents/*}/chunks", "corpora.documents.chunks.list")
 async def list_chunks(ctx: Ctx) -> web.StreamResponse:
-    parent = ctx.params["parent"]
-    ctx.state.get(parent, "Document")
     return json_response(
-        page_body(
-            ctx.state.children(parent, "chunks"),
+        children_page(
+            ctx.state,
             ctx.query,
+            ctx.params["parent"],
+            "Document",
             "chunks",
-            kind=f"{parent}/chunks",
             default=10,
             maximum=100,
         )

@@ -7,7 +7,13 @@ from typing import Any
 from aiohttp import web
 
 from genlang_async.emulator import _operations, _uploads
-from genlang_async.emulator._crud import child_name, metadata_list, require_force_or_empty, stamp
+from genlang_async.emulator._crud import (
+    child_name,
+    children_page,
+    metadata_list,
+    require_force_or_empty,
+    stamp,
+)
 from genlang_async.emulator._errors import invalid
 from genlang_async.emulator._pagination import page_body
 from genlang_async.emulator._responses import json_response
@@ -207,14 +213,13 @@ route(
 
 @route("GET", "/v1beta/{parent=fileSearchStores/*}/documents", "fileSearchStores.documents.list")
 async def list_documents(ctx: Ctx) -> web.StreamResponse:
-    parent = ctx.params["parent"]
-    ctx.state.get(parent, "FileSearchStore")
     return json_response(
-        page_body(
-            ctx.state.children(parent, "documents"),
+        children_page(
+            ctx.state,
             ctx.query,
+            ctx.params["parent"],
+            "FileSearchStore",
             "documents",
-            kind=f"{parent}/documents",
             default=10,
             maximum=20,
         )
