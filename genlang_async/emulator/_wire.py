@@ -66,10 +66,6 @@ def format_duration(seconds: float) -> str:
     return f"{text}s"
 
 
-def int64(value: int) -> str:
-    return str(int(value))
-
-
 def new_id(rng: random.Random, length: int = 12) -> str:
     return "".join(rng.choice(_ID_ALPHABET) for _ in range(length))
 
