@@ -276,65 +276,59 @@ def _enum_value(value: Any) -> Any:
     return value.value if isinstance(value, WireEnum) else value
 
 
-def _field_structurer(kind: str) -> Hook | None:
-    """A function turning the wire value of ``kind`` into its Python value (None: as is)."""
+def _field_converter(
+    kind: str,
+    scalars: Mapping[str, Hook],
+    enum: Callable[[str], Hook],
+    model: Callable[[type[Any]], Hook],
+) -> Hook | None:
+    """The converter of one direction for a wire ``kind`` (``None``: values pass as is);
+    lists and maps convert their items with the converter of the item kind."""
     if kind in _PASSTHROUGH:
         return None
-    if kind == "int64":
-        return int
-    if kind == "bytes":
-        return decode_bytes
-    if kind == "timestamp":
-        return parse_timestamp
-    if kind == "duration":
-        return parse_duration
+    scalar = scalars.get(kind)
+    if scalar is not None:
+        return scalar
     head, _, rest = kind.partition(":")
     if head == "enum":
-        lookup = _resolve(rest)._value2member_map_.get
-        return lambda v: lookup(v, v)
+        return enum(rest)
     if head == "ref":
-        return _structure_fn(_resolve(rest))
-    if head == "list":
-        item = _field_structurer(rest)
-        if item is None:
-            return list
-        return lambda v: [item(x) for x in v]
-    if head == "map":
-        value = _field_structurer(rest)
-        if value is None:
-            return dict
-        return lambda v: {k: value(x) for k, x in v.items()}
+        return model(_resolve(rest))
+    if head in ("list", "map"):
+        item = _field_converter(rest, scalars, enum, model)
+        if head == "list":
+            return list if item is None else (lambda v: [item(x) for x in v])
+        return dict if item is None else (lambda v: {k: item(x) for k, x in v.items()})
     raise ValueError(f"unknown wire kind {kind!r}")
+
+
+_FROM_WIRE: dict[str, Hook] = {
+    "int64": int,
+    "bytes": decode_bytes,
+    "timestamp": parse_timestamp,
+    "duration": parse_duration,
+}
+_TO_WIRE: dict[str, Hook] = {
+    "int64": str,
+    "bytes": encode_bytes,
+    "timestamp": format_timestamp,
+    "duration": format_duration,
+}
+
+
+def _enum_structurer(name: str) -> Hook:
+    lookup = _resolve(name)._value2member_map_.get
+    return lambda v: lookup(v, v)
+
+
+def _field_structurer(kind: str) -> Hook | None:
+    """A function turning the wire value of ``kind`` into its Python value (None: as is)."""
+    return _field_converter(kind, _FROM_WIRE, _enum_structurer, _structure_fn)
 
 
 def _field_unstructurer(kind: str) -> Hook | None:
     """A function turning a Python value of ``kind`` into wire JSON (None: as is)."""
-    if kind in _PASSTHROUGH:
-        return None
-    if kind == "int64":
-        return str
-    if kind == "bytes":
-        return encode_bytes
-    if kind == "timestamp":
-        return format_timestamp
-    if kind == "duration":
-        return format_duration
-    head, _, rest = kind.partition(":")
-    if head == "enum":
-        return _enum_value
-    if head == "ref":
-        return _unstructure_fn(_resolve(rest))
-    if head == "list":
-        item = _field_unstructurer(rest)
-        if item is None:
-            return list
-        return lambda v: [item(x) for x in v]
-    if head == "map":
-        value = _field_unstructurer(rest)
-        if value is None:
-            return dict
-        return lambda v: {k: value(x) for k, x in v.items()}
-    raise ValueError(f"unknown wire kind {kind!r}")
+    return _field_converter(kind, _TO_WIRE, lambda _name: _enum_value, _unstructure_fn)
 
 
 def _structure_fn(cls: type[Any]) -> Callable[..., Any]:
