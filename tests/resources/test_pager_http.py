@@ -7,7 +7,7 @@ from genlang_async import AsyncPager, Client, Page
 from genlang_async import types as T
 from genlang_async.emulator import Emulator, Fault
 
-TOTAL_MODELS = 59  # the emulator's catalogue
+TOTAL_MODELS = 61  # the emulator's catalogue
 
 
 def list_queries(emu: Emulator) -> list[dict[str, str]]:
@@ -28,8 +28,8 @@ async def test_items_across_pages(client: Client, emulator: Emulator) -> None:
 
 
 async def test_pages(client: Client, emulator: Emulator) -> None:
-    pages = [page async for page in client.models.list(page_size=20).pages()]
-    assert [len(p.items) for p in pages] == [20, 20, 19]
+    pages = [page async for page in client.models.list(page_size=21).pages()]
+    assert [len(p.items) for p in pages] == [21, 21, 19]
     assert [p.has_next_page for p in pages] == [True, True, False]
     assert all(isinstance(p, Page) for p in pages)
     assert isinstance(pages[0].raw, T.ListModelsResponse)
