@@ -47,7 +47,7 @@ async def test_await_gives_the_first_page_only(client: Client, emulator: Emulato
 
 
 async def test_iterating_twice_restarts(client: Client, emulator: Emulator) -> None:
-    pager = client.models.list(page_size=30)
+    pager = client.models.list(page_size=31)
     first = [m.name async for m in pager]
     second = [m.name async for m in pager]
     assert first == second
@@ -77,7 +77,7 @@ async def test_request_options_reach_every_page(client: Client, emulator: Emulat
         Fault("delay", "/v1beta/models", times=1000, headers={"x-trace": "abc"})
     )
     models = await client.models.list(
-        page_size=10, extra_headers={"X-Trace": "abc"}, extra_query={"q": "1"}, timeout=5
+        page_size=11, extra_headers={"X-Trace": "abc"}, extra_query={"q": "1"}, timeout=5
     ).to_list()
     assert len(models) == TOTAL_MODELS
     queries = list_queries(emulator)
