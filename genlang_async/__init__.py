@@ -41,6 +41,14 @@ if TYPE_CHECKING:
         UploadError,
         UploadIntegrityError,
     )
+    from .live import (
+        LiveError,
+        LiveResumptionError,
+        LiveSession,
+        LiveSessionClosedError,
+        LiveTurn,
+        Resumed,
+    )
 
 __all__ = [
     "APIConnectionError",
@@ -57,6 +65,11 @@ __all__ = [
     "GenerateContentStream",
     "GenlangError",
     "InternalServerError",
+    "LiveError",
+    "LiveResumptionError",
+    "LiveSession",
+    "LiveSessionClosedError",
+    "LiveTurn",
     "MissingAPIKeyError",
     "NotFoundError",
     "Operation",
@@ -67,6 +80,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RequestOptions",
+    "Resumed",
     "ServiceUnavailableError",
     "StreamDecodeError",
     "Timeout",
@@ -93,6 +107,17 @@ _LAZY = {
     "FileProcessingTimeoutError": "_upload",
     "UploadError": "_upload",
     "UploadIntegrityError": "_upload",
+    **dict.fromkeys(
+        (
+            "LiveError",
+            "LiveResumptionError",
+            "LiveSession",
+            "LiveSessionClosedError",
+            "LiveTurn",
+            "Resumed",
+        ),
+        "live",
+    ),
     **{
         name: "_errors"
         for name in (
