@@ -25,7 +25,7 @@ from genlang_async import (
     RateLimitError,
     ServiceUnavailableError,
 )
-from genlang_async._error_details import (
+from genlang_async._core.error_details import (
     BadRequest,
     DebugInfo,
     ErrorInfo,
@@ -39,7 +39,7 @@ from genlang_async._error_details import (
     parse_duration,
     parse_error_details,
 )
-from genlang_async._errors import api_error_from_response
+from genlang_async._core.errors import api_error_from_response
 
 FIXTURES = Path("/work/shared/fixtures/real/errors")
 needs_fixtures = pytest.mark.skipif(not FIXTURES.is_dir(), reason="recorded fixtures not present")

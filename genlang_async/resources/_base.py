@@ -13,16 +13,16 @@ from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, overload
 import attrs
 
 from .. import types
-from .._names import resolve_name
+from .._core.names import resolve_name
+from .._core.options import RequestOptions
+from .._http.streaming import GenerateContentStream
 from .._operations import Operation
-from .._options import RequestOptions
 from .._pagination import AsyncPager, Page
-from .._streaming import GenerateContentStream
 from ..types import Content, Part, WireModel
 
 if TYPE_CHECKING:
-    from .._options import TimeoutLike
-    from .._transport import Transport
+    from .._core.options import TimeoutLike
+    from .._http.transport import Transport
 
 M = TypeVar("M", bound=WireModel)
 T = TypeVar("T")

@@ -11,11 +11,11 @@ from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from .._chunks import lazy_chunk
-from .._names import resolve_name
+from .._core.chunks import lazy_chunk
+from .._core.names import resolve_name
+from .._http.streaming import GenerateContentStream
 from .._operations import Operation as OperationHandle
 from .._pagination import AsyncPager
-from .._streaming import GenerateContentStream
 from ..types import (
     AsyncBatchEmbedContentRequest,
     BatchCreateChunksRequest,
@@ -130,7 +130,7 @@ from ._base import (
 )
 
 if TYPE_CHECKING:
-    from .._options import TimeoutLike
+    from .._core.options import TimeoutLike
 
 __all__ = [
     "Batches",

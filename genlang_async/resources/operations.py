@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from .._names import resolve_name
+from .._core.names import resolve_name
 from .._operations import Operation
 from ..types import (
     EmbedContentBatchOutput,
@@ -28,7 +28,7 @@ from ..types import (
 from ._base import Resource, batch_output, parse_any, request_options
 
 if TYPE_CHECKING:
-    from .._options import TimeoutLike
+    from .._core.options import TimeoutLike
 
 __all__ = ["OPERATION_PATTERNS", "Operations"]
 

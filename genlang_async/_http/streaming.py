@@ -27,14 +27,14 @@ from contextlib import AbstractAsyncContextManager
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from ._chunks import wire_text
-from ._errors import APIConnectionError, api_error_from_response
-from ._sse import Event, SSEDecoder
+from .._core.chunks import wire_text
+from .._core.errors import APIConnectionError, api_error_from_response
+from .._core.sse import Event, SSEDecoder
 
 if TYPE_CHECKING:
     from typing_extensions import Self
 
-    from ._transport import ByteStream
+    from .transport import ByteStream
 
 ChunkT = TypeVar("ChunkT")
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 
-from .types import GenerateContentResponse
+from ..types import GenerateContentResponse
 
 __all__ = ["lazy_chunk", "wire_text"]
 
