@@ -283,3 +283,11 @@ def test_parse_duration(text: str, seconds: float) -> None:
 @pytest.mark.parametrize("text", ["", "3.5", "s", "1.2.3s", "abc", "1e3s"])
 def test_parse_duration_rejects(text: str) -> None:
     assert parse_duration(text) is None
+
+
+def test_details_import_path_of_the_docs() -> None:
+    # docs/errors.md imports the detail classes from ``genlang_async._error_details``.
+    from genlang_async import _error_details
+
+    assert _error_details.QuotaFailure is QuotaFailure
+    assert set(_error_details.__all__) <= set(dir(_error_details))

@@ -14,7 +14,7 @@ from genlang_async._http.upload import (
 )
 from genlang_async.types import File
 
-from ._base import request_options
+from .._core.coerce import request_options
 from ._generated import FilesBase
 from .media import upload_file
 

@@ -27,7 +27,7 @@ from genlang_async.types import (
     UploadToFileSearchStoreResponse,
 )
 
-from ._base import as_model, as_model_list, check_scalar, request_options
+from .._core.coerce import as_model, as_model_list, check_scalar, request_options
 from ._generated import MediaBase
 
 if TYPE_CHECKING:

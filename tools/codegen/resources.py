@@ -82,7 +82,6 @@ CREATING = {
 BASE_IMPORTS = (
     "ContentLike",
     "ContentsLike",
-    "Resource",
     "as_content",
     "as_contents",
     "as_list",
@@ -599,7 +598,8 @@ def build(api: dict[str, Any]) -> tuple[str, str]:
         "from .._core.chunks import lazy_chunk\n"
         "from .._http.streaming import GenerateContentStream\n"
         f"from ..types import (\n{type_imports})\n"
-        f"from ._base import (\n{base_imports})\n\n"
+        f"from .._core.coerce import (\n{base_imports})\n"
+        "from ._base import Resource\n\n"
         "if TYPE_CHECKING:\n    from .._core.options import TimeoutLike\n\n"
         f"__all__ = {exported!r}\n\n\n" + "\n\n".join(reversed(classes))
     )

@@ -1,0 +1,42 @@
+"""The typed ``google.rpc`` error details, at the import path ``docs/errors.md`` shows.
+
+They live in ``genlang_async._core.error_details``; this module only names them.
+"""
+
+from __future__ import annotations
+
+from ._core.error_details import (
+    BadRequest,
+    DebugInfo,
+    ErrorDetail,
+    ErrorInfo,
+    FieldViolation,
+    Help,
+    HelpLink,
+    LocalizedMessage,
+    PreconditionFailure,
+    PreconditionViolation,
+    QuotaFailure,
+    QuotaViolation,
+    RequestInfo,
+    ResourceInfo,
+    RetryInfo,
+)
+
+__all__ = [
+    "BadRequest",
+    "DebugInfo",
+    "ErrorDetail",
+    "ErrorInfo",
+    "FieldViolation",
+    "Help",
+    "HelpLink",
+    "LocalizedMessage",
+    "PreconditionFailure",
+    "PreconditionViolation",
+    "QuotaFailure",
+    "QuotaViolation",
+    "RequestInfo",
+    "ResourceInfo",
+    "RetryInfo",
+]
