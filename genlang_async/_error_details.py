@@ -5,38 +5,5 @@ They live in ``genlang_async._core.error_details``; this module only names them.
 
 from __future__ import annotations
 
-from ._core.error_details import (
-    BadRequest,
-    DebugInfo,
-    ErrorDetail,
-    ErrorInfo,
-    FieldViolation,
-    Help,
-    HelpLink,
-    LocalizedMessage,
-    PreconditionFailure,
-    PreconditionViolation,
-    QuotaFailure,
-    QuotaViolation,
-    RequestInfo,
-    ResourceInfo,
-    RetryInfo,
-)
-
-__all__ = [
-    "BadRequest",
-    "DebugInfo",
-    "ErrorDetail",
-    "ErrorInfo",
-    "FieldViolation",
-    "Help",
-    "HelpLink",
-    "LocalizedMessage",
-    "PreconditionFailure",
-    "PreconditionViolation",
-    "QuotaFailure",
-    "QuotaViolation",
-    "RequestInfo",
-    "ResourceInfo",
-    "RetryInfo",
-]
+from ._core.error_details import *  # noqa: F403
+from ._core.error_details import __all__ as __all__
