@@ -110,13 +110,7 @@ async def test_file_batch_output_is_a_downloadable_jsonl_file(api: Api, emulator
     assert info["mimeType"] == "application/jsonl"
     assert info["source"] == "GENERATED"
     assert info["downloadUri"].endswith(f"/v1beta/{out_name}:download?alt=media")
-    async with api.session.get(
-        api.base + f"/download/v1beta/{out_name}:download",
-        params={"alt": "media"},
-        headers={"x-goog-api-key": KEY},
-    ) as response:
-        assert response.status == 200
-        body = await response.read()
+    body = await api.download(out_name, host_prefix="/download")
     assert int(info["sizeBytes"]) == len(body)
     rows = [json.loads(line) for line in body.splitlines()]
     assert [row["key"] for row in rows] == [f"k{i}" for i in range(6)] + ["no-request"]
@@ -174,12 +168,7 @@ async def test_embedding_batch_from_a_file(api: Api) -> None:
     done = await api.get(f"/v1beta/{op['name']}")
     assert done["response"]["@type"].endswith("EmbedContentBatchOutput")
     out = done["response"]["responsesFile"]
-    async with api.session.get(
-        api.base + f"/v1beta/{out}:download",
-        params={"alt": "media"},
-        headers={"x-goog-api-key": KEY},
-    ) as response:
-        rows = [json.loads(line) for line in (await response.read()).splitlines()]
+    rows = [json.loads(line) for line in (await api.download(out)).splitlines()]
     assert [r["key"] for r in rows] == ["e1", "e2"]
     assert len(rows[0]["response"]["embedding"]["values"]) == 768
 
