@@ -1,1 +1,5 @@
-"""The HTTP layer: the only part of the SDK that imports aiohttp (the emulator aside)."""
+"""The I/O shell: the only package that imports aiohttp.
+
+Session and connection-pool lifecycle, request preparation, sending, the retry loop,
+stream responses, upload and download.
+"""

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 import aiohttp
 import anyio
 
-from .._errors import APIConnectionError, APITimeoutError, api_error_from_response
+from .._core.errors import APIConnectionError, APITimeoutError, api_error_from_response
 
 if TYPE_CHECKING:
-    from .._transport import Transport
+    from .transport import Transport
 
 __all__ = ["ABNORMAL_CLOSURE", "WebSocket", "open_websocket"]
 

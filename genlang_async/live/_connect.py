@@ -9,16 +9,16 @@ from typing import TYPE_CHECKING, Any
 
 import anyio
 
-from .._names import resolve_name
-from ..resources._base import as_content, as_model, as_model_list
+from .._core.coerce import as_content, as_model, as_model_list
+from .._core.names import resolve_name
 from ..types import BidiGenerateContentSetup, Tool
 from ._session import LiveSession
 
 if TYPE_CHECKING:
     from anyio.abc import TaskGroup
 
-    from .._transport import Transport
-    from ..resources._base import ContentLike
+    from .._core.coerce import ContentLike
+    from .._http.transport import Transport
 
 __all__ = ["Live", "LiveConnect"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from .._errors import APIError, GenlangError, api_error_from_response
+from .._core.errors import APIError, GenlangError, api_error_from_response
 
 __all__ = [
     "LiveError",

@@ -7,7 +7,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .._errors import APIError, api_error_from_response
+from .._core.errors import APIError, api_error_from_response
 from ..types import BidiGenerateContentServerMessage, Blob, FunctionResponse
 from ._errors import LiveProtocolError
 

@@ -24,9 +24,9 @@ from typing import TYPE_CHECKING, Any
 import anyio
 from anyio.abc import TaskGroup
 
-from .._errors import APIConnectionError, APIError, GenlangError
+from .._core.coerce import as_contents
+from .._core.errors import APIConnectionError, APIError, GenlangError
 from .._http.websocket import WebSocket, open_websocket
-from ..resources._base import as_contents
 from ..types import BidiGenerateContentServerMessage, Blob, Content, FunctionResponse, Part
 from . import _protocol
 from ._errors import LiveResumptionError, LiveSessionClosedError, close_error
@@ -35,7 +35,7 @@ from ._turns import LiveEvent, LiveTurn, Resumed, TurnBuilder
 if TYPE_CHECKING:
     from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
-    from .._transport import Transport
+    from .._http.transport import Transport
 
 __all__ = ["LiveSession"]
 
