@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
     from ._client import Client
     from ._concurrency import map_concurrently
+    from ._core.json_schema import json_schema
     from ._errors import (
         APIConnectionError,
         APIError,
@@ -73,6 +74,7 @@ __all__ = [
     "UploadError",
     "UploadIntegrityError",
     "__version__",
+    "json_schema",
     "map_concurrently",
 ]
 
@@ -89,6 +91,7 @@ _LAZY = {
     "GenerateContentStream": "_streaming",
     "StreamDecodeError": "_streaming",
     "map_concurrently": "_concurrency",
+    "json_schema": "_core.json_schema",
     "FileProcessingError": "_upload",
     "FileProcessingTimeoutError": "_upload",
     "UploadError": "_upload",

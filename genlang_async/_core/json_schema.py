@@ -340,13 +340,12 @@ class DictShape(Shape):
 
 @attrs.define
 class Field:
-    """One member of a class shape: JSON key, constructor argument, type, default."""
+    """One member of a class shape: JSON key, constructor argument, type, required or not."""
 
     key: str
     argument: str
     shape: Shape
     required: bool
-    default: Any = None
     description: str | None = None
 
 
@@ -403,16 +402,9 @@ class ClassShape(Shape):
             return _fail(errors, path, f"{self.cls.__name__}: {exc}")
 
     def encode(self, value: Any) -> Any:
-        out = {}
-        for field in self.fields:
-            if self.is_typed_dict:
-                if field.key in value:
-                    out[field.key] = field.shape.encode(value[field.key])
-                continue
-            item = getattr(value, field.key)
-            if field.required or item != field.default:
-                out[field.key] = field.shape.encode(item)
-        return out
+        if self.is_typed_dict:
+            return {f.key: f.shape.encode(value[f.key]) for f in self.fields if f.key in value}
+        return {f.key: f.shape.encode(getattr(value, f.key)) for f in self.fields}
 
 
 class PydanticShape(Shape):
@@ -617,21 +609,17 @@ class _Compiler:
             for a in attrs.fields(cls):
                 if a.init:
                     shape = self.compile(hints.get(a.name, a.type or Any), f"{name}.{a.name}")
-                    default: Any = a.default
-                    if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
-                        default = None if default.takes_self else default.factory()
                     required = a.default is attrs.NOTHING
                     description = a.metadata.get("description")
-                    yield Field(a.name, a.alias or a.name, shape, required, default, description)
+                    yield Field(a.name, a.alias or a.name, shape, required, description)
         else:
             for f in dataclasses.fields(cls):
                 if f.init:
                     shape = self.compile(hints.get(f.name, Any), f"{name}.{f.name}")
-                    factory: Any = f.default_factory
+                    factory = f.default_factory
                     required = f.default is dataclasses.MISSING and factory is dataclasses.MISSING
-                    default = f.default if factory is dataclasses.MISSING else factory()
                     description = f.metadata.get("description")
-                    yield Field(f.name, f.name, shape, required, default, description)
+                    yield Field(f.name, f.name, shape, required, description)
 
 
 def _hashable(tp: Any) -> bool:
