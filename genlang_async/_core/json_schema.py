@@ -30,9 +30,9 @@ from typing import Annotated, Any, Literal, Union
 import attrs
 
 __all__ = [
-    "JSONPathError",
     "SchemaValidationError",
     "Shape",
+    "ValidationIssue",
     "decode",
     "json_schema",
     "shape_of",
@@ -41,7 +41,7 @@ __all__ = [
 
 
 @attrs.frozen
-class JSONPathError:
+class ValidationIssue:
     """One way a JSON value does not fit a type: where (``$.items[2].price``) and why."""
 
     path: str
@@ -54,7 +54,7 @@ class JSONPathError:
 class SchemaValidationError(ValueError):
     """A JSON value does not fit the type; ``errors`` lists every problem with its path."""
 
-    def __init__(self, errors: Sequence[JSONPathError]) -> None:
+    def __init__(self, errors: Sequence[ValidationIssue]) -> None:
         self.errors = list(errors)
         shown = "; ".join(str(e) for e in self.errors[:5])
         more = f" (and {len(self.errors) - 5} more)" if len(self.errors) > 5 else ""
@@ -68,7 +68,7 @@ class _Invalid:
 #: Returned by ``Shape.decode`` when the value did not fit (the errors were recorded).
 INVALID: Any = _Invalid()
 
-Errors = list[JSONPathError]
+Errors = list[ValidationIssue]
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
@@ -95,7 +95,7 @@ def _kind(value: Any) -> str:
 
 
 def _fail(errors: Errors, path: str, message: str) -> Any:
-    errors.append(JSONPathError(path, message))
+    errors.append(ValidationIssue(path, message))
     return INVALID
 
 
@@ -434,7 +434,7 @@ class PydanticShape(Shape):
                     where = (
                         f"{where}[{piece}]" if isinstance(piece, int) else key_path(where, piece)
                     )
-                errors.append(JSONPathError(where, error["msg"]))
+                errors.append(ValidationIssue(where, error["msg"]))
             return INVALID
 
     def encode(self, value: Any) -> Any:

@@ -36,8 +36,6 @@ __all__ = ["PartialJSONError", "PartialJSONParser"]
 _scan: Callable[[str, int], tuple[Any, int]] = make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
 _scanstring: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
-#: A string's body up to its closing quote (or to the end of the text, or a final backslash).
-_STRING_BODY = re.compile(r'[^"\\]*(?:\\.[^"\\]*)*', re.DOTALL)
 #: A number that may still go on (``-``, ``1.``, ``2e``...) when it reaches the end of text.
 _NUMBER_PREFIX = re.compile(r"-?(?:0|[1-9][0-9]*)?(?:\.[0-9]*)?(?:[eE][-+]?[0-9]*)?\Z")
 _LITERALS = ("true", "false", "null")
@@ -136,10 +134,11 @@ class PartialJSONParser:
                 frame.state = _VALUE
                 i += 1
             elif char == '"':
-                end = self._string(text, i)
-                if end < 0:
+                try:
+                    value, i = _scanstring(text, i + 1)
+                except ValueError:  # unfinished (or not JSON)
+                    self._unfinished_string(text, i)
                     return changed
-                value, i = _scanstring(text, i + 1)
                 if state in (_KEY_OR_END, _KEY):
                     assert frame is not None
                     frame.key = value
@@ -211,14 +210,12 @@ class PartialJSONParser:
         if opened:
             self._stack.append(_Frame(value))
 
-    def _string(self, text: str, i: int) -> int:
-        """The end of the string starting at ``i``, or -1 (the rest kept as pieces)."""
-        end = _STRING_BODY.match(text, i + 1).end()  # type: ignore[union-attr]
-        if end < len(text) and text[end] == '"':
-            return end
+    def _unfinished_string(self, text: str, i: int) -> None:
+        """Keep the string starting at ``i`` (which ``text`` does not finish) as pieces."""
+        end, self._escape = _closing_quote(text, i + 1, escaped=False)
+        if end >= 0:
+            raise PartialJSONError(f"not a JSON string: {text[i : end + 1][:40]!r}")
         self._pieces = [text[i:]]
-        self._escape = end < len(text)  # stopped at a final backslash
-        return -1
 
     def _continue_string(self, text: str) -> tuple[str, bool]:
         """Add ``text`` to the unfinished string. When the string ends in it, put the string
@@ -226,11 +223,10 @@ class PartialJSONParser:
         value changed."""
         pieces = self._pieces
         assert pieces is not None
-        skip = 1 if self._escape else 0  # the escaped character after a split backslash
-        end = _STRING_BODY.match(text, min(skip, len(text))).end()  # type: ignore[union-attr]
-        if end >= len(text) or text[end] == "\\":
+        end, escape = _closing_quote(text, 0, escaped=self._escape)
+        if end < 0:
             pieces.append(text)
-            self._escape = end < len(text) or (self._escape and not text)
+            self._escape = escape
             return "", False
         self._pieces = None
         value, _ = _scanstring("".join(pieces) + text[: end + 1], 1)
@@ -241,6 +237,31 @@ class PartialJSONParser:
             return text[end + 1 :], False
         self._add(value)
         return text[end + 1 :], True
+
+
+def _closing_quote(text: str, start: int, *, escaped: bool) -> tuple[int, bool]:
+    """Where the string whose body goes on at ``start`` ends: the index of its closing quote
+    (or -1), and whether ``text`` ends inside an escape. ``escaped``: the character at
+    ``start`` is escaped by a backslash that came before. Quotes are found with
+    ``str.find``; only the backslashes just before each one are counted."""
+    low = start + 1 if escaped and start < len(text) else start
+    if escaped and start >= len(text):
+        return -1, True
+    search = low
+    while True:
+        quote = text.find('"', search)
+        if quote < 0:
+            break
+        run = quote
+        while run > low and text[run - 1] == "\\":
+            run -= 1
+        if (quote - run) % 2 == 0:
+            return quote, False
+        search = quote + 1
+    run = len(text)
+    while run > low and text[run - 1] == "\\":
+        run -= 1
+    return -1, (len(text) - run) % 2 == 1
 
 
 class _Unfinished(Exception):
