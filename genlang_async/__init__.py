@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from ._options import RequestOptions, Timeout
     from ._pagination import AsyncPager, Page, PaginationError
     from ._streaming import GenerateContentStream, StreamDecodeError
+    from ._structured import ParsedResponse, StructuredOutputError, StructuredStream
     from ._upload import (
         FileProcessingError,
         FileProcessingTimeoutError,
@@ -65,11 +66,14 @@ __all__ = [
     "OperationTimeoutError",
     "Page",
     "PaginationError",
+    "ParsedResponse",
     "PermissionDeniedError",
     "RateLimitError",
     "RequestOptions",
     "ServiceUnavailableError",
     "StreamDecodeError",
+    "StructuredOutputError",
+    "StructuredStream",
     "Timeout",
     "UploadError",
     "UploadIntegrityError",
@@ -91,6 +95,9 @@ _LAZY = {
     "GenerateContentStream": "_streaming",
     "StreamDecodeError": "_streaming",
     "map_concurrently": "_concurrency",
+    "ParsedResponse": "_structured",
+    "StructuredOutputError": "_structured",
+    "StructuredStream": "_structured",
     "json_schema": "_core.json_schema",
     "FileProcessingError": "_upload",
     "FileProcessingTimeoutError": "_upload",

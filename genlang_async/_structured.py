@@ -27,6 +27,7 @@ from ._core.json_schema import (
 )
 from ._core.partial_json import PartialJSONError, PartialJSONParser
 from ._errors import GenlangError
+from .resources._base import as_contents
 from .types import Content, GenerateContentResponse, GenerationConfig, Part
 
 if TYPE_CHECKING:
@@ -39,8 +40,8 @@ __all__ = [
     "ParsedResponse",
     "StructuredOutputError",
     "StructuredStream",
-    "generate_parsed",
-    "with_output_schema",
+    "generate_structured",
+    "stream_structured",
 ]
 
 T = TypeVar("T")
@@ -244,6 +245,40 @@ async def generate_parsed(
         attempt += 1
 
 
+async def generate_structured(
+    generate_content: Callable[..., Awaitable[GenerateContentResponse]],
+    model: str,
+    response_schema: Any,
+    repair_attempts: int,
+    arguments: Mapping[str, Any],
+) -> ParsedResponse[Any]:
+    """``generate_content(model, **arguments)`` asking for ``response_schema``; see
+    :func:`generate_parsed`. Bad arguments raise before anything is sent."""
+    output = OutputSchema.of(response_schema)
+    check_repair_attempts(repair_attempts)
+    arguments = dict(arguments)
+    contents = as_contents(arguments.pop("contents", None), "contents")
+    arguments["generation_config"] = with_output_schema(arguments.get("generation_config"), output)
+
+    async def generate(turns: list[Content]) -> GenerateContentResponse:
+        return await generate_content(model, contents=turns, **arguments)
+
+    return await generate_parsed(generate, contents, output, repair_attempts)
+
+
+def stream_structured(
+    stream_generate_content: Callable[..., GenerateContentStream[Any]],
+    model: str,
+    response_schema: Any,
+    arguments: Mapping[str, Any],
+) -> StructuredStream[Any]:
+    """``stream_generate_content(model, **arguments)`` asking for ``response_schema``."""
+    output = OutputSchema.of(response_schema)
+    arguments = dict(arguments)
+    arguments["generation_config"] = with_output_schema(arguments.get("generation_config"), output)
+    return StructuredStream(stream_generate_content(model, **arguments), output)
+
+
 class StructuredStream(Generic[T]):
     """A streamed structured answer: the chunks, :attr:`partial_objects` as they grow, and
     the final response with ``parsed``.
@@ -302,7 +337,16 @@ class StructuredStream(Generic[T]):
         return self._output.read(await self._stream.get_final_response())
 
     def _add_done_callback(self, callback: Callable[[dict[str, Any]], None]) -> None:
-        self._stream._add_done_callback(callback)
+        """Like the chunk stream's, but only for an answer that fits (as a chat needs)."""
+
+        def fitting(merged: dict[str, Any]) -> None:
+            try:
+                self._output.read(GenerateContentResponse.from_dict(merged))
+            except StructuredOutputError:
+                return
+            callback(merged)
+
+        self._stream._add_done_callback(fitting)
 
 
 class _PartialObjects(AsyncIterator[Any]):

@@ -191,14 +191,24 @@ class FormattedShape(Shape):
             if self.python is uuid.UUID:
                 return uuid.UUID(value)
             if self.python is dt.datetime:
-                text = value[:-1] + "+00:00" if value[-1:] in ("Z", "z") else value
-                return dt.datetime.fromisoformat(text)
+                return dt.datetime.fromisoformat(_iso_datetime(value))
             return dt.date.fromisoformat(value)
         except ValueError:
             return _fail(errors, path, f"not a valid {self.format}: {value!r}")
 
     def encode(self, value: Any) -> Any:
         return _format(value)
+
+
+_FRACTION = re.compile(r"(T\d\d:\d\d:\d\d)\.(\d+)")
+
+
+def _iso_datetime(text: str) -> str:
+    """An RFC 3339 timestamp in the form ``datetime.fromisoformat`` reads on Python 3.10
+    too: ``+00:00`` for ``Z``, the fraction of a second in 6 digits."""
+    if text[-1:] in ("Z", "z"):
+        text = text[:-1] + "+00:00"
+    return _FRACTION.sub(lambda m: f"{m[1]}.{(m[2] + '00000')[:6]}", text)
 
 
 def _format(value: dt.date | uuid.UUID) -> str:
