@@ -44,7 +44,7 @@ def invoices(size: int) -> str:
             "paid": i % 2 == 0,
             "lines": [
                 {
-                    "description": f"Item {j} \"widget\" \u00e9",
+                    "description": f'Item {j} "widget" \u00e9',
                     "quantity": rng.randint(1, 9),
                     "unit_price": round(rng.uniform(1, 100), 2),
                 }
@@ -132,7 +132,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=9)
     args = parser.parse_args(argv)
     size, count, rounds = (20_000, 50, 1) if args.quick else (1_000_000, 1_000, args.rounds)
-    print(f"| answer | chunks | json.loads | parser | partial_objects | ratio (target < {TARGET}x) |")
+    print(
+        f"| answer | chunks | json.loads | parser | partial_objects | ratio (target < {TARGET}x) |"
+    )
     print("| --- | --- | --- | --- | --- | --- |")
     for name, text in (("invoices", invoices(size)), ("long string", long_string(size))):
         result = measure(text, count, rounds)

@@ -18,15 +18,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar, overload
 
-from ._names import resolve_name
-from ._structured import OutputSchema
-from .resources._base import (
+from ._core.coerce import (
     ContentLike,
     as_content,
     as_contents,
     as_model,
     as_model_list,
 )
+from ._core.names import resolve_name
+from ._structured import OutputSchema
 from .types import (
     Content,
     GenerateContentResponse,
@@ -40,8 +40,8 @@ from .types import (
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
-    from ._options import TimeoutLike
-    from ._streaming import GenerateContentStream
+    from ._core.options import TimeoutLike
+    from ._http.streaming import GenerateContentStream
     from ._structured import ParsedResponse, StructuredStream
     from .resources.generation import Models
 
@@ -305,6 +305,7 @@ class Chat(Generic[T]):
         settings = self._merged(
             system_instruction, generation_config, tools, safety_settings, tool_config
         )
+        stream: GenerateContentStream[GenerateContentResponse] | StructuredStream[Any]
         stream = self._models.stream_generate_content(
             self.model,
             contents=[*self._history, turn],

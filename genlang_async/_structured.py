@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
 
+from ._core.coerce import as_contents
+from ._core.errors import GenlangError
 from ._core.json_schema import (
     SchemaValidationError,
     ValidationIssue,
@@ -26,14 +28,12 @@ from ._core.json_schema import (
     json_schema,
 )
 from ._core.partial_json import PartialJSONError, PartialJSONParser
-from ._errors import GenlangError
-from .resources._base import as_contents
 from .types import Content, GenerateContentResponse, GenerationConfig, Part
 
 if TYPE_CHECKING:
     from typing_extensions import Self
 
-    from ._streaming import GenerateContentStream
+    from ._http.streaming import GenerateContentStream
 
 __all__ = [
     "OutputSchema",

@@ -7,7 +7,7 @@ arguments goes straight to the generated method.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, overload
 
 from genlang_async._structured import generate_structured, stream_structured
@@ -17,8 +17,9 @@ from ._generated import ModelsBase
 if TYPE_CHECKING:
     from typing_extensions import Required, Unpack
 
-    from genlang_async._options import TimeoutLike
-    from genlang_async._streaming import GenerateContentStream
+    from genlang_async._core.coerce import ContentLike, ContentsLike
+    from genlang_async._core.options import TimeoutLike
+    from genlang_async._http.streaming import GenerateContentStream
     from genlang_async._structured import ParsedResponse, StructuredStream
     from genlang_async.types import (
         GenerateContentResponse,
@@ -27,8 +28,6 @@ if TYPE_CHECKING:
         Tool,
         ToolConfig,
     )
-
-    from ._base import ContentLike, ContentsLike
 
 __all__ = ["GenerateArguments", "Models"]
 
@@ -41,9 +40,9 @@ class GenerateArguments(TypedDict, total=False):
 
     contents: Required[ContentsLike]
     system_instruction: ContentLike | None
-    tools: list[Tool | Mapping[str, Any]] | None
+    tools: Sequence[Tool | Mapping[str, Any]] | None
     tool_config: ToolConfig | Mapping[str, Any] | None
-    safety_settings: list[SafetySetting | Mapping[str, Any]] | None
+    safety_settings: Sequence[SafetySetting | Mapping[str, Any]] | None
     generation_config: GenerationConfig | Mapping[str, Any] | None
     cached_content: str | None
     timeout: TimeoutLike | None
@@ -113,7 +112,7 @@ class Models(ModelsBase):
             super().generate_content, model, response_schema, repair_attempts, arguments
         )
 
-    @overload  # type: ignore[override]
+    @overload
     def stream_generate_content(
         self, model: str, *, response_schema: type[T], **arguments: Unpack[GenerateArguments]
     ) -> StructuredStream[T]: ...

@@ -97,7 +97,9 @@ def chunks(text: str, size: int) -> list[dict[str, Any]]:
 INVOICE = {
     "number": "A-1",
     "issued": "2025-02-03",
-    "lines": [{"description": 'Bolts "M6" \\ \u00e9 \ud83d\ude00', "quantity": 3, "unit_price": 0.25}],
+    "lines": [
+        {"description": 'Bolts "M6" \\ \u00e9 \ud83d\ude00', "quantity": 3, "unit_price": 0.25}
+    ],
     "status": "paid",
     "due": None,
     "currency": "USD",
@@ -287,7 +289,9 @@ async def test_partial_objects_over_chunk_splits(
 ) -> None:
     text = json.dumps([INVOICE, INVOICE], ensure_ascii=size % 2 == 0)
     emulator.script(STREAM, [chunks(text, size)])
-    stream = client.models.stream_generate_content(MODEL, contents="x", response_schema=list[Invoice])
+    stream = client.models.stream_generate_content(
+        MODEL, contents="x", response_schema=list[Invoice]
+    )
     assert isinstance(stream, StructuredStream)
     async with stream:
         seen = [copy.deepcopy(value) async for value in stream.partial_objects]
