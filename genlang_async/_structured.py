@@ -363,7 +363,13 @@ class _PartialObjects(AsyncIterator[Any]):
 
     async def __anext__(self) -> Any:
         while True:
-            text = await self._texts.__anext__()
+            try:
+                text = await self._texts.__anext__()
+            except StopAsyncIteration:
+                parser, self._parser = self._parser, None
+                if parser is not None and _finished(parser):
+                    return parser.value
+                raise
             parser = self._parser
             if parser is None:
                 continue  # not JSON: read on, so the final response has the whole text
@@ -372,3 +378,11 @@ class _PartialObjects(AsyncIterator[Any]):
                     return parser.value
             except PartialJSONError:
                 self._parser = None
+
+
+def _finished(parser: PartialJSONParser) -> bool:
+    """Whether what the parser kept back, parsed at the end of the text, adds to its value."""
+    try:
+        return parser.finish()
+    except PartialJSONError:
+        return False

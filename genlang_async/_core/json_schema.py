@@ -511,8 +511,8 @@ def shape_of(tp: Any) -> Shape:
     except KeyError:
         pass
     except TypeError:  # unhashable (e.g. Annotated with a dict in it)
-        return _Compiler().compile(tp, "type")
-    shape = _Compiler().compile(tp, "type")
+        return _Compiler().compile(tp, "")
+    shape = _Compiler().compile(tp, "")
     _cache[tp] = shape
     return shape
 
@@ -579,11 +579,13 @@ class _Compiler:
             return TupleShape([self.compile(a, where) for a in args])
         if origin in _MAPPINGS or tp in _MAPPINGS:
             if args and args[0] is not str:
-                raise TypeError(f"{where}: dict keys must be str (JSON object keys), not {args[0]}")
+                raise TypeError(
+                    f"{_at(where)}dict keys must be str (JSON object keys), not {args[0]}"
+                )
             return DictShape(self.compile(args[1] if args else Any, where))
         if isinstance(tp, type):
             return self.compile_class(tp, where)
-        raise TypeError(f"{where}: cannot build a JSON Schema for {tp!r}")
+        raise TypeError(f"{_at(where)}cannot build a JSON Schema for {tp!r}")
 
     def compile_class(self, cls: type[Any], where: str) -> Shape:
         if issubclass(cls, enum.Enum):
@@ -598,7 +600,7 @@ class _Compiler:
         is_typed_dict = typing.is_typeddict(cls)
         if not (attrs.has(cls) or dataclasses.is_dataclass(cls) or is_typed_dict):
             raise TypeError(
-                f"{where}: cannot build a JSON Schema for {cls.__name__} (use an attrs class, "
+                f"{_at(where)}cannot build a JSON Schema for {cls.__name__} (use an attrs class, "
                 "a dataclass, a TypedDict, an Enum or a pydantic model)"
             )
         shape = self.classes[cls] = ClassShape(cls, is_typed_dict=is_typed_dict)
@@ -630,6 +632,11 @@ class _Compiler:
                     required = f.default is dataclasses.MISSING and factory is dataclasses.MISSING
                     description = f.metadata.get("description")
                     yield Field(f.name, f.name, shape, required, description)
+
+
+def _at(where: str) -> str:
+    """The place in a type an error is about, as a message prefix (``"Invoice.lines: "``)."""
+    return f"{where}: " if where else ""
 
 
 def _hashable(tp: Any) -> bool:

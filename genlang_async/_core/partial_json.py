@@ -103,11 +103,16 @@ class PartialJSONParser:
     def close(self) -> Any:
         """Finish: return the whole value; :class:`PartialJSONError` when the text ended
         before the value did."""
-        if self._rest:
-            self._parse(self._rest, final=True)
+        self.finish()
         if not self._complete or self._pieces is not None:
             raise PartialJSONError("the JSON text ended before its value was complete")
         return self._root
+
+    def finish(self) -> bool:
+        """The text has ended: parse what was kept back waiting for more (a number, a small
+        unfinished container); return whether the value changed."""
+        rest, self._rest = self._rest, ""
+        return bool(rest) and self._parse(rest, final=True)
 
     # -- internals ------------------------------------------------------------------------
 

@@ -98,7 +98,7 @@ INVOICE = {
     "number": "A-1",
     "issued": "2025-02-03",
     "lines": [
-        {"description": 'Bolts "M6" \\ \u00e9 \ud83d\ude00', "quantity": 3, "unit_price": 0.25}
+        {"description": 'Bolts "M6" \\ \u00e9 \U0001f600', "quantity": 3, "unit_price": 0.25}
     ],
     "status": "paid",
     "due": None,
