@@ -8,6 +8,7 @@ import contextlib
 import signal
 import sys
 
+from ._quotas import Quota
 from ._server import Emulator
 from ._settings import EmulatorSettings
 
@@ -48,7 +49,24 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--no-store-uploads", action="store_true", help="hash uploads without keeping their bytes"
     )
+    parser.add_argument(
+        "--quota",
+        action="append",
+        dest="quotas",
+        type=_quota,
+        default=[],
+        metavar="MODEL:requests=N,tokens=M,period=S",
+        help="simulate a quota per API key (repeatable; MODEL may be '*'; tier=paid for "
+        "paid-tier quota ids); e.g. gemini-2.5-flash:requests=10,period=60",
+    )
     return parser.parse_args(argv)
+
+
+def _quota(text: str) -> Quota:
+    try:
+        return Quota.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
 def settings_from(args: argparse.Namespace) -> EmulatorSettings:
@@ -75,6 +93,8 @@ async def serve(args: argparse.Namespace) -> None:
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
     async with Emulator(settings_from(args), host=args.host, port=args.port) as emulator:
+        for quota in args.quotas:
+            emulator.quotas.add(quota)
         print(emulator.url, flush=True)
         await stop.wait()
 

@@ -12,6 +12,8 @@ from aiohttp import web
 from . import _auth, _control
 from ._errors import JSON_CONTENT_TYPE, ApiError, error_response
 from ._faults import FaultInjector
+from ._generation import prompt_counts
+from ._quotas import QUOTA_ROUTES, QuotaTable
 from ._responses import apply_body_fault
 from ._routing import ROUTES, Ctx, Route, find_route, unknown_route
 from ._settings import EmulatorSettings
@@ -20,6 +22,7 @@ from ._state import State
 STATE_KEY = web.AppKey("state", State)
 SETTINGS_KEY = web.AppKey("settings", EmulatorSettings)
 FAULTS_KEY = web.AppKey("faults", FaultInjector)
+QUOTAS_KEY = web.AppKey("quotas", QuotaTable)
 
 _ROUTE_MODULES = (
     "models",
@@ -62,7 +65,7 @@ async def _dispatch(request: web.Request) -> web.StreamResponse:
     state, settings, faults = app[STATE_KEY], app[SETTINGS_KEY], app[FAULTS_KEY]
     path = request.path
     if path.startswith("/__emulator/"):
-        return await _control.handle(request, state, settings, faults)
+        return await _control.handle(request, state, settings, faults, app[QUOTAS_KEY])
     entry: dict[str, Any] = {
         "time": time.time(),
         "method": request.method,
@@ -101,6 +104,8 @@ async def _dispatch(request: web.Request) -> web.StreamResponse:
     try:
         if not _is_upload_session(request):
             _auth.check(request, settings)
+        if route.name in QUOTA_ROUTES:
+            await _count_quota(ctx, app[QUOTAS_KEY])
         state.refresh()
         response = await route.handler(ctx)
     except ApiError as error:
@@ -111,11 +116,23 @@ async def _dispatch(request: web.Request) -> web.StreamResponse:
     return response
 
 
+async def _count_quota(ctx: Ctx, quotas: QuotaTable) -> None:
+    if not quotas.active:
+        return
+    body = await ctx.json(required=True)
+    quotas.admit(
+        _auth.api_key_of(ctx.request),
+        ctx.params["model"],
+        lambda: sum(prompt_counts(body).values()),
+    )
+
+
 def create_app(
     settings: EmulatorSettings | None = None,
     *,
     state: State | None = None,
     faults: FaultInjector | None = None,
+    quotas: QuotaTable | None = None,
 ) -> web.Application:
     """A fresh emulator application (state is created when not given)."""
     settings = settings or EmulatorSettings()
@@ -123,6 +140,7 @@ def create_app(
     app[SETTINGS_KEY] = settings
     app[STATE_KEY] = state or State(settings)
     app[FAULTS_KEY] = faults or FaultInjector()
+    app[QUOTAS_KEY] = quotas or QuotaTable()
     all_routes()
     app.router.add_route("*", "/{tail:.*}", _dispatch)
     if state is None:

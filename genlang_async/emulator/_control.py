@@ -9,6 +9,7 @@ from aiohttp import web
 
 from ._errors import ApiError, error_response, invalid
 from ._faults import Fault, FaultInjector
+from ._quotas import Quota, QuotaTable
 from ._responses import json_response
 from ._settings import EmulatorSettings
 from ._state import State
@@ -28,16 +29,41 @@ async def _body(request: web.Request) -> dict[str, Any]:
 
 
 async def handle(
-    request: web.Request, state: State, settings: EmulatorSettings, faults: FaultInjector
+    request: web.Request,
+    state: State,
+    settings: EmulatorSettings,
+    faults: FaultInjector,
+    quotas: QuotaTable,
 ) -> web.StreamResponse:
     try:
-        return await _handle(request, state, settings, faults)
+        if request.path.rstrip("/") == "/__emulator/quotas":
+            return await _quotas(request, quotas)
+        return await _handle(request, state, settings, faults, quotas)
     except ApiError as error:
         return error_response(error)
 
 
+async def _quotas(request: web.Request, quotas: QuotaTable) -> web.StreamResponse:
+    """GET lists the quotas, POST sets one (``Quota`` fields), DELETE removes them all (or
+    those of ``?model=``)."""
+    if request.method == "POST":
+        try:
+            quotas.add(Quota.from_dict(await _body(request)))
+        except (TypeError, ValueError) as exc:
+            raise invalid(str(exc)) from exc
+    elif request.method == "DELETE":
+        quotas.clear(request.query.get("model"))
+    elif request.method != "GET":
+        raise ApiError(404, f"Unknown control endpoint {request.method} {request.path}.")
+    return json_response({"quotas": [q.to_dict() for q in quotas.active]})
+
+
 async def _handle(
-    request: web.Request, state: State, settings: EmulatorSettings, faults: FaultInjector
+    request: web.Request,
+    state: State,
+    settings: EmulatorSettings,
+    faults: FaultInjector,
+    quotas: QuotaTable,
 ) -> web.StreamResponse:
     path, method = request.path.rstrip("/"), request.method
     if path == "/__emulator/health":
@@ -52,6 +78,7 @@ async def _handle(
     if path == "/__emulator/reset" and method == "POST":
         state.reset()
         faults.clear()
+        quotas.clear()
         return json_response({})
     if path == "/__emulator/settings":
         if method in ("POST", "PATCH"):

@@ -12,6 +12,7 @@ from aiohttp import web
 
 from ._app import create_app
 from ._faults import FaultInjector
+from ._quotas import QuotaTable
 from ._settings import EmulatorSettings
 from ._state import State
 
@@ -38,7 +39,11 @@ class Emulator:
         self.port = port
         self.state = State(self.settings)
         self.faults = FaultInjector()
-        self.app = create_app(self.settings, state=self.state, faults=self.faults)
+        #: Simulated quotas: ``emu.quotas.set("gemini-2.5-flash", requests=10, period=1.0)``.
+        self.quotas = QuotaTable()
+        self.app = create_app(
+            self.settings, state=self.state, faults=self.faults, quotas=self.quotas
+        )
         self._runner: web.AppRunner | None = None
 
     @property
@@ -58,9 +63,10 @@ class Emulator:
         return self.state.request_log
 
     def reset(self) -> None:
-        """Forget every resource, log entry and fault (settings are kept)."""
+        """Forget every resource, log entry, fault and quota (settings are kept)."""
         self.state.reset()
         self.faults.clear()
+        self.quotas.clear()
 
     async def start(self) -> None:
         family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
