@@ -34,6 +34,14 @@ if TYPE_CHECKING:
     from ._operations import Operation, OperationFailedError, OperationTimeoutError
     from ._options import RequestOptions, Timeout
     from ._pagination import AsyncPager, Page, PaginationError
+    from ._rate_limiter import (
+        MemoryStore,
+        QuotaExhaustedError,
+        RateLimit,
+        RateLimiter,
+        RateLimiterStats,
+    )
+    from ._redis_store import RedisStore
     from ._streaming import GenerateContentStream, StreamDecodeError
     from ._upload import (
         FileProcessingError,
@@ -57,6 +65,7 @@ __all__ = [
     "GenerateContentStream",
     "GenlangError",
     "InternalServerError",
+    "MemoryStore",
     "MissingAPIKeyError",
     "NotFoundError",
     "Operation",
@@ -65,7 +74,12 @@ __all__ = [
     "Page",
     "PaginationError",
     "PermissionDeniedError",
+    "QuotaExhaustedError",
+    "RateLimit",
     "RateLimitError",
+    "RateLimiter",
+    "RateLimiterStats",
+    "RedisStore",
     "RequestOptions",
     "ServiceUnavailableError",
     "StreamDecodeError",
@@ -89,6 +103,12 @@ _LAZY = {
     "GenerateContentStream": "_streaming",
     "StreamDecodeError": "_streaming",
     "map_concurrently": "_concurrency",
+    "MemoryStore": "_rate_limiter",
+    "QuotaExhaustedError": "_rate_limiter",
+    "RateLimit": "_rate_limiter",
+    "RateLimiter": "_rate_limiter",
+    "RateLimiterStats": "_rate_limiter",
+    "RedisStore": "_redis_store",
     "FileProcessingError": "_upload",
     "FileProcessingTimeoutError": "_upload",
     "UploadError": "_upload",

@@ -53,7 +53,7 @@ class Store(Protocol):
         """Give back a slot whose call was never sent."""
 
     async def observed(self, key: str, span: float) -> int:
-        """Calls of ``key`` booked within the last ``span`` seconds (window of that span)."""
+        """Calls of ``key`` in its window of ``span`` seconds (booked ones still waiting too)."""
 
 
 class _Model:
@@ -71,9 +71,7 @@ class MemoryStore:
         self._clock = clock
         self._models: dict[str, _Model] = {}
 
-    def book_now(
-        self, key: str, specs: Sequence[Spec], cost: int
-    ) -> tuple[float, list[tuple[Window, Entry]]]:
+    def book_now(self, key: str, specs: Sequence[Spec], cost: int) -> tuple[float, Any]:
         """:meth:`book` without the coroutine (the limiter's fast path)."""
         now = self._clock()
         model = self._models.get(key)
@@ -88,20 +86,23 @@ class MemoryStore:
             windows.append((window, requests, tokens))
         at, entries = book(windows, max(now, model.last), cost)
         model.last = at
-        return at - now, entries
+        return at - now, (model, entries)
 
     async def book(self, key: str, specs: Sequence[Spec], cost: int) -> tuple[float, Any]:
         return self.book_now(key, specs, cost)
 
     async def adjust(self, handle: Any, cost: int) -> None:
-        entries: list[tuple[Window, Entry]] = handle
+        entries: list[tuple[Window, Entry]] = handle[1]
         for window, entry in entries:
             window.adjust(entry, cost)
 
     async def cancel(self, handle: Any) -> None:
-        entries: list[tuple[Window, Entry]] = handle
+        model: _Model = handle[0]
+        entries: list[tuple[Window, Entry]] = handle[1]
         for window, entry in entries:
             window.remove(entry)
+        latest = [w.entries[-1].at for w in model.windows.values() if w.entries]
+        model.last = max(latest, default=float("-inf"))
 
     async def observed(self, key: str, span: float) -> int:
         model = self._models.get(key)
