@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
     from ._client import Client
     from ._concurrency import map_concurrently
-    from ._errors import (
+    from ._core.errors import (
         APIConnectionError,
         APIError,
         APITimeoutError,
@@ -31,8 +31,15 @@ if TYPE_CHECKING:
         RateLimitError,
         ServiceUnavailableError,
     )
+    from ._core.options import RequestOptions, Timeout
+    from ._http.streaming import GenerateContentStream, StreamDecodeError
+    from ._http.upload import (
+        FileProcessingError,
+        FileProcessingTimeoutError,
+        UploadError,
+        UploadIntegrityError,
+    )
     from ._operations import Operation, OperationFailedError, OperationTimeoutError
-    from ._options import RequestOptions, Timeout
     from ._pagination import AsyncPager, Page, PaginationError
     from ._rate_limiter import (
         MemoryStore,
@@ -42,13 +49,6 @@ if TYPE_CHECKING:
         RateLimiterStats,
     )
     from ._redis_store import RedisStore
-    from ._streaming import GenerateContentStream, StreamDecodeError
-    from ._upload import (
-        FileProcessingError,
-        FileProcessingTimeoutError,
-        UploadError,
-        UploadIntegrityError,
-    )
 
 __all__ = [
     "APIConnectionError",
@@ -92,16 +92,16 @@ __all__ = [
 
 _LAZY = {
     "Client": "_client",
-    "RequestOptions": "_options",
-    "Timeout": "_options",
+    "RequestOptions": "_core.options",
+    "Timeout": "_core.options",
     "AsyncPager": "_pagination",
     "Page": "_pagination",
     "PaginationError": "_pagination",
     "Operation": "_operations",
     "OperationFailedError": "_operations",
     "OperationTimeoutError": "_operations",
-    "GenerateContentStream": "_streaming",
-    "StreamDecodeError": "_streaming",
+    "GenerateContentStream": "_http.streaming",
+    "StreamDecodeError": "_http.streaming",
     "map_concurrently": "_concurrency",
     "MemoryStore": "_rate_limiter",
     "QuotaExhaustedError": "_rate_limiter",
@@ -109,12 +109,12 @@ _LAZY = {
     "RateLimiter": "_rate_limiter",
     "RateLimiterStats": "_rate_limiter",
     "RedisStore": "_redis_store",
-    "FileProcessingError": "_upload",
-    "FileProcessingTimeoutError": "_upload",
-    "UploadError": "_upload",
-    "UploadIntegrityError": "_upload",
+    "FileProcessingError": "_http.upload",
+    "FileProcessingTimeoutError": "_http.upload",
+    "UploadError": "_http.upload",
+    "UploadIntegrityError": "_http.upload",
     **{
-        name: "_errors"
+        name: "_core.errors"
         for name in (
             "APIConnectionError",
             "APIError",

@@ -22,7 +22,7 @@ from ._core.rate_limit import (
     model_key,
     seconds_until_quota_day_ends,
 )
-from ._errors import APIError, RateLimitError
+from ._core.errors import APIError, RateLimitError
 
 __all__ = [
     "MemoryStore",
@@ -314,7 +314,7 @@ class RateLimiter:
         if permit is None or not isinstance(error, APIError) or error.status_code != 429:
             return error
         self._rate_limited += 1
-        from ._error_details import QuotaFailure
+        from ._core.error_details import QuotaFailure
 
         violations = [v for d in error.details if isinstance(d, QuotaFailure) for v in d.violations]
         hits = QuotaHit.parse(violations)

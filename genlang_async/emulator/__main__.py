@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import signal
 import sys
+from typing import Any
 
 from ._quotas import Quota
+from ._scripts import Script
 from ._server import Emulator
 from ._settings import EmulatorSettings
 
@@ -50,6 +53,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--no-store-uploads", action="store_true", help="hash uploads without keeping their bytes"
     )
     parser.add_argument(
+        "--script",
+        action="append",
+        dest="scripts",
+        metavar="FILE.json",
+        help='scripted responses: {"path": GLOB, "responses": [...]} or a list of them '
+        "(repeatable; see docs/emulator.md)",
+    )
+    parser.add_argument(
         "--quota",
         action="append",
         dest="quotas",
@@ -59,7 +70,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="simulate a quota per API key (repeatable; MODEL may be '*'; tier=paid for "
         "paid-tier quota ids); e.g. gemini-2.5-flash:requests=10,period=60",
     )
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    try:
+        args.scripts = [script for path in args.scripts or () for script in load_scripts(path)]
+    except (OSError, TypeError, ValueError) as exc:
+        parser.error(f"--script: {exc}")
+    return args
 
 
 def _quota(text: str) -> Quota:
@@ -67,6 +83,20 @@ def _quota(text: str) -> Quota:
         return Quota.parse(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def load_scripts(path: str) -> list[Script]:
+    """The scripts of a ``--script`` file (one script object, or a list of them)."""
+    with open(path, encoding="utf-8") as file:
+        data: Any = json.load(file)
+    items = data if isinstance(data, list) else [data]
+    scripts = []
+    for index, item in enumerate(items):
+        try:
+            scripts.append(Script.from_dict(item))
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"{path}: script {index}: {exc}") from exc
+    return scripts
 
 
 def settings_from(args: argparse.Namespace) -> EmulatorSettings:
@@ -93,6 +123,8 @@ async def serve(args: argparse.Namespace) -> None:
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
     async with Emulator(settings_from(args), host=args.host, port=args.port) as emulator:
+        for script in args.scripts:
+            emulator.scripts.add(script)
         for quota in args.quotas:
             emulator.quotas.add(quota)
         print(emulator.url, flush=True)

@@ -1,4 +1,4 @@
-"""The aiohttp application: one dispatcher for logging, faults, auth, routing and errors."""
+"""The aiohttp application: one dispatcher for logging, faults, scripts, auth, routing, errors."""
 
 from __future__ import annotations
 
@@ -11,17 +11,19 @@ from aiohttp import web
 
 from . import _auth, _control
 from ._errors import JSON_CONTENT_TYPE, ApiError, error_response
-from ._faults import FaultInjector
+from ._faults import Fault, FaultInjector
 from ._generation import prompt_counts
 from ._quotas import QUOTA_ROUTES, QuotaTable
-from ._responses import apply_body_fault
+from ._responses import apply_body_fault, scripted_response
 from ._routing import ROUTES, Ctx, Route, find_route, unknown_route
+from ._scripts import ScriptBook
 from ._settings import EmulatorSettings
 from ._state import State
 
 STATE_KEY = web.AppKey("state", State)
 SETTINGS_KEY = web.AppKey("settings", EmulatorSettings)
 FAULTS_KEY = web.AppKey("faults", FaultInjector)
+SCRIPTS_KEY = web.AppKey("scripts", ScriptBook)
 QUOTAS_KEY = web.AppKey("quotas", QuotaTable)
 
 _ROUTE_MODULES = (
@@ -56,16 +58,21 @@ def _is_upload_session(request: web.Request) -> bool:
     return request.path.startswith("/upload/") and "upload_id" in request.query
 
 
-def _wants_sse(route: Route, request: web.Request) -> bool:
-    return route.name.endswith("streamGenerateContent") and request.query.get("alt") == "sse"
+def _is_streaming(path: str) -> bool:
+    return path.endswith(":streamGenerateContent")
+
+
+def _wants_sse(request: web.Request) -> bool:
+    return _is_streaming(request.path) and request.query.get("alt") == "sse"
 
 
 async def _dispatch(request: web.Request) -> web.StreamResponse:
     app = request.app
     state, settings, faults = app[STATE_KEY], app[SETTINGS_KEY], app[FAULTS_KEY]
+    scripts = app[SCRIPTS_KEY]
     path = request.path
     if path.startswith("/__emulator/"):
-        return await _control.handle(request, state, settings, faults, app[QUOTAS_KEY])
+        return await _control.handle(request, state, settings, faults, scripts, app[QUOTAS_KEY])
     entry: dict[str, Any] = {
         "time": time.time(),
         "method": request.method,
@@ -77,14 +84,13 @@ async def _dispatch(request: web.Request) -> web.StreamResponse:
     if len(state.request_log) < _MAX_LOG:
         state.request_log.append(entry)
     found = find_route(all_routes(), request.method, path)
-    content_type = JSON_CONTENT_TYPE
-    if found is None:
+    if found is None and not scripts.has_match(request.method, path):
         entry["status"] = 404
         return error_response(unknown_route(request.method, path))
-    route, params = found
-    entry["route"] = route.name
-    if _wants_sse(route, request):
-        content_type = "text/event-stream"
+    if found is not None:
+        entry["route"] = found[0].name
+    sse = _wants_sse(request)
+    content_type = "text/event-stream" if sse else JSON_CONTENT_TYPE
     fault = faults.take(request.method, path, request.headers)
     if fault is not None:
         entry["fault"] = fault.action
@@ -100,20 +106,46 @@ async def _dispatch(request: web.Request) -> web.StreamResponse:
             return web.Response(status=500)
     if settings.latency:
         await asyncio.sleep(settings.latency)
+    scripted = scripts.take(request.method, path)
+    if scripted is not None:
+        entry["script"] = scripted[0].id
+        response = await scripted_response(
+            request,
+            scripted[1],
+            sse=sse,
+            streaming=_is_streaming(path),
+            fault=fault,
+            pause=settings.stream_chunk_delay,
+        )
+    elif found is None:  # its script was used up meanwhile
+        response = error_response(unknown_route(request.method, path))
+    else:
+        response = await _handle(request, found, state, settings, fault, content_type)
+    if fault is not None and fault.action in ("drop_response", "malformed"):
+        response = await apply_body_fault(request, response, fault)
+    entry["status"] = response.status
+    return response
+
+
+async def _handle(
+    request: web.Request,
+    found: tuple[Route, dict[str, str]],
+    state: State,
+    settings: EmulatorSettings,
+    fault: Fault | None,
+    content_type: str,
+) -> web.StreamResponse:
+    route, params = found
     ctx = Ctx(request, params, state, settings, route, fault)
     try:
         if not _is_upload_session(request):
             _auth.check(request, settings)
         if route.name in QUOTA_ROUTES:
-            await _count_quota(ctx, app[QUOTAS_KEY])
+            await _count_quota(ctx, request.app[QUOTAS_KEY])
         state.refresh()
-        response = await route.handler(ctx)
+        return await route.handler(ctx)
     except ApiError as error:
-        response = error_response(error, content_type=content_type)
-    if fault is not None and fault.action in ("drop_response", "malformed"):
-        response = await apply_body_fault(request, response, fault)
-    entry["status"] = response.status
-    return response
+        return error_response(error, content_type=content_type)
 
 
 async def _count_quota(ctx: Ctx, quotas: QuotaTable) -> None:
@@ -132,6 +164,7 @@ def create_app(
     *,
     state: State | None = None,
     faults: FaultInjector | None = None,
+    scripts: ScriptBook | None = None,
     quotas: QuotaTable | None = None,
 ) -> web.Application:
     """A fresh emulator application (state is created when not given)."""
@@ -140,6 +173,7 @@ def create_app(
     app[SETTINGS_KEY] = settings
     app[STATE_KEY] = state or State(settings)
     app[FAULTS_KEY] = faults or FaultInjector()
+    app[SCRIPTS_KEY] = scripts or ScriptBook()
     app[QUOTAS_KEY] = quotas or QuotaTable()
     all_routes()
     app.router.add_route("*", "/{tail:.*}", _dispatch)

@@ -13,6 +13,7 @@ from aiohttp import web
 from ._app import create_app
 from ._faults import FaultInjector
 from ._quotas import QuotaTable
+from ._scripts import ScriptBook
 from ._settings import EmulatorSettings
 from ._state import State
 
@@ -39,10 +40,18 @@ class Emulator:
         self.port = port
         self.state = State(self.settings)
         self.faults = FaultInjector()
+        self.scripts = ScriptBook()
         #: Simulated quotas: ``emu.quotas.set("gemini-2.5-flash", requests=10, period=1.0)``.
         self.quotas = QuotaTable()
+        #: Queue scripted responses: see :meth:`ScriptBook.script
+        #: <genlang_async.emulator.ScriptBook.script>`.
+        self.script = self.scripts.script
         self.app = create_app(
-            self.settings, state=self.state, faults=self.faults, quotas=self.quotas
+            self.settings,
+            state=self.state,
+            faults=self.faults,
+            scripts=self.scripts,
+            quotas=self.quotas,
         )
         self._runner: web.AppRunner | None = None
 
@@ -63,9 +72,10 @@ class Emulator:
         return self.state.request_log
 
     def reset(self) -> None:
-        """Forget every resource, log entry, fault and quota (settings are kept)."""
+        """Forget every resource, log entry, fault, script and quota (settings are kept)."""
         self.state.reset()
         self.faults.clear()
+        self.scripts.clear()
         self.quotas.clear()
 
     async def start(self) -> None:

@@ -191,7 +191,7 @@ async def test_429_over_http_is_shaped_like_the_live_api(api: Api, emulator: Any
 
 async def test_sdk_reads_the_429_as_typed_details(emulator: Any) -> None:
     from genlang_async import Client, RateLimitError
-    from genlang_async._error_details import QuotaFailure, RetryInfo
+    from genlang_async._core.error_details import QuotaFailure, RetryInfo
 
     emulator.quotas.set("*", tokens=3, period=60.0)
     async with Client(api_key="k", base_url=emulator.url, max_retries=0) as client:

@@ -9,8 +9,8 @@ import anyio.lowlevel
 import pytest
 
 from genlang_async._core.rate_limit import margin
-from genlang_async._error_details import QuotaFailure, QuotaViolation, RetryInfo
-from genlang_async._errors import APIError, RateLimitError
+from genlang_async._core.error_details import QuotaFailure, QuotaViolation, RetryInfo
+from genlang_async._core.errors import APIError, RateLimitError
 from genlang_async._rate_limiter import (
     MemoryStore,
     QuotaExhaustedError,
