@@ -10,6 +10,7 @@ from typing import Any, Protocol
 import anyio
 import attrs
 
+from ._core.errors import APIError, RateLimitError
 from ._core.rate_limit import (
     DAY,
     Entry,
@@ -22,7 +23,6 @@ from ._core.rate_limit import (
     model_key,
     seconds_until_quota_day_ends,
 )
-from ._core.errors import APIError, RateLimitError
 
 __all__ = [
     "MemoryStore",

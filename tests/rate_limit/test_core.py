@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from genlang_async._core.error_details import QuotaViolation
 from genlang_async._core.rate_limit import (
     DECREASE,
     MEDIA_TOKENS,
@@ -23,7 +24,6 @@ from genlang_async._core.rate_limit import (
     model_key,
     seconds_until_quota_day_ends,
 )
-from genlang_async._core.error_details import QuotaViolation
 
 RECORDING = (
     Path(__file__).parents[1] / "emulator" / "recordings" / "429_resource_exhausted_retry_info.json"

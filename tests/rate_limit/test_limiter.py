@@ -8,9 +8,9 @@ import anyio
 import anyio.lowlevel
 import pytest
 
-from genlang_async._core.rate_limit import margin
 from genlang_async._core.error_details import QuotaFailure, QuotaViolation, RetryInfo
 from genlang_async._core.errors import APIError, RateLimitError
+from genlang_async._core.rate_limit import margin
 from genlang_async._rate_limiter import (
     MemoryStore,
     QuotaExhaustedError,
