@@ -42,6 +42,14 @@ if TYPE_CHECKING:
     )
     from ._operations import Operation, OperationFailedError, OperationTimeoutError
     from ._pagination import AsyncPager, Page, PaginationError
+    from ._rate_limiter import (
+        MemoryStore,
+        QuotaExhaustedError,
+        RateLimit,
+        RateLimiter,
+        RateLimiterStats,
+    )
+    from ._redis_store import RedisStore
     from ._structured import ParsedResponse, StructuredOutputError, StructuredStream
 
 __all__ = [
@@ -59,6 +67,7 @@ __all__ = [
     "GenerateContentStream",
     "GenlangError",
     "InternalServerError",
+    "MemoryStore",
     "MissingAPIKeyError",
     "NotFoundError",
     "Operation",
@@ -68,7 +77,12 @@ __all__ = [
     "PaginationError",
     "ParsedResponse",
     "PermissionDeniedError",
+    "QuotaExhaustedError",
+    "RateLimit",
     "RateLimitError",
+    "RateLimiter",
+    "RateLimiterStats",
+    "RedisStore",
     "RequestOptions",
     "ServiceUnavailableError",
     "StreamDecodeError",
@@ -99,6 +113,12 @@ _LAZY = {
     "StructuredOutputError": "_structured",
     "StructuredStream": "_structured",
     "json_schema": "_core.json_schema",
+    "MemoryStore": "_rate_limiter",
+    "QuotaExhaustedError": "_rate_limiter",
+    "RateLimit": "_rate_limiter",
+    "RateLimiter": "_rate_limiter",
+    "RateLimiterStats": "_rate_limiter",
+    "RedisStore": "_redis_store",
     "FileProcessingError": "_http.upload",
     "FileProcessingTimeoutError": "_http.upload",
     "UploadError": "_http.upload",
