@@ -25,11 +25,16 @@ import anyio
 from anyio.abc import TaskGroup
 
 from .._core.coerce import as_contents
-from .._core.errors import APIConnectionError, APIError, GenlangError
+from .._core.errors import APIConnectionError, APIError
 from .._http.websocket import WebSocket, open_websocket
 from ..types import BidiGenerateContentServerMessage, Blob, Content, FunctionResponse, Part
 from . import _protocol
-from ._errors import LiveResumptionError, LiveSessionClosedError, close_error
+from ._errors import (
+    LiveProtocolError,
+    LiveResumptionError,
+    LiveSessionClosedError,
+    close_error,
+)
 from ._turns import LiveEvent, LiveTurn, Resumed, TurnBuilder
 
 if TYPE_CHECKING:
@@ -130,8 +135,8 @@ class LiveSession:
                     "the server closed the Live session during setup", method="GET"
                 )
             message = _protocol.decode(payload)
-            if message.setup_complete is None:
-                raise GenlangError(f"expected setupComplete, the server sent {message!r}")
+            if "setupComplete" not in message:
+                raise LiveProtocolError(f"expected setupComplete, the server sent {message!r}")
         except TimeoutError:
             await ws.close()
             raise APIConnectionError("no setupComplete from the server in time") from None
@@ -175,23 +180,31 @@ class LiveSession:
 
     async def _read(self, ws: WebSocket) -> None:
         """Read ``ws`` until it ends, or until it should be left after ``goAway``."""
+        events = self._events_in
         while True:
             payload = await ws.receive()
             if payload is None:
                 return
-            message = _protocol.decode(payload)
-            update = message.session_resumption_update
-            if update is not None and update.resumable and update.new_handle:
-                self._handle = update.new_handle
-                self._unconfirmed.clear()
-            if message.go_away is not None and self._resumption:
-                self._going_away = True
-                self._ready = anyio.Event()  # hold new sends until the next connection
-            if message.tool_call is not None and self._on_tool_call is not None:
-                self._on_tool_call(self, message)
-            await self._events_in.send(message)
+            data = _protocol.decode(payload)
+            message = _protocol.message(data)
+            if len(data) > 1 or "serverContent" not in data:  # the rare kinds
+                self._note(data, message)
+            events.send_nowait(message)
             if self._going_away and not self._unconfirmed and self._handle is not None:
                 return  # the server has everything: move now
+
+    def _note(self, data: dict[str, Any], message: BidiGenerateContentServerMessage) -> None:
+        """Track handles, ``goAway`` and tool calls."""
+        update = data.get("sessionResumptionUpdate")
+        if isinstance(update, dict) and update.get("resumable") and update.get("newHandle"):
+            self._handle = str(update["newHandle"])
+            self._unconfirmed.clear()
+        if "goAway" in data and self._resumption:
+            self._going_away = True
+            if self._ready.is_set():
+                self._ready = anyio.Event()  # hold new sends until the next connection
+        if "toolCall" in data and self._on_tool_call is not None:
+            self._on_tool_call(self, message)
 
     async def _resume(self, reason: str) -> None:
         old = self._ws
@@ -239,7 +252,7 @@ class LiveSession:
             self._going_away = False
             self.resumptions += 1
             self._ready.set()
-        await self._events_in.send(Resumed(reason, handle, len(replay)))  # type: ignore[arg-type]
+        self._events_in.send_nowait(Resumed(reason, handle, len(replay)))  # type: ignore[arg-type]
 
     def _fail(self, exc: BaseException) -> None:
         logger.debug("Live session failed: %r", exc)
@@ -353,8 +366,14 @@ class LiveSession:
         return self
 
     async def __anext__(self) -> LiveEvent:
+        events = self._events_out
         try:
-            event = await self._events_out.receive()
+            event = events.receive_nowait()  # no checkpoint while events are queued
+        except anyio.WouldBlock:
+            try:
+                event = await events.receive()
+            except (anyio.EndOfStream, anyio.ClosedResourceError):
+                event = _END
         except (anyio.EndOfStream, anyio.ClosedResourceError):
             event = _END
         if event is _END:
@@ -378,15 +397,16 @@ class LiveSession:
         async for event in self:
             if isinstance(event, Resumed):
                 continue
-            content = event.server_content
-            if content is None:
+            content = _protocol.wire_of(event).get("serverContent")
+            if not isinstance(content, dict):
                 continue
-            turn = content.model_turn
-            texts = [p.text for p in (turn.parts or ()) if p.text and not p.thought] if turn else []
-            if not texts and content.output_transcription is not None:
-                texts = [content.output_transcription.text or ""]
-            for text in texts:
-                if text:
+            turn = content.get("modelTurn")
+            for part in turn.get("parts") or () if isinstance(turn, dict) else ():
+                text = part.get("text")
+                if text and isinstance(text, str) and not part.get("thought"):
                     yield text
-            if content.turn_complete or content.interrupted:
+            transcription = content.get("outputTranscription")
+            if isinstance(transcription, dict) and transcription.get("text") and not turn:
+                yield str(transcription["text"])
+            if content.get("turnComplete") or content.get("interrupted"):
                 return

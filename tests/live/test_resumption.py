@@ -54,7 +54,7 @@ async def test_go_away_mid_answer_loses_and_repeats_nothing(
     setups = [e for e in emu.state.live_log if e["kind"] == "setup"]
     assert [bool(s["body"]["sessionResumption"].get("handle")) for s in setups] == [False, True]
     assert handle is not None
-    assert emu.state.live_connections == 0
+    await wait_until(lambda: not emu.state.live_connections)
 
 
 async def test_dropped_connection_resumes_and_replays_the_unanswered_message(
