@@ -144,11 +144,11 @@ def main(argv: list[str] | None = None) -> int:
     global CHUNKS
     CHUNKS = args.chunks
     process, url = start_emulator(args.chunks)
-    try:
-        samples = asyncio.run(measure(url, rounds, turns))
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with process:  # closes the pipe
+        try:
+            samples = asyncio.run(measure(url, rounds, turns))
+        finally:
+            process.terminate()
     floor = statistics.median(samples["raw"])
     print(f"{'client':<12} {'us/message':>10} {'ratio':>6}  (median of {rounds} rounds)")
     verdict = 0
