@@ -46,6 +46,10 @@ def build_parser() -> argparse.ArgumentParser:
     delete = files.add_parser("delete", help="delete an uploaded file")
     delete.add_argument("name")
 
+    live = commands.add_parser("live", help="chat in the terminal over the Live API")
+    live.add_argument("--model", default="gemini-live-2.5-flash-preview")
+    live.add_argument("--system", default=None, help="system instruction")
+
     emulator = commands.add_parser(
         "emulator",
         help="run the local API emulator (options: see 'python -m genlang_async.emulator -h')",

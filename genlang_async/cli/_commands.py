@@ -9,6 +9,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from ._demo import run_demo
+from ._live import live_chat
 from ._progress import ProgressBar
 from ._session import open_client
 
@@ -76,6 +77,7 @@ async def demo(args: argparse.Namespace) -> int:
 COMMANDS: dict[str, Command] = {
     "demo": demo,
     "generate": generate,
+    "live": live_chat,
     "models list": models_list,
     "files upload": files_upload,
     "files list": files_list,
