@@ -48,6 +48,14 @@ _MAX_REPLAY = 1024
 _END = object()  # marks the end of the event stream
 
 
+def _rejected(error: APIError, handle: str) -> LiveResumptionError:
+    return LiveResumptionError(
+        f"the server refused to resume the Live session: {error.message}",
+        reason="rejected",
+        handle=handle,
+    )
+
+
 def _try_acquire(lock: anyio.Lock) -> bool:
     try:
         lock.acquire_nowait()
@@ -116,7 +124,13 @@ class LiveSession:
     # ----------------------------------------------------------------- lifecycle
 
     async def _open(self) -> None:
-        self._ws = await self._connect(self._handle)
+        handle = self._handle
+        try:
+            self._ws = await self._connect(handle)
+        except APIError as exc:
+            if handle is None:
+                raise
+            raise _rejected(exc, handle) from exc
         self._ready.set()
 
     def _start(self, task_group: TaskGroup) -> None:
@@ -244,11 +258,7 @@ class LiveSession:
                 try:
                     ws = await self._connect(handle)
                 except APIError as exc:
-                    raise LiveResumptionError(
-                        f"the server refused to resume the Live session: {exc.message}",
-                        reason="rejected",
-                        handle=handle,
-                    ) from exc
+                    raise _rejected(exc, handle) from exc
                 except APIConnectionError as exc:
                     last_error = exc
                     await anyio.sleep(delay)
