@@ -8,64 +8,16 @@ import contextlib
 import signal
 import sys
 
+from ._cli import add_arguments, settings_from
 from ._server import Emulator
-from ._settings import EmulatorSettings
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m genlang_async.emulator", description="Run the Gemini API emulator."
     )
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8765, help="0 picks a free port")
-    parser.add_argument(
-        "--api-key",
-        action="append",
-        dest="api_keys",
-        help="accepted API key (repeatable); default: any non-empty key",
-    )
-    parser.add_argument(
-        "--chunk-granularity",
-        type=int,
-        default=None,
-        help="X-Goog-Upload-Chunk-Granularity in bytes (default 8 MiB)",
-    )
-    parser.add_argument(
-        "--operation-delay",
-        type=float,
-        default=None,
-        help="seconds until long-running operations finish (default 0.2)",
-    )
-    parser.add_argument(
-        "--processing-delay",
-        type=float,
-        default=None,
-        help="seconds uploaded files stay PROCESSING (default 0)",
-    )
-    parser.add_argument(
-        "--stream-chunks", type=int, default=None, help="chunks per streamed answer (default 3)"
-    )
-    parser.add_argument(
-        "--no-store-uploads", action="store_true", help="hash uploads without keeping their bytes"
-    )
+    add_arguments(parser)
     return parser.parse_args(argv)
-
-
-def settings_from(args: argparse.Namespace) -> EmulatorSettings:
-    settings = EmulatorSettings()
-    if args.api_keys:
-        settings.api_keys = frozenset(args.api_keys)
-    if args.chunk_granularity is not None:
-        settings.upload_chunk_granularity = args.chunk_granularity
-    if args.operation_delay is not None:
-        settings.operation_delay = args.operation_delay
-    if args.processing_delay is not None:
-        settings.file_processing_delay = args.processing_delay
-    if args.stream_chunks is not None:
-        settings.stream_chunks = args.stream_chunks
-    if args.no_store_uploads:
-        settings.store_upload_content = False
-    return settings
 
 
 async def serve(args: argparse.Namespace) -> None:
@@ -80,7 +32,11 @@ async def serve(args: argparse.Namespace) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
+    return run(parse_args(argv))
+
+
+def run(args: argparse.Namespace) -> int:
+    """Serve until Ctrl-C / SIGTERM with the options parsed by ``_cli.add_arguments``."""
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve(args))
     return 0

@@ -39,6 +39,8 @@ _ROUTE_MODULES = (
     "generated_files",
 )
 _MAX_LOG = 10_000
+#: Status logged for a request whose client went away before the answer (nginx's 499).
+CLIENT_GONE = 499
 
 
 def all_routes() -> list[Route]:
@@ -105,6 +107,10 @@ async def _dispatch(request: web.Request) -> web.StreamResponse:
         response = await route.handler(ctx)
     except ApiError as error:
         response = error_response(error, content_type=content_type)
+    except ConnectionError:
+        # The client left (a stream abandoned early, a cut upload): nothing to report.
+        entry["status"] = CLIENT_GONE
+        return web.Response(status=CLIENT_GONE)
     if fault is not None and fault.action in ("drop_response", "malformed"):
         response = await apply_body_fault(request, response, fault)
     entry["status"] = response.status

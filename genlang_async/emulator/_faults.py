@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ._errors import ApiError, retry_info
+from ._typed import check_fields
 
 ACTIONS = ("error", "delay", "drop", "drop_response", "drop_stream", "malformed", "stream_error")
 
@@ -53,12 +54,20 @@ class Fault:
     hits: int = 0
 
     def __post_init__(self) -> None:
+        check_fields(self)
         if self.action not in ACTIONS:
             raise ValueError(f"unknown fault action {self.action!r}; use one of {ACTIONS}")
         if self.times < 1:
             raise ValueError("times must be >= 1")
+        if not 400 <= self.status <= 599:
+            raise ValueError(f"status must be an HTTP error status (400-599), not {self.status}")
+        if min(self.delay, self.after_bytes, self.after_chunks) < 0:
+            raise ValueError("delay, after_bytes and after_chunks must not be negative")
         if self.regex:
-            re.compile(self.path)
+            try:
+                re.compile(self.path)
+            except re.error as exc:
+                raise ValueError(f"path is not a valid regular expression: {exc}") from exc
 
     def matches(self, method: str, path: str, headers: Mapping[str, str]) -> bool:
         if self.method and self.method.upper() not in ("*", method.upper()):

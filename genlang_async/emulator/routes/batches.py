@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable
 from typing import Any
@@ -12,7 +11,7 @@ from aiohttp import web
 from genlang_async.emulator import _operations
 from genlang_async.emulator._crud import stamp
 from genlang_async.emulator._errors import ApiError, invalid
-from genlang_async.emulator._files import create_file
+from genlang_async.emulator._files import generated_file
 from genlang_async.emulator._generation import generate
 from genlang_async.emulator._lookup import resolve
 from genlang_async.emulator._pagination import paginate
@@ -115,16 +114,13 @@ def _create_batch(
             stats["failedRequestCount"] = str(len(requests) - ok)
         if input_file is not None:
             data = "".join(json.dumps(r) + "\n" for r in results).encode()
-            out = create_file(
+            out = generated_file(
                 state,
                 origin,
-                metadata={"name": "batch-" + name.split("/")[1]},
-                size=len(data),
-                sha256_hex=hashlib.sha256(data).hexdigest(),
+                data,
                 mime_type="application/jsonl",
-                source="GENERATED",
+                metadata={"name": "batch-" + name.split("/")[1]},
             )
-            state.write_blob(str(out["name"]), data)
             output: JSON = {"responsesFile": out["name"]}
         else:
             output = {"inlinedResponses": {"inlinedResponses": results}}

@@ -1,0 +1,80 @@
+"""The emulator's command-line options, shared by ``python -m genlang_async.emulator`` and
+``genlang emulator`` (argparse only: cheap to import)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._settings import EmulatorSettings
+
+#: ``(flag, EmulatorSettings field, type, help)``: one entry per setting given on the command
+#: line. Options that are not plain settings (``--api-key``, ``--no-store-uploads``) follow.
+SETTING_OPTIONS: tuple[tuple[str, str, type, str], ...] = (
+    (
+        "--chunk-granularity",
+        "upload_chunk_granularity",
+        int,
+        "X-Goog-Upload-Chunk-Granularity in bytes (default 8 MiB)",
+    ),
+    (
+        "--operation-delay",
+        "operation_delay",
+        float,
+        "seconds until long-running operations finish (default 0.2)",
+    ),
+    (
+        "--processing-delay",
+        "file_processing_delay",
+        float,
+        "seconds uploaded files stay PROCESSING (default 0)",
+    ),
+    ("--stream-chunks", "stream_chunks", int, "chunks per streamed answer (default 3)"),
+    (
+        "--stream-chunk-delay",
+        "stream_chunk_delay",
+        float,
+        "seconds between two streamed chunks (default 0)",
+    ),
+    ("--latency", "latency", float, "extra seconds before every API answer (default 0)"),
+    ("--embedding-dimensions", "embedding_dimensions", int, "default embedding size (768)"),
+    ("--id-seed", "id_seed", int, "seed of generated resource ids (default 0)"),
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the emulator's options to ``parser``."""
+    parser.add_argument("--host", default="127.0.0.1", help="interface to bind (127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8765, help="port (8765; 0 picks a free one)")
+    parser.add_argument(
+        "--api-key",
+        action="append",
+        dest="api_keys",
+        metavar="KEY",
+        help="accepted API key (repeatable); default: any non-empty key",
+    )
+    for flag, field, kind, text in SETTING_OPTIONS:
+        metavar = "SECONDS" if kind is float else "N"
+        parser.add_argument(flag, dest=field, type=kind, default=None, metavar=metavar, help=text)
+    parser.add_argument(
+        "--no-store-uploads", action="store_true", help="hash uploads without keeping their bytes"
+    )
+
+
+def settings_from(args: argparse.Namespace) -> EmulatorSettings:
+    """The settings the parsed options ask for (defaults for options not given)."""
+    from ._settings import EmulatorSettings
+
+    values: dict[str, Any] = {
+        field: getattr(args, field)
+        for _, field, _, _ in SETTING_OPTIONS
+        if getattr(args, field) is not None
+    }
+    if args.api_keys:
+        values["api_keys"] = args.api_keys
+    if args.no_store_uploads:
+        values["store_upload_content"] = False
+    settings = EmulatorSettings()
+    settings.update(values)
+    return settings
