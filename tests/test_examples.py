@@ -63,7 +63,9 @@ async def wait_for(condition: Any, limit: float = 3.0) -> bool:
     return bool(condition())
 
 
-@pytest.mark.parametrize("name", ["sse_relay_backend", "batch_embed", "terminal_chat"])
+@pytest.mark.parametrize(
+    "name", ["sse_relay_backend", "batch_embed", "terminal_chat", "scripted_responses"]
+)
 def test_example_runs_as_a_script(name: str) -> None:
     done = subprocess.run(
         [sys.executable, str(EXAMPLES / f"{name}.py"), "--help"],
@@ -314,3 +316,29 @@ async def test_terminal_chat_reports_errors_and_ends_at_eof(client: Client, emu:
     assert "[API error 400 INVALID_ARGUMENT: nope]" in out.getvalue()
     assert len(chat.history) == 2  # the failed turn is not kept
     assert client.connections_in_use == 0
+
+
+# ------------------------------------------------------------------ scripted_responses
+
+
+async def test_scripted_responses_reach_the_app(emu: Emulator, client: Client) -> None:
+    example = load_example("scripted_responses")
+    results = await example.run(emu, client)
+    assert results == {
+        "json": "billing",
+        "stream": ['{"queue": ', '"bugs"}'],
+        "raw": "other",
+        "error_then_answer": "bugs",
+        "requests": 5,
+    }
+    assert [e["status"] for e in emu.request_log] == [200, 200, 200, 503, 200]
+    assert not emu.scripts.active
+
+
+async def test_scripted_responses_file_is_a_valid_script_file(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    example = load_example("scripted_responses")
+    await example.main(["--script", str(EXAMPLES / "scripted_responses.json")])
+    out = capsys.readouterr().out
+    assert out.splitlines()[:2] == ["from file: billing", "json: billing"]

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ._app import create_app
     from ._faults import Fault, FaultInjector
+    from ._scripts import Reply, Script, ScriptBook
     from ._server import Emulator, EmulatorThread
     from ._settings import EmulatorSettings
     from ._state import State
@@ -25,6 +26,9 @@ __all__ = [
     "EmulatorThread",
     "Fault",
     "FaultInjector",
+    "Reply",
+    "Script",
+    "ScriptBook",
     "State",
     "create_app",
 ]
@@ -35,6 +39,9 @@ _WHERE = {
     "EmulatorSettings": "_settings",
     "Fault": "_faults",
     "FaultInjector": "_faults",
+    "Reply": "_scripts",
+    "Script": "_scripts",
+    "ScriptBook": "_scripts",
     "State": "_state",
     "create_app": "_app",
 }

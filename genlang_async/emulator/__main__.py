@@ -27,6 +27,8 @@ async def serve(args: argparse.Namespace) -> None:
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
     async with Emulator(settings_from(args), host=args.host, port=args.port) as emulator:
+        for script in args.scripts:
+            emulator.scripts.add(script)
         print(emulator.url, flush=True)
         await stop.wait()
 

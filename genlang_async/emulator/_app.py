@@ -1,4 +1,4 @@
-"""The aiohttp application: one dispatcher for logging, faults, auth, routing and errors."""
+"""The aiohttp application: one dispatcher for logging, faults, scripts, auth, routing, errors."""
 
 from __future__ import annotations
 
@@ -11,15 +11,17 @@ from aiohttp import web
 
 from . import _auth, _control
 from ._errors import JSON_CONTENT_TYPE, ApiError, error_response
-from ._faults import FaultInjector
-from ._responses import apply_body_fault
+from ._faults import Fault, FaultInjector
+from ._responses import apply_body_fault, scripted_response
 from ._routing import ROUTES, Ctx, Route, find_route, unknown_route
+from ._scripts import ScriptBook
 from ._settings import EmulatorSettings
 from ._state import State
 
 STATE_KEY = web.AppKey("state", State)
 SETTINGS_KEY = web.AppKey("settings", EmulatorSettings)
 FAULTS_KEY = web.AppKey("faults", FaultInjector)
+SCRIPTS_KEY = web.AppKey("scripts", ScriptBook)
 
 _ROUTE_MODULES = (
     "models",
@@ -55,16 +57,21 @@ def _is_upload_session(request: web.Request) -> bool:
     return request.path.startswith("/upload/") and "upload_id" in request.query
 
 
-def _wants_sse(route: Route, request: web.Request) -> bool:
-    return route.name.endswith("streamGenerateContent") and request.query.get("alt") == "sse"
+def _is_streaming(path: str) -> bool:
+    return path.endswith(":streamGenerateContent")
+
+
+def _wants_sse(request: web.Request) -> bool:
+    return _is_streaming(request.path) and request.query.get("alt") == "sse"
 
 
 async def _dispatch(request: web.Request) -> web.StreamResponse:
     app = request.app
     state, settings, faults = app[STATE_KEY], app[SETTINGS_KEY], app[FAULTS_KEY]
+    scripts = app[SCRIPTS_KEY]
     path = request.path
     if path.startswith("/__emulator/"):
-        return await _control.handle(request, state, settings, faults)
+        return await _control.handle(request, state, settings, faults, scripts)
     entry: dict[str, Any] = {
         "time": time.time(),
         "method": request.method,
@@ -76,14 +83,13 @@ async def _dispatch(request: web.Request) -> web.StreamResponse:
     if len(state.request_log) < _MAX_LOG:
         state.request_log.append(entry)
     found = find_route(all_routes(), request.method, path)
-    content_type = JSON_CONTENT_TYPE
-    if found is None:
+    if found is None and not scripts.has_match(request.method, path):
         entry["status"] = 404
         return error_response(unknown_route(request.method, path))
-    route, params = found
-    entry["route"] = route.name
-    if _wants_sse(route, request):
-        content_type = "text/event-stream"
+    if found is not None:
+        entry["route"] = found[0].name
+    sse = _wants_sse(request)
+    content_type = "text/event-stream" if sse else JSON_CONTENT_TYPE
     fault = faults.take(request.method, path, request.headers)
     if fault is not None:
         entry["fault"] = fault.action
@@ -99,14 +105,22 @@ async def _dispatch(request: web.Request) -> web.StreamResponse:
             return web.Response(status=500)
     if settings.latency:
         await asyncio.sleep(settings.latency)
-    ctx = Ctx(request, params, state, settings, route, fault)
+    scripted = scripts.take(request.method, path)
     try:
-        if not _is_upload_session(request):
-            _auth.check(request, settings)
-        state.refresh()
-        response = await route.handler(ctx)
-    except ApiError as error:
-        response = error_response(error, content_type=content_type)
+        if scripted is not None:
+            entry["script"] = scripted[0].id
+            response = await scripted_response(
+                request,
+                scripted[1],
+                sse=sse,
+                streaming=_is_streaming(path),
+                fault=fault,
+                pause=settings.stream_chunk_delay,
+            )
+        elif found is None:  # its script was used up meanwhile
+            response = error_response(unknown_route(request.method, path))
+        else:
+            response = await _handle(request, found, state, settings, fault, content_type)
     except ConnectionError:
         # The client left (a stream abandoned early, a cut upload): nothing to report.
         entry["status"] = CLIENT_GONE
@@ -117,11 +131,31 @@ async def _dispatch(request: web.Request) -> web.StreamResponse:
     return response
 
 
+async def _handle(
+    request: web.Request,
+    found: tuple[Route, dict[str, str]],
+    state: State,
+    settings: EmulatorSettings,
+    fault: Fault | None,
+    content_type: str,
+) -> web.StreamResponse:
+    route, params = found
+    ctx = Ctx(request, params, state, settings, route, fault)
+    try:
+        if not _is_upload_session(request):
+            _auth.check(request, settings)
+        state.refresh()
+        return await route.handler(ctx)
+    except ApiError as error:
+        return error_response(error, content_type=content_type)
+
+
 def create_app(
     settings: EmulatorSettings | None = None,
     *,
     state: State | None = None,
     faults: FaultInjector | None = None,
+    scripts: ScriptBook | None = None,
 ) -> web.Application:
     """A fresh emulator application (state is created when not given)."""
     settings = settings or EmulatorSettings()
@@ -129,6 +163,7 @@ def create_app(
     app[SETTINGS_KEY] = settings
     app[STATE_KEY] = state or State(settings)
     app[FAULTS_KEY] = faults or FaultInjector()
+    app[SCRIPTS_KEY] = scripts or ScriptBook()
     all_routes()
     app.router.add_route("*", "/{tail:.*}", _dispatch)
     if state is None:

@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import argparse
+import json
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ._scripts import Script
     from ._settings import EmulatorSettings
 
 #: ``(flag, EmulatorSettings field, type, help)``: one entry per setting given on the command
@@ -60,6 +62,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-store-uploads", action="store_true", help="hash uploads without keeping their bytes"
     )
+    parser.add_argument(
+        "--script",
+        action="extend",
+        type=_script_file,
+        default=[],
+        dest="scripts",
+        metavar="FILE.json",
+        help='scripted responses: {"path": GLOB, "responses": [...]} or a list of them '
+        "(repeatable; see docs/emulator.md)",
+    )
 
 
 def settings_from(args: argparse.Namespace) -> EmulatorSettings:
@@ -78,3 +90,22 @@ def settings_from(args: argparse.Namespace) -> EmulatorSettings:
     settings = EmulatorSettings()
     settings.update(values)
     return settings
+
+
+def _script_file(path: str) -> list[Script]:
+    """The scripts of a ``--script`` file (one script object, or a list of them)."""
+    from ._scripts import Script
+
+    try:
+        with open(path, encoding="utf-8") as file:
+            data: Any = json.load(file)
+        items = data if isinstance(data, list) else [data]
+        scripts = []
+        for index, item in enumerate(items):
+            try:
+                scripts.append(Script.from_dict(item))
+            except (TypeError, ValueError) as exc:
+                raise type(exc)(f"{path}: script {index}: {exc}") from exc
+    except (OSError, TypeError, ValueError) as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+    return scripts

@@ -1,14 +1,17 @@
-"""``/__emulator/*``: inspect logs, manage faults, reset state, change settings over HTTP."""
+"""``/__emulator/*``: inspect logs, manage faults and scripts, reset, change settings over HTTP."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
 
 from ._errors import ApiError, error_response, invalid
 from ._faults import Fault, FaultInjector
+from ._matching import Rules
 from ._responses import json_response
+from ._scripts import Script, ScriptBook
 from ._settings import EmulatorSettings
 from ._state import State
 from ._wire import load_json_object
@@ -22,16 +25,56 @@ async def _body(request: web.Request) -> dict[str, Any]:
 
 
 async def handle(
-    request: web.Request, state: State, settings: EmulatorSettings, faults: FaultInjector
+    request: web.Request,
+    state: State,
+    settings: EmulatorSettings,
+    faults: FaultInjector,
+    scripts: ScriptBook,
 ) -> web.StreamResponse:
     try:
-        return await _handle(request, state, settings, faults)
+        if request.path.startswith("/__emulator/scripts"):
+            return await _rules(request, scripts, Script.from_dict, "script")
+        if request.path.startswith("/__emulator/faults"):
+            return await _rules(request, faults, Fault.from_dict, "fault")
+        return await _handle(request, state, settings, faults, scripts)
     except ApiError as error:
         return error_response(error)
 
 
+async def _rules(
+    request: web.Request, rules: Rules[Any], parse: Callable[[dict[str, Any]], Any], kind: str
+) -> web.StreamResponse:
+    """``/__emulator/<kind>s[/{id}]``: GET lists, POST adds one rule, DELETE removes."""
+    path, method = request.path.rstrip("/"), request.method
+    if path == f"/__emulator/{kind}s":
+        if method == "GET":
+            return json_response({f"{kind}s": [rule.to_dict() for rule in rules.active]})
+        if method == "POST":
+            try:
+                rule = rules.add(parse(await _body(request)))
+            except (TypeError, ValueError) as exc:
+                raise invalid(str(exc)) from exc
+            return json_response(rule.to_dict())
+        if method == "DELETE":
+            rules.clear()
+            return json_response({})
+    elif method == "DELETE":
+        try:
+            rule_id = int(path.rsplit("/", 1)[1])
+        except ValueError as exc:
+            raise invalid(f"{kind.capitalize()} id must be an integer.") from exc
+        if not rules.remove(rule_id):
+            raise ApiError(404, f"No {kind} {rule_id}.")
+        return json_response({})
+    raise ApiError(404, f"Unknown control endpoint {method} {path}.")
+
+
 async def _handle(
-    request: web.Request, state: State, settings: EmulatorSettings, faults: FaultInjector
+    request: web.Request,
+    state: State,
+    settings: EmulatorSettings,
+    faults: FaultInjector,
+    scripts: ScriptBook,
 ) -> web.StreamResponse:
     path, method = request.path.rstrip("/"), request.method
     if path == "/__emulator/health":
@@ -46,6 +89,7 @@ async def _handle(
     if path == "/__emulator/reset" and method == "POST":
         state.reset()
         faults.clear()
+        scripts.clear()
         return json_response({})
     if path == "/__emulator/settings":
         if method in ("POST", "PATCH"):
@@ -57,24 +101,4 @@ async def _handle(
                 raise invalid(f"Invalid setting: {exc}.") from exc
         if method in ("GET", "POST", "PATCH"):
             return json_response(settings.to_dict())
-    if path == "/__emulator/faults":
-        if method == "GET":
-            return json_response({"faults": [f.to_dict() for f in faults.active]})
-        if method == "POST":
-            try:
-                fault = faults.add(Fault.from_dict(await _body(request)))
-            except (TypeError, ValueError) as exc:
-                raise invalid(str(exc)) from exc
-            return json_response(fault.to_dict())
-        if method == "DELETE":
-            faults.clear()
-            return json_response({})
-    if path.startswith("/__emulator/faults/") and method == "DELETE":
-        try:
-            fault_id = int(path.rsplit("/", 1)[1])
-        except ValueError as exc:
-            raise invalid("Fault id must be an integer.") from exc
-        if not faults.remove(fault_id):
-            raise ApiError(404, f"No fault {fault_id}.")
-        return json_response({})
     raise ApiError(404, f"Unknown control endpoint {method} {path}.")

@@ -22,6 +22,22 @@ STATUS_NAMES: dict[int, str] = {
     504: "DEADLINE_EXCEEDED",
 }
 
+#: ``google.rpc.Code`` numbers of those statuses.
+RPC_CODES: dict[int, int] = {
+    400: 3,
+    401: 16,
+    403: 7,
+    404: 5,
+    409: 6,
+    412: 9,
+    429: 8,
+    499: 1,
+    500: 13,
+    501: 12,
+    503: 14,
+    504: 4,
+}
+
 JSON_CONTENT_TYPE = "application/json; charset=UTF-8"
 
 
@@ -43,6 +59,10 @@ class ApiError(Exception):
         self.status = status or STATUS_NAMES.get(code, "UNKNOWN")
         self.details = details or []
         self.headers = headers or {}
+
+    def rpc_status(self) -> dict[str, Any]:
+        """The error as a ``google.rpc.Status`` (as operations and batch results carry it)."""
+        return {"code": RPC_CODES.get(self.code, 2), "message": self.message}
 
     def body(self) -> dict[str, Any]:
         error: dict[str, Any] = {"code": self.code, "message": self.message, "status": self.status}

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-import fnmatch
 import itertools
-import re
-import threading
 from collections.abc import Mapping
 from typing import Any
 
 from ._errors import ApiError, retry_info
+from ._matching import Rules, check_pattern, request_matches
 from ._typed import check_fields
 
 ACTIONS = ("error", "delay", "drop", "drop_response", "drop_stream", "malformed", "stream_error")
@@ -63,19 +61,10 @@ class Fault:
             raise ValueError(f"status must be an HTTP error status (400-599), not {self.status}")
         if min(self.delay, self.after_bytes, self.after_chunks) < 0:
             raise ValueError("delay, after_bytes and after_chunks must not be negative")
-        if self.regex:
-            try:
-                re.compile(self.path)
-            except re.error as exc:
-                raise ValueError(f"path is not a valid regular expression: {exc}") from exc
+        check_pattern(self.path, self.regex)
 
     def matches(self, method: str, path: str, headers: Mapping[str, str]) -> bool:
-        if self.method and self.method.upper() not in ("*", method.upper()):
-            return False
-        if self.regex:
-            if re.search(self.path, path) is None:
-                return False
-        elif not fnmatch.fnmatchcase(path, self.path):
+        if not request_matches(self.path, self.regex, self.method, method, path):
             return False
         for key, text in self.headers.items():
             value = headers.get(key)
@@ -140,17 +129,8 @@ class Fault:
         return cls(**kwargs)
 
 
-class FaultInjector:
+class FaultInjector(Rules[Fault]):
     """The active fault rules. Safe to use from another thread (e.g. ``EmulatorThread``)."""
-
-    def __init__(self) -> None:
-        self._faults: list[Fault] = []
-        self._lock = threading.Lock()
-
-    def add(self, fault: Fault) -> Fault:
-        with self._lock:
-            self._faults.append(fault)
-        return fault
 
     def fail(
         self,
@@ -268,26 +248,11 @@ class FaultInjector:
     def take(self, method: str, path: str, headers: Mapping[str, str]) -> Fault | None:
         """The first rule matching this request (consuming one of its uses), if any."""
         with self._lock:
-            for fault in self._faults:
+            for fault in self._rules:
                 if fault.matches(method, path, headers):
                     fault.hits += 1
                     fault.times -= 1
                     if fault.times <= 0:
-                        self._faults.remove(fault)
+                        self._rules.remove(fault)
                     return fault
         return None
-
-    def remove(self, fault_id: int) -> bool:
-        with self._lock:
-            before = len(self._faults)
-            self._faults = [f for f in self._faults if f.id != fault_id]
-            return len(self._faults) != before
-
-    def clear(self) -> None:
-        with self._lock:
-            self._faults.clear()
-
-    @property
-    def active(self) -> list[Fault]:
-        with self._lock:
-            return list(self._faults)

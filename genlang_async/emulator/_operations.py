@@ -18,12 +18,16 @@ def start(
     metadata: JSON | None = None,
     complete: Callable[[], JSON | None] | None = None,
     progress: Callable[[float], None] | None = None,
+    cancel: Callable[[], None] | None = None,
+    delay: float | None = None,
 ) -> Operation:
+    """A new operation finishing after ``delay`` seconds (default ``operation_delay``)."""
     data: dict[str, Any] = {"name": name}
     if metadata is not None:
         data["metadata"] = metadata
     data["done"] = False
-    op = Operation(data, now(), max(0.0, state.settings.operation_delay), complete, progress)
+    seconds = max(0.0, state.settings.operation_delay if delay is None else delay)
+    op = Operation(data, now(), seconds, complete, progress, cancel)
     return state.add_operation(op)
 
 

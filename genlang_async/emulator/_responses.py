@@ -11,6 +11,7 @@ from aiohttp import web
 
 from ._errors import JSON_CONTENT_TYPE
 from ._faults import Fault
+from ._scripts import Reply
 
 
 def json_response(
@@ -59,7 +60,14 @@ class EventWriter:
     """Writes ``streamGenerateContent`` chunks as SSE (``alt=sse``) or as a JSON array."""
 
     def __init__(
-        self, request: web.Request, *, sse: bool, fault: Fault | None, pause: float
+        self,
+        request: web.Request,
+        *,
+        sse: bool,
+        fault: Fault | None,
+        pause: float,
+        status: int = 200,
+        headers: dict[str, str] | None = None,
     ) -> None:
         self.request = request
         self.sse = sse
@@ -70,8 +78,9 @@ class EventWriter:
             else None
         )
         self.pause = pause
-        self.response = web.StreamResponse(status=200)
+        self.response = web.StreamResponse(status=status)
         self.response.headers["Content-Type"] = "text/event-stream" if sse else JSON_CONTENT_TYPE
+        self.response.headers.update(headers or {})
         self._sent_bytes = 0
 
     async def _write(self, data: bytes) -> bool:
@@ -130,3 +139,37 @@ class EventWriter:
                 return self.response
         await self.response.write_eof()
         return self.response
+
+
+async def scripted_response(
+    request: web.Request,
+    reply: Reply,
+    *,
+    sse: bool,
+    streaming: bool,
+    fault: Fault | None,
+    pause: float,
+) -> web.StreamResponse:
+    """Send a scripted ``reply``; a 200 JSON object on a streaming method is one event."""
+    chunks = reply.chunks
+    if chunks is None and streaming and reply.status == 200 and isinstance(reply.payload, dict):
+        chunks = [reply.payload]
+    if chunks is not None:
+        writer = EventWriter(
+            request,
+            sse=sse,
+            fault=fault,
+            pause=pause,
+            status=reply.status,
+            headers=dict(reply.headers),
+        )
+        return await writer.send(chunks)
+    if isinstance(reply.payload, dict):
+        response = json_response(reply.payload, status=reply.status)
+    else:
+        response = web.Response(status=reply.status, body=reply.raw or b"")
+        response.headers["Content-Type"] = JSON_CONTENT_TYPE
+    if sse:
+        response.headers["Content-Type"] = "text/event-stream"
+    response.headers.update(reply.headers)
+    return response

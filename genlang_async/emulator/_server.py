@@ -13,6 +13,7 @@ from aiohttp import web
 from ._app import create_app
 from ._faults import FaultInjector
 from ._files import generated_file
+from ._scripts import ScriptBook
 from ._settings import EmulatorSettings
 from ._state import State
 
@@ -39,7 +40,13 @@ class Emulator:
         self.port = port
         self.state = State(self.settings)
         self.faults = FaultInjector()
-        self.app = create_app(self.settings, state=self.state, faults=self.faults)
+        self.scripts = ScriptBook()
+        #: Queue scripted responses: see :meth:`ScriptBook.script
+        #: <genlang_async.emulator.ScriptBook.script>`.
+        self.script = self.scripts.script
+        self.app = create_app(
+            self.settings, state=self.state, faults=self.faults, scripts=self.scripts
+        )
         self._runner: web.AppRunner | None = None
 
     @property
@@ -71,9 +78,10 @@ class Emulator:
         )
 
     def reset(self) -> None:
-        """Forget every resource, log entry and fault (settings are kept)."""
+        """Forget every resource, log entry, fault and script (settings are kept)."""
         self.state.reset()
         self.faults.clear()
+        self.scripts.clear()
 
     async def start(self) -> None:
         family = socket.AF_INET6 if ":" in self.host else socket.AF_INET

@@ -24,6 +24,13 @@ class EmulatorSettings:
     file_processing_delay: float = 0.0
     #: Seconds a long-running operation (tuning, batches, imports, video) takes to finish.
     operation_delay: float = 0.2
+    #: Seconds a batch job takes from PENDING to SUCCEEDED (``None``: ``operation_delay``).
+    batch_duration: float | None = None
+    #: A batch job still unfinished this many seconds after creation ends EXPIRED.
+    batch_expiry: float = 48 * 3600.0
+    #: Batch requests whose key matches a pattern (``fnmatch``) fail with that HTTP status,
+    #: e.g. ``{"bad-*": 400}``; the key is the JSONL line's ``key`` or ``metadata.key``.
+    batch_request_failures: dict[str, int] = dataclasses.field(default_factory=dict)
     #: How many chunks ``streamGenerateContent`` splits an answer into.
     stream_chunks: int = 3
     #: Pause between two stream chunks, in seconds.

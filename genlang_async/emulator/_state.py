@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from ._errors import not_found
+from ._errors import ApiError, not_found
 from ._models import catalogue
 from ._settings import EmulatorSettings
 from ._wire import JSON, format_timestamp, new_id, now
@@ -28,6 +28,8 @@ class Operation:
     complete: Callable[[], JSON | None] | None = None
     #: Called on every refresh before completion with the elapsed fraction (0..1).
     progress: Callable[[float], None] | None = None
+    #: Called by a cancel request while the operation runs (batches).
+    cancel: Callable[[], None] | None = None
 
     @property
     def done(self) -> bool:
@@ -145,7 +147,11 @@ class State:
                 continue
             elapsed = moment - op.started
             if elapsed >= op.delay:
-                response = op.complete() if op.complete else None
+                try:
+                    response = op.complete() if op.complete else None
+                except ApiError as error:
+                    op.data["error"] = error.rpc_status()
+                    response = None
                 op.data["done"] = True
                 if response is not None and "error" not in op.data:
                     op.data["response"] = response

@@ -56,6 +56,16 @@ class Api:
     async def delete(self, path: str, **kw: Any) -> Any:
         return await self.call("DELETE", path, **kw)
 
+    async def download(self, name: str, *, host_prefix: str = "") -> bytes:
+        """The content of file ``name`` (``host_prefix="/download"``: the live API's URL)."""
+        async with self.session.get(
+            f"{self.base}{host_prefix}/v1beta/{name}:download",
+            params={"alt": "media"},
+            headers={"x-goog-api-key": KEY},
+        ) as response:
+            assert response.status == 200, await response.text()
+            return await response.read()
+
 
 @pytest.fixture
 async def api(emulator: Any) -> AsyncIterator[Api]:

@@ -120,12 +120,7 @@ async def test_batch_cancel_errors_and_file_input(api: Api, emulator: Any) -> No
     )
     done = await api.get(f"/v1beta/{op['name']}")
     out_name = done["response"]["responsesFile"]
-    async with api.session.get(
-        api.base + f"/v1beta/{out_name}:download",
-        params={"alt": "media"},
-        headers={"x-goog-api-key": KEY},
-    ) as r:
-        rows = [json.loads(line) for line in (await r.read()).splitlines()]
+    rows = [json.loads(line) for line in (await api.download(out_name)).splitlines()]
     assert [row["key"] for row in rows] == ["k0", "k1", "k2"]
     assert all("candidates" in row["response"] for row in rows)
 
