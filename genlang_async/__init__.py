@@ -13,8 +13,25 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from ._chats import Chat, Chats
     from ._client import Client
     from ._concurrency import map_concurrently
+    from ._core.error_details import (
+        BadRequest,
+        DebugInfo,
+        ErrorInfo,
+        FieldViolation,
+        Help,
+        HelpLink,
+        LocalizedMessage,
+        PreconditionFailure,
+        PreconditionViolation,
+        QuotaFailure,
+        QuotaViolation,
+        RequestInfo,
+        ResourceInfo,
+        RetryInfo,
+    )
     from ._core.errors import (
         APIConnectionError,
         APIError,
@@ -36,11 +53,13 @@ if TYPE_CHECKING:
     from ._http.upload import (
         FileProcessingError,
         FileProcessingTimeoutError,
+        ProgressCallback,
         UploadError,
         UploadIntegrityError,
     )
     from ._operations import Operation, OperationFailedError, OperationTimeoutError
     from ._pagination import AsyncPager, Page, PaginationError
+    from ._progress import ProgressBar
 
 __all__ = [
     "APIConnectionError",
@@ -48,15 +67,24 @@ __all__ = [
     "APITimeoutError",
     "AsyncPager",
     "AuthenticationError",
+    "BadRequest",
     "BadRequestError",
+    "Chat",
+    "Chats",
     "Client",
     "ConflictError",
+    "DebugInfo",
+    "ErrorInfo",
+    "FieldViolation",
     "FileProcessingError",
     "FileProcessingTimeoutError",
     "GatewayTimeoutError",
     "GenerateContentStream",
     "GenlangError",
+    "Help",
+    "HelpLink",
     "InternalServerError",
+    "LocalizedMessage",
     "MissingAPIKeyError",
     "NotFoundError",
     "Operation",
@@ -65,8 +93,17 @@ __all__ = [
     "Page",
     "PaginationError",
     "PermissionDeniedError",
+    "PreconditionFailure",
+    "PreconditionViolation",
+    "ProgressBar",
+    "ProgressCallback",
+    "QuotaFailure",
+    "QuotaViolation",
     "RateLimitError",
+    "RequestInfo",
     "RequestOptions",
+    "ResourceInfo",
+    "RetryInfo",
     "ServiceUnavailableError",
     "StreamDecodeError",
     "Timeout",
@@ -77,7 +114,11 @@ __all__ = [
 ]
 
 _LAZY = {
+    "Chat": "_chats",
+    "Chats": "_chats",
     "Client": "_client",
+    "ProgressBar": "_progress",
+    "ProgressCallback": "_http.upload",
     "RequestOptions": "_core.options",
     "Timeout": "_core.options",
     "AsyncPager": "_pagination",
@@ -93,6 +134,25 @@ _LAZY = {
     "FileProcessingTimeoutError": "_http.upload",
     "UploadError": "_http.upload",
     "UploadIntegrityError": "_http.upload",
+    **{
+        name: "_core.error_details"
+        for name in (
+            "BadRequest",
+            "DebugInfo",
+            "ErrorInfo",
+            "FieldViolation",
+            "Help",
+            "HelpLink",
+            "LocalizedMessage",
+            "PreconditionFailure",
+            "PreconditionViolation",
+            "QuotaFailure",
+            "QuotaViolation",
+            "RequestInfo",
+            "ResourceInfo",
+            "RetryInfo",
+        )
+    },
     **{
         name: "_core.errors"
         for name in (

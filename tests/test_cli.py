@@ -263,3 +263,16 @@ def test_caches_create_list_get_delete(emulator_url: str) -> None:
     assert got.stdout.split("\t")[:2] == [name, "models/gemini-2.5-flash"]
     assert genlang("--base-url", emulator_url, "caches", "delete", name).returncode == 0
     assert name not in genlang("--base-url", emulator_url, "caches", "list").stdout
+
+
+def test_files_download_with_progress(tmp_path: Path) -> None:
+    data = b"frame" * 100_000
+    with EmulatorThread() as emulator:
+        name = emulator.add_generated_file(data)["name"]
+        target = tmp_path / "video.mp4"
+        result = genlang("--base-url", str(emulator.url), "files", "download", name, str(target))
+    assert result.returncode == 0, result.stderr
+    assert target.read_bytes() == data
+    assert result.stdout.strip() == f"{target}\t{len(data)}"
+    assert f"downloading {name}" in result.stderr  # the bar's last line (not a TTY)
+    assert "488.3 KiB / 488.3 KiB" in result.stderr

@@ -8,10 +8,10 @@ import sys
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+from .._progress import ProgressBar
 from ._caches import CACHE_COMMANDS
 from ._chat import run_chat
 from ._demo import run_demo
-from ._progress import ProgressBar
 from ._session import open_client
 
 Command = Callable[[argparse.Namespace], Coroutine[Any, Any, int]]

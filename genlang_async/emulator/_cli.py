@@ -92,20 +92,25 @@ def settings_from(args: argparse.Namespace) -> EmulatorSettings:
     return settings
 
 
-def _script_file(path: str) -> list[Script]:
-    """The scripts of a ``--script`` file (one script object, or a list of them)."""
+def load_scripts(path: str) -> list[Script]:
+    """The scripted responses of a ``--script`` file (one script object, or a list of them);
+    ``OSError``, ``TypeError`` or ``ValueError`` naming the file and item when it is wrong."""
     from ._scripts import Script
 
+    with open(path, encoding="utf-8") as file:
+        data: Any = json.load(file)
+    items = data if isinstance(data, list) else [data]
+    scripts = []
+    for index, item in enumerate(items):
+        try:
+            scripts.append(Script.from_dict(item))
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"{path}: script {index}: {exc}") from exc
+    return scripts
+
+
+def _script_file(path: str) -> list[Script]:
     try:
-        with open(path, encoding="utf-8") as file:
-            data: Any = json.load(file)
-        items = data if isinstance(data, list) else [data]
-        scripts = []
-        for index, item in enumerate(items):
-            try:
-                scripts.append(Script.from_dict(item))
-            except (TypeError, ValueError) as exc:
-                raise type(exc)(f"{path}: script {index}: {exc}") from exc
+        return load_scripts(path)
     except (OSError, TypeError, ValueError) as exc:
         raise argparse.ArgumentTypeError(str(exc)) from exc
-    return scripts
