@@ -48,6 +48,7 @@ if TYPE_CHECKING:
         RateLimitError,
         ServiceUnavailableError,
     )
+    from ._core.json_schema import json_schema
     from ._core.options import RequestOptions, Timeout
     from ._http.streaming import GenerateContentStream, StreamDecodeError
     from ._http.upload import (
@@ -59,7 +60,19 @@ if TYPE_CHECKING:
     )
     from ._operations import Operation, OperationFailedError, OperationTimeoutError
     from ._pagination import AsyncPager, Page, PaginationError
+<<<<<<< HEAD
     from ._progress import ProgressBar
+=======
+    from ._rate_limiter import (
+        MemoryStore,
+        QuotaExhaustedError,
+        RateLimit,
+        RateLimiter,
+        RateLimiterStats,
+    )
+    from ._redis_store import RedisStore
+    from ._structured import ParsedResponse, StructuredOutputError, StructuredStream
+>>>>>>> main
 
 __all__ = [
     "APIConnectionError",
@@ -84,7 +97,11 @@ __all__ = [
     "Help",
     "HelpLink",
     "InternalServerError",
+<<<<<<< HEAD
     "LocalizedMessage",
+=======
+    "MemoryStore",
+>>>>>>> main
     "MissingAPIKeyError",
     "NotFoundError",
     "Operation",
@@ -92,7 +109,9 @@ __all__ = [
     "OperationTimeoutError",
     "Page",
     "PaginationError",
+    "ParsedResponse",
     "PermissionDeniedError",
+<<<<<<< HEAD
     "PreconditionFailure",
     "PreconditionViolation",
     "ProgressBar",
@@ -101,15 +120,26 @@ __all__ = [
     "QuotaViolation",
     "RateLimitError",
     "RequestInfo",
+=======
+    "QuotaExhaustedError",
+    "RateLimit",
+    "RateLimitError",
+    "RateLimiter",
+    "RateLimiterStats",
+    "RedisStore",
+>>>>>>> main
     "RequestOptions",
     "ResourceInfo",
     "RetryInfo",
     "ServiceUnavailableError",
     "StreamDecodeError",
+    "StructuredOutputError",
+    "StructuredStream",
     "Timeout",
     "UploadError",
     "UploadIntegrityError",
     "__version__",
+    "json_schema",
     "map_concurrently",
 ]
 
@@ -130,6 +160,16 @@ _LAZY = {
     "GenerateContentStream": "_http.streaming",
     "StreamDecodeError": "_http.streaming",
     "map_concurrently": "_concurrency",
+    "ParsedResponse": "_structured",
+    "StructuredOutputError": "_structured",
+    "StructuredStream": "_structured",
+    "json_schema": "_core.json_schema",
+    "MemoryStore": "_rate_limiter",
+    "QuotaExhaustedError": "_rate_limiter",
+    "RateLimit": "_rate_limiter",
+    "RateLimiter": "_rate_limiter",
+    "RateLimiterStats": "_rate_limiter",
+    "RedisStore": "_redis_store",
     "FileProcessingError": "_http.upload",
     "FileProcessingTimeoutError": "_http.upload",
     "UploadError": "_http.upload",

@@ -17,11 +17,11 @@ if TYPE_CHECKING:
         Corpora,
         Dynamic,
         GeneratedFiles,
-        Models,
         TunedModels,
     )
     from .resources.file_search_stores import FileSearchStores
     from .resources.files import Files
+    from .resources.generation import Models
     from .resources.media import Media
     from .resources.operations import Operations
 
@@ -90,7 +90,7 @@ class Namespaces:
     @cached_property
     def models(self) -> Models:
         """The ``models`` methods."""
-        from .resources._generated import Models
+        from .resources.generation import Models
 
         return Models(self._transport)
 

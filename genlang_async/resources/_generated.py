@@ -150,7 +150,7 @@ __all__ = [
     "GeneratedFiles",
     "GeneratedFilesOperations",
     "MediaBase",
-    "Models",
+    "ModelsBase",
     "ModelsOperations",
     "TunedModels",
     "TunedModelsOperations",
@@ -1037,7 +1037,7 @@ class MediaBase(Resource):
     """The ``media`` methods of the API."""
 
 
-class Models(Resource):
+class ModelsBase(Resource):
     """The ``models`` methods of the API."""
 
     @cached_property

@@ -37,6 +37,7 @@ EXTENDED = {
     "files": ("genlang_async.resources.files", "Files"),
     "media": ("genlang_async.resources.media", "Media"),
     "fileSearchStores": ("genlang_async.resources.file_search_stores", "FileSearchStores"),
+    "models": ("genlang_async.resources.generation", "Models"),
 }
 
 #: Hand-written top-level namespaces that have no generated base: module, class.
