@@ -60,9 +60,7 @@ if TYPE_CHECKING:
     )
     from ._operations import Operation, OperationFailedError, OperationTimeoutError
     from ._pagination import AsyncPager, Page, PaginationError
-<<<<<<< HEAD
     from ._progress import ProgressBar
-=======
     from ._rate_limiter import (
         MemoryStore,
         QuotaExhaustedError,
@@ -72,7 +70,6 @@ if TYPE_CHECKING:
     )
     from ._redis_store import RedisStore
     from ._structured import ParsedResponse, StructuredOutputError, StructuredStream
->>>>>>> main
 
 __all__ = [
     "APIConnectionError",
@@ -97,11 +94,8 @@ __all__ = [
     "Help",
     "HelpLink",
     "InternalServerError",
-<<<<<<< HEAD
     "LocalizedMessage",
-=======
     "MemoryStore",
->>>>>>> main
     "MissingAPIKeyError",
     "NotFoundError",
     "Operation",
@@ -111,23 +105,19 @@ __all__ = [
     "PaginationError",
     "ParsedResponse",
     "PermissionDeniedError",
-<<<<<<< HEAD
     "PreconditionFailure",
     "PreconditionViolation",
     "ProgressBar",
     "ProgressCallback",
+    "QuotaExhaustedError",
     "QuotaFailure",
     "QuotaViolation",
-    "RateLimitError",
-    "RequestInfo",
-=======
-    "QuotaExhaustedError",
     "RateLimit",
     "RateLimitError",
     "RateLimiter",
     "RateLimiterStats",
     "RedisStore",
->>>>>>> main
+    "RequestInfo",
     "RequestOptions",
     "ResourceInfo",
     "RetryInfo",

@@ -8,6 +8,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ._quotas import Quota
     from ._scripts import Script
     from ._settings import EmulatorSettings
 
@@ -72,6 +73,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help='scripted responses: {"path": GLOB, "responses": [...]} or a list of them '
         "(repeatable; see docs/emulator.md)",
     )
+    parser.add_argument(
+        "--quota",
+        action="append",
+        dest="quotas",
+        type=_quota,
+        default=[],
+        metavar="MODEL:requests=N,tokens=M,period=S",
+        help="simulate a quota per API key (repeatable; MODEL may be '*'; tier=paid for "
+        "paid-tier quota ids); e.g. gemini-2.5-flash:requests=10,period=60",
+    )
 
 
 def settings_from(args: argparse.Namespace) -> EmulatorSettings:
@@ -113,4 +124,13 @@ def _script_file(path: str) -> list[Script]:
     try:
         return load_scripts(path)
     except (OSError, TypeError, ValueError) as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def _quota(text: str) -> Quota:
+    from ._quotas import Quota
+
+    try:
+        return Quota.parse(text)
+    except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from exc

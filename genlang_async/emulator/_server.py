@@ -12,11 +12,8 @@ from aiohttp import web
 
 from ._app import create_app
 from ._faults import FaultInjector
-<<<<<<< HEAD
 from ._files import generated_file
-=======
 from ._quotas import QuotaTable
->>>>>>> main
 from ._scripts import ScriptBook
 from ._settings import EmulatorSettings
 from ._state import State
