@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from ._features.file_search_stores import FileSearchStores
     from ._features.files import Files
     from ._features.media import Media
+    from ._features.models import Models
     from ._features.operations import Operations
     from ._http.transport import Transport
     from .resources.batches import Batches
@@ -20,7 +21,6 @@ if TYPE_CHECKING:
     from .resources.corpora import Corpora
     from .resources.dynamic import Dynamic
     from .resources.generated_files import GeneratedFiles
-    from .resources.models import Models
     from .resources.tuned_models import TunedModels
 
 
@@ -88,7 +88,7 @@ class Namespaces:
     @cached_property
     def models(self) -> Models:
         """The ``models`` methods."""
-        from .resources.models import Models
+        from ._features.models import Models
 
         return Models(self._transport)
 

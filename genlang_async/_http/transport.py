@@ -179,6 +179,22 @@ class Transport:
         return self._builder.url_for(path)
 
     @property
+    def redact(self) -> Callable[[str], str]:
+        """Replaces the secrets this pipeline knows in text meant for logs and errors."""
+        return self._builder.redact
+
+    def build(
+        self,
+        path: str,
+        query: Mapping[str, Any] | None = None,
+        options: RequestOptions | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> tuple[URL, dict[str, str], str]:
+        """URL, headers (the key only for the API's origin) and key-free URL text of a
+        request this pipeline would send, for protocols it does not speak (WebSockets)."""
+        return self._builder.build(path, query, options, headers=headers)
+
+    @property
     def connections_in_use(self) -> int:
         """Connections currently checked out of the pool by requests and open streams."""
         return self.pool.in_use
