@@ -45,6 +45,7 @@ if TYPE_CHECKING:
         MissingAPIKeyError,
         NotFoundError,
         PermissionDeniedError,
+        PoolTimeoutError,
         RateLimitError,
         ServiceUnavailableError,
     )
@@ -70,6 +71,14 @@ if TYPE_CHECKING:
     )
     from ._redis_store import RedisStore
     from ._structured import ParsedResponse, StructuredOutputError, StructuredStream
+    from .live import (
+        LiveError,
+        LiveResumptionError,
+        LiveSession,
+        LiveSessionClosedError,
+        LiveTurn,
+        Resumed,
+    )
 
 __all__ = [
     "APIConnectionError",
@@ -94,6 +103,11 @@ __all__ = [
     "Help",
     "HelpLink",
     "InternalServerError",
+    "LiveError",
+    "LiveResumptionError",
+    "LiveSession",
+    "LiveSessionClosedError",
+    "LiveTurn",
     "LocalizedMessage",
     "MemoryStore",
     "MissingAPIKeyError",
@@ -105,6 +119,7 @@ __all__ = [
     "PaginationError",
     "ParsedResponse",
     "PermissionDeniedError",
+    "PoolTimeoutError",
     "PreconditionFailure",
     "PreconditionViolation",
     "ProgressBar",
@@ -120,6 +135,7 @@ __all__ = [
     "RequestInfo",
     "RequestOptions",
     "ResourceInfo",
+    "Resumed",
     "RetryInfo",
     "ServiceUnavailableError",
     "StreamDecodeError",
@@ -164,6 +180,17 @@ _LAZY = {
     "FileProcessingTimeoutError": "_http.upload",
     "UploadError": "_http.upload",
     "UploadIntegrityError": "_http.upload",
+    **dict.fromkeys(
+        (
+            "LiveError",
+            "LiveResumptionError",
+            "LiveSession",
+            "LiveSessionClosedError",
+            "LiveTurn",
+            "Resumed",
+        ),
+        "live",
+    ),
     **{
         name: "_core.error_details"
         for name in (
@@ -198,6 +225,7 @@ _LAZY = {
             "MissingAPIKeyError",
             "NotFoundError",
             "PermissionDeniedError",
+            "PoolTimeoutError",
             "RateLimitError",
             "ServiceUnavailableError",
         )
