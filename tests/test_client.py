@@ -80,14 +80,14 @@ async def test_reusable_after_close(server: LoopbackServer) -> None:
     server.reply("GET", "/v1beta/models", (200, {"n": 1}), (200, {"n": 2}))
     client = Client(api_key=TEST_KEY, base_url=server.url)
     assert await client._transport.request("GET", "models") == {"n": 1}
-    first = client._transport._session
+    first = client._transport.pool.session
     assert first is not None
     await client.close()
     assert first.closed
     assert client.connections_in_use == 0
     await client.close()  # idempotent
     assert await client._transport.request("GET", "models") == {"n": 2}  # a new session
-    second = client._transport._session
+    second = client._transport.pool.session
     assert second is not None
     assert second is not first
     assert not second.closed
