@@ -41,9 +41,9 @@ if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from ._core.options import TimeoutLike
+    from ._features.models import Models
     from ._http.streaming import GenerateContentStream
     from ._structured import ParsedResponse, StructuredStream
-    from .resources.generation import Models
 
 __all__ = ["Chat", "Chats", "MessageLike"]
 

@@ -16,6 +16,7 @@ import aiohttp
 import anyio
 
 from .._core.errors import APIConnectionError, APITimeoutError, api_error_from_response
+from .failures import connection_error
 
 if TYPE_CHECKING:
     from .transport import Transport
@@ -113,9 +114,8 @@ async def open_websocket(
     connection (not one of the client's pooled ones), so long-lived sessions never starve
     ordinary requests; it is released by :meth:`WebSocket.close`.
     """
-    url, headers = transport._build(transport.base_url + "/" + path.lstrip("/"), None, None)
-    shown = transport._redact(str(url))
-    external = transport._external
+    url, headers, shown = transport.build(transport.base_url + "/" + path.lstrip("/"))
+    external = transport.pool.external
     session = external or aiohttp.ClientSession(
         connector=aiohttp.TCPConnector(limit=0), timeout=aiohttp.ClientTimeout(total=None)
     )
@@ -141,7 +141,7 @@ async def open_websocket(
         raise APITimeoutError(message, method="GET", url=shown) from None
     except (aiohttp.ClientError, OSError) as exc:
         await _close_quietly(own)
-        transport._raise_wrapped(exc, "GET", shown)
+        raise connection_error(exc, "GET", shown, transport.redact, stream=False) from exc
     except BaseException:
         await _close_quietly(own)
         raise

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, overload
 
 from genlang_async._structured import generate_structured, stream_structured
 
-from ._generated import ModelsBase
+from ..resources import models as generated
 
 if TYPE_CHECKING:
     from typing_extensions import Required, Unpack
@@ -36,7 +36,7 @@ T = TypeVar("T")
 
 class GenerateArguments(TypedDict, total=False):
     """The keyword arguments of the generated ``generate_content`` /
-    ``stream_generate_content`` (see :class:`ModelsBase`)."""
+    ``stream_generate_content`` (see ``genlang_async.resources.models.Models``)."""
 
     contents: Required[ContentsLike]
     system_instruction: ContentLike | None
@@ -51,7 +51,7 @@ class GenerateArguments(TypedDict, total=False):
     extra_query: Mapping[str, Any] | None
 
 
-class Models(ModelsBase):
+class Models(generated.Models):
     """The ``models`` methods of the API; ``generate_content`` and
     ``stream_generate_content`` also take ``response_schema=``."""
 
