@@ -13,6 +13,13 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from ._batch import (
+        BatchJob,
+        BatchJobError,
+        BatchOutputError,
+        BatchRequestError,
+        BatchTimeoutError,
+    )
     from ._client import Client
     from ._concurrency import map_concurrently
     from ._errors import (
@@ -49,6 +56,11 @@ __all__ = [
     "AsyncPager",
     "AuthenticationError",
     "BadRequestError",
+    "BatchJob",
+    "BatchJobError",
+    "BatchOutputError",
+    "BatchRequestError",
+    "BatchTimeoutError",
     "Client",
     "ConflictError",
     "FileProcessingError",
@@ -78,6 +90,16 @@ __all__ = [
 
 _LAZY = {
     "Client": "_client",
+    **{
+        name: "_batch"
+        for name in (
+            "BatchJob",
+            "BatchJobError",
+            "BatchOutputError",
+            "BatchRequestError",
+            "BatchTimeoutError",
+        )
+    },
     "RequestOptions": "_options",
     "Timeout": "_options",
     "AsyncPager": "_pagination",

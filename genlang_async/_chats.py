@@ -37,7 +37,7 @@ from .types import (
 if TYPE_CHECKING:
     from ._options import TimeoutLike
     from ._streaming import GenerateContentStream
-    from .resources._generated import Models
+    from .resources.models import Models
 
 __all__ = ["Chat", "Chats", "MessageLike"]
 

@@ -11,18 +11,12 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ._transport import Transport
-    from .resources._generated import (
-        Batches,
-        CachedContents,
-        Corpora,
-        Dynamic,
-        GeneratedFiles,
-        Models,
-        TunedModels,
-    )
+    from .resources._generated import CachedContents, Corpora, Dynamic, GeneratedFiles, TunedModels
+    from .resources.batches import Batches
     from .resources.file_search_stores import FileSearchStores
     from .resources.files import Files
     from .resources.media import Media
+    from .resources.models import Models
     from .resources.operations import Operations
 
 
@@ -34,7 +28,7 @@ class Namespaces:
     @cached_property
     def batches(self) -> Batches:
         """The ``batches`` methods."""
-        from .resources._generated import Batches
+        from .resources.batches import Batches
 
         return Batches(self._transport)
 
@@ -90,7 +84,7 @@ class Namespaces:
     @cached_property
     def models(self) -> Models:
         """The ``models`` methods."""
-        from .resources._generated import Models
+        from .resources.models import Models
 
         return Models(self._transport)
 

@@ -133,7 +133,7 @@ if TYPE_CHECKING:
     from .._options import TimeoutLike
 
 __all__ = [
-    "Batches",
+    "BatchesBase",
     "CachedContents",
     "Corpora",
     "CorporaDocuments",
@@ -150,7 +150,7 @@ __all__ = [
     "GeneratedFiles",
     "GeneratedFilesOperations",
     "MediaBase",
-    "Models",
+    "ModelsBase",
     "ModelsOperations",
     "TunedModels",
     "TunedModelsOperations",
@@ -158,7 +158,7 @@ __all__ = [
 ]
 
 
-class Batches(Resource):
+class BatchesBase(Resource):
     """The ``batches`` methods of the API."""
 
     async def cancel(
@@ -1037,7 +1037,7 @@ class MediaBase(Resource):
     """The ``media`` methods of the API."""
 
 
-class Models(Resource):
+class ModelsBase(Resource):
     """The ``models`` methods of the API."""
 
     @cached_property

@@ -4,8 +4,9 @@ API description.
 
 Run ``python -m tools.codegen.resources`` (``--check`` fails when the files are stale).
 Methods listed in ``HAND_WRITTEN`` are left to the hand-written subclasses named in
-``EXTENDED`` (uploads and downloads); everything else is generated here. ``EXTRA`` names
-hand-written top-level namespaces with no REST resource of their own (``client.operations``).
+``EXTENDED`` (which also add uploads and downloads, batch jobs, ``embed_many``); everything
+else is generated here. ``EXTRA`` names hand-written top-level namespaces with no REST
+resource of their own (``client.operations``).
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ HAND_WRITTEN = {"media.upload", "media.uploadToFileSearchStore", "files.download
 
 #: Namespaces with a hand-written subclass of the generated ``<Name>Base``: module, class.
 EXTENDED = {
+    "batches": ("genlang_async.resources.batches", "Batches"),
+    "models": ("genlang_async.resources.models", "Models"),
     "files": ("genlang_async.resources.files", "Files"),
     "media": ("genlang_async.resources.media", "Media"),
     "fileSearchStores": ("genlang_async.resources.file_search_stores", "FileSearchStores"),
