@@ -9,7 +9,7 @@ from typing import Any, TypeAlias
 
 from ._batch.errors import BatchOutputError
 from ._concurrency import map_concurrently
-from ._names import resolve_name
+from ._core.names import resolve_name
 from .types import ContentEmbedding, EmbedContentRequest
 
 __all__ = ["MAX_BATCH_EMBED", "EmbedInput", "embed_many"]

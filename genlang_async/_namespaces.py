@@ -10,7 +10,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ._transport import Transport
+    from ._http.transport import Transport
     from .resources._generated import CachedContents, Corpora, Dynamic, GeneratedFiles, TunedModels
     from .resources.batches import Batches
     from .resources.file_search_stores import FileSearchStores

@@ -7,13 +7,14 @@ from collections.abc import AsyncIterable, AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
-from .._names import resolve_name
-from .._upload import DEFAULT_CHUNK_SIZE
+from .._core.names import resolve_name
+from .._http.transport import JSONBytes
+from .._http.upload import DEFAULT_CHUNK_SIZE
 from ..resources.media import upload_file
 from .errors import BatchOutputError
 
 if TYPE_CHECKING:
-    from .._transport import Transport
+    from .._http.transport import Transport
 
 __all__ = ["BatchApi"]
 
@@ -31,7 +32,7 @@ class BatchApi:
     async def create(self, model: str, method: str, body: bytes) -> dict[str, Any]:
         """``POST {model}:{method}`` with a ready JSON body; the new job's operation."""
         data = await self._transport.request(
-            "POST", f"{model}:{method}", content=body, idempotent=False
+            "POST", f"{model}:{method}", json=JSONBytes(body), idempotent=False
         )
         return _operation(data)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .._errors import GenlangError
+from .._core.errors import GenlangError
 from .._operations import status_fields
 
 __all__ = ["BatchJobError", "BatchOutputError", "BatchRequestError", "BatchTimeoutError"]

@@ -6,7 +6,7 @@ import json
 import time
 from typing import Any
 
-from .._names import resolve_name
+from .._core.names import resolve_name
 from ..types import EmbedContentRequest, GenerateContentRequest
 from . import requests as _requests
 from .api import BatchApi

@@ -34,18 +34,18 @@ import attrs
 from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
-from . import _retry
-from ._errors import (
+from .._core import retry as _retry
+from .._core.errors import (
     APIConnectionError,
     APIError,
     APITimeoutError,
     MissingAPIKeyError,
     api_error_from_response,
 )
-from ._options import RequestOptions, Timeout
-from ._version import __version__
+from .._core.options import RequestOptions, Timeout
+from .._version import __version__
 
-__all__ = ["ByteStream", "RawResponse", "StreamContext", "Transport"]
+__all__ = ["ByteStream", "JSONBytes", "RawResponse", "StreamContext", "Transport"]
 
 #: One encoder for every request body (building one per call costs more than encoding).
 _encode_json = _json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -67,6 +67,11 @@ class _Never(Exception):
 
 _ConnectTimeout: type[BaseException] = getattr(aiohttp, "ConnectionTimeoutError", _Never)
 _SocketTimeout: type[BaseException] = getattr(aiohttp, "SocketTimeoutError", _Never)
+
+
+class JSONBytes(bytes):
+    """A JSON request body encoded beforehand (``json=JSONBytes(...)`` is sent as is): for
+    bodies too large to hold as Python objects, such as inline batches."""
 
 
 @attrs.frozen
@@ -438,7 +443,7 @@ class Transport:
         body: bytes | None = None
         content_type: str | None = None
         if json is not None:
-            body = _encode_json(json).encode()
+            body = json if isinstance(json, JSONBytes) else _encode_json(json).encode()
             content_type = "application/json; charset=utf-8"
         url, headers = self._build(path, query, options, content_type)
         timeout = self._timeout(options, streaming=streaming)
