@@ -7,6 +7,7 @@ import asyncio
 import sys
 from collections.abc import Sequence
 
+from ._batch import add_batch_parser
 from ._commands import COMMANDS
 
 
@@ -45,6 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
     files.add_parser("list", help="list uploaded files")
     delete = files.add_parser("delete", help="delete an uploaded file")
     delete.add_argument("name")
+
+    add_batch_parser(commands)
 
     emulator = commands.add_parser(
         "emulator",

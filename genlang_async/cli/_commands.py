@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+from ._batch import BATCH_COMMANDS
 from ._demo import run_demo
 from ._progress import ProgressBar
 from ._session import open_client
@@ -80,4 +81,5 @@ COMMANDS: dict[str, Command] = {
     "files upload": files_upload,
     "files list": files_list,
     "files delete": files_delete,
+    **BATCH_COMMANDS,
 }
