@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import json
+import os
 import subprocess
 import sys
 import time
@@ -342,3 +343,71 @@ async def test_scripted_responses_file_is_a_valid_script_file(
     await example.main(["--script", str(EXAMPLES / "scripted_responses.json")])
     out = capsys.readouterr().out
     assert out.splitlines()[:2] == ["from file: billing", "json: billing"]
+
+
+# ------------------------------------------------------------------ batch_classify_csv
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    import csv
+
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+async def test_batch_classify_labels_every_row_by_key(
+    emu: Emulator, client: Client, tmp_path: Path
+) -> None:
+    example = load_example("batch_classify_csv")
+    counts = await example.run(client, tmp_path, rows=300, poll_interval=0.02)
+    reviews = read_csv(tmp_path / "reviews.csv")
+    labels = read_csv(tmp_path / "labels.csv")
+    assert len(reviews) == 300
+    assert sorted(row["id"] for row in labels) == [row["id"] for row in reviews]
+    assert {row["label"] for row in labels} <= set(example.LABELS)
+    assert sum(counts.values()) == 300
+    assert not (tmp_path / "job.json").exists()
+    assert len(api_calls(emu, ":batchGenerateContent")) == 1
+
+
+async def test_batch_classify_resumes_after_a_kill(
+    emu: Emulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    example = load_example("batch_classify_csv")
+    emu.settings.batch_duration = 1.5
+    env = {**os.environ, "GEMINI_API_KEY": "test", "GENLANG_BASE_URL": emu.url}
+    script = [sys.executable, str(EXAMPLES / "batch_classify_csv.py")]
+    args = ["--rows", "2000", "--workdir", str(tmp_path), "--poll-interval", "0.05"]
+    state = tmp_path / "job.json"
+    async with await anyio.open_process([*script, *args], env=env) as first:
+        assert await wait_for(
+            lambda: state.exists() and "name" in json.loads(state.read_text()), 20
+        )
+        first.kill()  # SIGKILL while it waits for the job
+    assert first.returncode is not None
+    assert first.returncode != 0
+    assert not (tmp_path / "labels.csv").exists()
+    name = json.loads(state.read_text())["name"]
+    monkeypatch.setenv("GEMINI_API_KEY", "test")
+    monkeypatch.setenv("GENLANG_BASE_URL", emu.url)
+    assert await example.main(args) == 0
+    labels = read_csv(tmp_path / "labels.csv")
+    assert len(labels) == 2000
+    assert {row["label"] for row in labels} <= set(example.LABELS)
+    creates = api_calls(emu, ":batchGenerateContent")
+    assert len(creates) == 1  # the second run attached to the same job
+    assert any(r["path"] == f"/v1beta/{name}" for r in emu.request_log)
+
+
+async def test_batch_classify_finds_a_job_submitted_just_before_a_kill(
+    emu: Emulator, client: Client, tmp_path: Path
+) -> None:
+    example = load_example("batch_classify_csv")
+    example.make_csv(tmp_path / "reviews.csv", 20)
+    display_name = "classify reviews.csv 0badcafe"
+    requests = example.requests_from(tmp_path / "reviews.csv")
+    await client.batches.submit(example.MODEL, requests, display_name=display_name)
+    (tmp_path / "job.json").write_text(json.dumps({"display_name": display_name}))
+    await example.run(client, tmp_path, poll_interval=0.02)
+    assert len(read_csv(tmp_path / "labels.csv")) == 20
+    assert len(api_calls(emu, ":batchGenerateContent")) == 1

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from .errors import BatchJobError, BatchOutputError, BatchRequestError, BatchTimeoutError
 from .job import BatchJob
-from .requests import MAX_INLINE_BYTES
+from .requests import MAX_AUTO_INLINE_REQUESTS, MAX_INLINE_BYTES
 
 __all__ = [
+    "MAX_AUTO_INLINE_REQUESTS",
     "MAX_INLINE_BYTES",
     "BatchJob",
     "BatchJobError",

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from ..types import EmbedContentRequest, GenerateContentRequest
 
 __all__ = [
+    "MAX_AUTO_INLINE_REQUESTS",
     "MAX_INLINE_BYTES",
     "EmbedRequests",
     "Entry",
@@ -37,6 +38,11 @@ MAX_INLINE_BYTES = 20_000_000
 """Largest ``batchGenerateContent`` body sent with inline requests, in bytes. The Batch API
 guide (https://ai.google.dev/gemini-api/docs/batch-api, "Inline requests") keeps inline
 requests for batches whose total request size stays under 20 MB; bigger ones go as a file."""
+
+MAX_AUTO_INLINE_REQUESTS = 1_000
+"""``input="auto"`` also sends more requests than this as a file: the responses of an inline
+batch come back inside one operation, parsed whole, while an output file is read line by
+line, so memory stays flat however many results there are."""
 
 InputMode: TypeAlias = Literal["auto", "inline", "file"]
 #: ``submit``'s requests: a mapping key -> request or (sync or async) ``(key, request)`` pairs.
@@ -154,13 +160,18 @@ def inline_body(display_name: str, entries: Iterable[Entry]) -> bytes:
 
 
 async def split_inline(
-    entries: AsyncIterator[Entry], mode: InputMode, display_name: str, limit: int
+    entries: AsyncIterator[Entry],
+    mode: InputMode,
+    display_name: str,
+    limit: int,
+    max_auto_count: int,
 ) -> tuple[list[Entry], AsyncIterator[Entry] | None]:
-    """Read entries while an inline body of them stays within ``limit`` bytes.
+    """Read entries while an inline body of them stays within ``limit`` bytes (and, for
+    ``mode="auto"``, while there are at most ``max_auto_count`` of them).
 
     Returns ``(entries, None)`` when the batch goes inline, or ``(first, rest)`` when it must
-    go as a file (``mode="file"``, or ``"auto"`` past the limit): ``first`` then ``rest`` are
-    all the entries. ``mode="inline"`` past the limit raises ``ValueError``.
+    go as a file (``mode="file"``, or ``"auto"`` past a limit): ``first`` then ``rest`` are
+    all the entries. ``mode="inline"`` past the byte limit raises ``ValueError``.
     """
     if mode == "file":
         return [], entries
@@ -169,12 +180,12 @@ async def split_inline(
     async for entry in entries:
         size += len(entry.request_json) + len(entry.key_json) + _INLINE_OVERHEAD
         taken.append(entry)
-        if size > limit:
-            if mode == "inline":
-                raise ValueError(
-                    f"the requests take more than {limit} bytes inline, over the API's limit "
-                    "for inline batches: use input='file' or input='auto'"
-                )
+        if size > limit and mode == "inline":
+            raise ValueError(
+                f"the requests take more than {limit} bytes inline, over the API's limit "
+                "for inline batches: use input='file' or input='auto'"
+            )
+        if mode == "auto" and (size > limit or len(taken) > max_auto_count):
             return taken, entries
     if not taken:
         raise ValueError("requests is empty: a batch needs at least one request")

@@ -46,7 +46,13 @@ async def submit(
     mode = check_mode(input)
     name = _display_name(display_name)
     entries = encoded_entries(requests, kind)
-    first, rest = await _requests.split_inline(entries, mode, name, _requests.MAX_INLINE_BYTES)
+    first, rest = await _requests.split_inline(
+        entries,
+        mode,
+        name,
+        _requests.MAX_INLINE_BYTES,
+        _requests.MAX_AUTO_INLINE_REQUESTS,
+    )
     if rest is None:
         body = inline_body(name, first)
         first.clear()

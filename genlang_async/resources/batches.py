@@ -39,9 +39,10 @@ class Batches(BatchesBase):
             display_name: the job's name in listings (default: ``"genlang_async batch <UTC
                 time>"``).
             input: ``"auto"`` sends the requests inline while the request stays within
-                :data:`~genlang_async._batch.MAX_INLINE_BYTES` (the API's 20 MB limit) and
-                otherwise streams them into a JSONL file through a resumable upload, never
-                holding them all in memory; ``"inline"`` / ``"file"`` force a mode.
+                the API's 20 MB limit for inline batches and there are at most 1,000 of
+                them (inline responses come back in one piece), and otherwise streams them
+                into a JSONL file through a resumable upload, never holding them all in
+                memory; ``"inline"`` / ``"file"`` force a mode.
 
         Requests are checked and encoded as they are read, before the job is created; a bad
         one raises ``TypeError`` / ``ValueError`` and no job is made.

@@ -100,24 +100,28 @@ texts = st.text(max_size=40)
 @given(
     pairs=st.lists(st.tuples(st.text(min_size=1, max_size=8), texts), max_size=30).map(dict),
     limit=st.integers(min_value=0, max_value=3000),
+    max_count=st.integers(min_value=0, max_value=40),
 )
-def test_split_keeps_inline_batches_within_the_limit(pairs: dict[str, str], limit: int) -> None:
+def test_split_keeps_inline_batches_within_the_limits(
+    pairs: dict[str, str], limit: int, max_count: int
+) -> None:
     async def check() -> None:
         stream = R.encoded_entries(pairs, GENERATE)
         try:
-            first, rest = await R.split_inline(stream, "auto", "name", limit)
+            first, rest = await R.split_inline(stream, "auto", "name", limit, max_count)
         except ValueError:
             assert not pairs  # only an empty batch is refused
             return
         if rest is None:
             body = R.inline_body("name", first)
             assert len(body) <= limit
+            assert len(first) <= max_count
             items = json.loads(body)["batch"]["inputConfig"]["requests"]["requests"]
             assert [i["metadata"]["key"] for i in items] == list(pairs)
             return
         whole = b"".join([chunk async for chunk in R.jsonl_chunks(first, rest)])
-        assert len(R.inline_body("name", [])) + len(whole) > limit - 100
         rows = [json.loads(line) for line in whole.splitlines()]
+        assert len(R.inline_body("name", [])) + len(whole) > limit - 100 or len(rows) > max_count
         assert [row["key"] for row in rows] == list(pairs)
         assert [row["request"]["contents"][0]["parts"][0]["text"] for row in rows] == list(
             pairs.values()
@@ -129,17 +133,17 @@ def test_split_keeps_inline_batches_within_the_limit(pairs: dict[str, str], limi
 async def test_inline_mode_refuses_a_batch_over_the_limit() -> None:
     stream = R.encoded_entries({str(i): "x" * 50 for i in range(10)}, GENERATE)
     with pytest.raises(ValueError, match="use input='file'"):
-        await R.split_inline(stream, "inline", "n", 300)
+        await R.split_inline(stream, "inline", "n", 300, 1)
 
 
 async def test_file_mode_streams_everything_and_refuses_nothing_to_send() -> None:
     stream = R.encoded_entries({"a": "x"}, GENERATE)
-    first, rest = await R.split_inline(stream, "file", "n", 10**9)
+    first, rest = await R.split_inline(stream, "file", "n", 10**9, 10)
     assert first == []
     assert rest is not None
     assert len(await collect(R.jsonl_chunks(first, rest))) == 1
     empty = R.encoded_entries({}, GENERATE)
-    first, rest = await R.split_inline(empty, "file", "n", 10**9)
+    first, rest = await R.split_inline(empty, "file", "n", 10**9, 10)
     assert rest is not None
     with pytest.raises(ValueError, match="at least one request"):
         await collect(R.jsonl_chunks(first, rest))
@@ -148,7 +152,7 @@ async def test_file_mode_streams_everything_and_refuses_nothing_to_send() -> Non
 async def test_jsonl_chunks_are_about_a_mebibyte() -> None:
     big = {f"k{i}": "y" * 1000 for i in range(3000)}  # about 3 MB of JSONL
     stream = R.encoded_entries(big, GENERATE)
-    first, rest = await R.split_inline(stream, "file", "n", 0)
+    first, rest = await R.split_inline(stream, "file", "n", 0, 0)
     assert rest is not None
     chunks = await collect(R.jsonl_chunks(first, rest))
     line = len(next(iter(chunks[0].splitlines(keepends=True))))

@@ -18,7 +18,7 @@ from genlang_async import (
     Client,
     NotFoundError,
 )
-from genlang_async._batch import MAX_INLINE_BYTES
+from genlang_async._batch import MAX_AUTO_INLINE_REQUESTS, MAX_INLINE_BYTES
 from genlang_async.emulator import Emulator
 from genlang_async.types import (
     BatchState,
@@ -88,6 +88,14 @@ async def test_auto_switches_to_a_file_past_the_inline_limit(client: Client) -> 
     results = await all_results(job)
     assert sorted(results) == sorted(key for key, _ in requests)
     assert all(answered(key, result) for key, result in results.items())
+
+
+async def test_auto_sends_more_than_1000_requests_as_a_file(client: Client) -> None:
+    requests = {f"k{i}": "x" for i in range(MAX_AUTO_INLINE_REQUESTS + 1)}
+    job = await client.batches.submit(MODEL, requests)
+    assert "fileName" in job.raw["metadata"]["inputConfig"]
+    forced = await client.batches.submit(MODEL, requests, input="inline")
+    assert "requests" in forced.raw["metadata"]["inputConfig"]
 
 
 async def test_input_file_forces_a_file_for_a_small_batch(client: Client) -> None:
