@@ -174,7 +174,10 @@ async def split_inline(
     all the entries. ``mode="inline"`` past the byte limit raises ``ValueError``.
     """
     if mode == "file":
-        return [], entries
+        head = await anext(entries, None)
+        if head is None:
+            raise ValueError("requests is empty: a batch needs at least one request")
+        return [head], entries
     size = len(inline_body(display_name, ()))
     taken: list[Entry] = []
     async for entry in entries:
@@ -197,7 +200,6 @@ async def jsonl_chunks(first: list[Entry], rest: AsyncIterator[Entry]) -> AsyncI
     pending = deque(first)
     first.clear()
     buffer = bytearray()
-    count = 0
 
     async def all_entries() -> AsyncIterator[Entry]:
         while pending:
@@ -207,11 +209,8 @@ async def jsonl_chunks(first: list[Entry], rest: AsyncIterator[Entry]) -> AsyncI
 
     async for entry in all_entries():
         buffer += entry.line()
-        count += 1
         if len(buffer) >= _CHUNK:
             yield bytes(buffer)
             buffer.clear()
-    if not count:
-        raise ValueError("requests is empty: a batch needs at least one request")
     if buffer:
         yield bytes(buffer)

@@ -136,17 +136,17 @@ async def test_inline_mode_refuses_a_batch_over_the_limit() -> None:
         await R.split_inline(stream, "inline", "n", 300, 1)
 
 
-async def test_file_mode_streams_everything_and_refuses_nothing_to_send() -> None:
-    stream = R.encoded_entries({"a": "x"}, GENERATE)
+async def test_file_mode_streams_everything_and_refuses_an_empty_batch() -> None:
+    stream = R.encoded_entries({"a": "x", "b": "y"}, GENERATE)
     first, rest = await R.split_inline(stream, "file", "n", 10**9, 10)
-    assert first == []
+    assert [entry.key for entry in first] == ["a"]  # one read: there is something to send
     assert rest is not None
-    assert len(await collect(R.jsonl_chunks(first, rest))) == 1
-    empty = R.encoded_entries({}, GENERATE)
-    first, rest = await R.split_inline(empty, "file", "n", 10**9, 10)
-    assert rest is not None
-    with pytest.raises(ValueError, match="at least one request"):
-        await collect(R.jsonl_chunks(first, rest))
+    (chunk,) = await collect(R.jsonl_chunks(first, rest))
+    assert [json.loads(line)["key"] for line in chunk.splitlines()] == ["a", "b"]
+    for mode in ("file", "auto", "inline"):
+        empty = R.encoded_entries({}, GENERATE)
+        with pytest.raises(ValueError, match="at least one request"):
+            await R.split_inline(empty, mode, "n", 10**9, 10)
 
 
 async def test_jsonl_chunks_are_about_a_mebibyte() -> None:
