@@ -1,16 +1,21 @@
 """``client.models.embed_many``: any number of texts embedded through ``batchEmbedContents``
-calls of at most 100 inputs, run concurrently, results in input order."""
+calls of at most 100 inputs, run concurrently, results in input order.
+
+:func:`embed_many` is the method itself: ``Models`` takes it as its attribute."""
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Awaitable, Callable, Iterable, Mapping
-from typing import Any, TypeAlias
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from ._batch.errors import BatchOutputError
 from ._concurrency import map_concurrently
 from ._core.names import resolve_name
 from .types import ContentEmbedding, EmbedContentRequest
+
+if TYPE_CHECKING:
+    from .resources._base import Resource
 
 __all__ = ["MAX_BATCH_EMBED", "EmbedInput", "embed_many"]
 
@@ -19,8 +24,6 @@ MAX_BATCH_EMBED = 100
 
 #: One input of :func:`embed_many`: a text, an ``EmbedContentRequest`` or its wire dict.
 EmbedInput: TypeAlias = "str | EmbedContentRequest | Mapping[str, Any]"
-#: ``call(path, body)``: POST ``body`` to ``path`` (retried like any call); the JSON answer.
-Call: TypeAlias = "Callable[[str, dict[str, Any]], Awaitable[Mapping[str, Any]]]"
 
 
 def _request(item: object, model: str, index: int) -> dict[str, Any]:
@@ -49,7 +52,7 @@ def _check_int(value: object, argument: str, low: int, high: int | None = None) 
 
 
 async def embed_many(
-    call: Call,
+    self: Resource,
     model: str,
     texts: Iterable[EmbedInput],
     *,
@@ -57,10 +60,16 @@ async def embed_many(
     concurrency: int = 8,
     progress: Callable[[int, int], object] | None = None,
 ) -> list[ContentEmbedding]:
-    """Embed every input, ``batch_size`` per call, ``concurrency`` calls at a time; the
-    embeddings in the order of ``texts``. Every input is checked before anything is sent.
-    ``progress(done, total)`` (may be ``async``) follows each finished call. The first call
-    that still fails after its retries cancels the others and its error is raised."""
+    """Embed any number of texts (or ``EmbedContentRequest``\\ s) and return their
+    embeddings in input order.
+
+    Inputs go ``batch_size`` at a time (at most 100, the API's limit) through
+    ``batchEmbedContents``, ``concurrency`` calls at once, each retried like any call
+    (429 / 5xx / dropped connections, honouring ``Retry-After``). ``progress(done,
+    total)`` (may be ``async``) follows each finished call. Every input is checked before
+    anything is sent; a call that still fails after its retries cancels the others and its
+    error is raised.
+    """
     model = resolve_name(model, "models/*", argument="model")
     size = _check_int(batch_size, "batch_size", 1, MAX_BATCH_EMBED)
     _check_int(concurrency, "concurrency", 1)
@@ -75,7 +84,7 @@ async def embed_many(
 
     async def embed_group(group: list[dict[str, Any]]) -> list[ContentEmbedding]:
         nonlocal done
-        answer = await call(path, {"requests": group})
+        answer = await self._call("POST", path, body={"requests": group})
         embeddings = answer.get("embeddings")
         if not isinstance(embeddings, list) or len(embeddings) != len(group):
             got = len(embeddings) if isinstance(embeddings, list) else 0

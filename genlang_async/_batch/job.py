@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import anyio
 
+from .._operations import Operation
 from ..types import BatchState, BatchStats, EmbedContentResponse, GenerateContentResponse
 from .errors import BatchJobError, BatchOutputError, BatchRequestError, BatchTimeoutError
 from .results import file_results, inline_results
@@ -42,6 +43,13 @@ def _parser(metadata: Mapping[str, Any]) -> Callable[[Mapping[str, Any]], Any]:
     return GenerateContentResponse.from_dict
 
 
+def _checked(operation: Mapping[str, Any]) -> dict[str, Any]:
+    """A batch operation, which must carry the job in its ``metadata``."""
+    if not isinstance(operation.get("metadata"), dict):
+        raise BatchOutputError(f"batch {operation.get('name')!r} has no metadata")
+    return dict(operation)
+
+
 class BatchJob(Generic[R]):
     """A Batch API job (``batches/...``), as of its last refresh.
 
@@ -51,18 +59,26 @@ class BatchJob(Generic[R]):
     ``await client.batches.attach(name)``.
     """
 
-    __slots__ = ("_api", "_data", "_metadata")
+    __slots__ = ("_api", "_operation")
 
     def __init__(self, api: BatchApi, operation: Mapping[str, Any]) -> None:
         self._api = api
-        self._update(operation)
+        name = str(_checked(operation)["name"])
+        self._operation: Operation[Any] = Operation(
+            operation,
+            poll=lambda: self._fetch(name),
+            parse_result=dict,
+            cancel=lambda: api.cancel(name),
+        )
 
-    def _update(self, operation: Mapping[str, Any]) -> None:
-        metadata = operation.get("metadata")
-        if not isinstance(metadata, dict):
-            raise BatchOutputError(f"batch {operation.get('name')!r} has no metadata")
-        self._data = dict(operation)
-        self._metadata: dict[str, Any] = metadata
+    async def _fetch(self, name: str) -> dict[str, Any]:
+        return _checked(await self._api.get(name))
+
+    @property
+    def _metadata(self) -> dict[str, Any]:
+        metadata = self._operation.metadata
+        assert metadata is not None  # checked on every fetch
+        return metadata
 
     def __repr__(self) -> str:
         state = getattr(self.state, "value", self.state)
@@ -71,7 +87,7 @@ class BatchJob(Generic[R]):
     @property
     def name(self) -> str:
         """The job's resource name, ``batches/{id}``."""
-        return str(self._data["name"])
+        return self._operation.name
 
     @property
     def display_name(self) -> str | None:
@@ -102,22 +118,21 @@ class BatchJob(Generic[R]):
     @property
     def done(self) -> bool:
         """Whether the job has ended (succeeded, failed, cancelled or expired)."""
-        return self.state in _ENDED or bool(self._data.get("done"))
+        return self.state in _ENDED or self._operation.done
 
     @property
     def error(self) -> dict[str, Any] | None:
         """The ``google.rpc.Status`` wire dict of a job that ended without success, if any."""
-        error = self._data.get("error")
-        return error if isinstance(error, dict) else None
+        return self._operation.error
 
     @property
     def raw(self) -> dict[str, Any]:
         """The job's operation as last fetched (wire JSON)."""
-        return self._data
+        return self._operation.raw
 
     async def refresh(self) -> BatchJob[R]:
         """Fetch the job's current state once; return ``self``."""
-        self._update(await self._api.get(self.name))
+        await self._operation.refresh()
         return self
 
     async def wait(
@@ -172,7 +187,7 @@ class BatchJob(Generic[R]):
     async def cancel(self) -> None:
         """Ask the server to cancel the job, then refresh (it ends ``BATCH_STATE_CANCELLED``
         unless it finished first)."""
-        await self._api.cancel(self.name)
+        await self._operation.cancel()
         await self.refresh()
 
     async def delete(self) -> None:
@@ -211,7 +226,7 @@ class BatchJob(Generic[R]):
 
     def _output(self) -> dict[str, Any]:
         """``metadata.output``, or the operation's ``response`` (the live API sends both)."""
-        for candidate in (self._metadata.get("output"), self._data.get("response")):
+        for candidate in (self._metadata.get("output"), self.raw.get("response")):
             if isinstance(candidate, dict):
                 return candidate
         return {}

@@ -18,9 +18,7 @@ from ._scripts import Reply
 def json_response(
     body: Any, *, status: int = 200, headers: dict[str, str] | None = None
 ) -> web.Response:
-    response = web.Response(
-        status=status, text=pretty_json(body) + "\n", headers=headers or {}
-    )
+    response = web.Response(status=status, text=pretty_json(body) + "\n", headers=headers or {})
     response.headers["Content-Type"] = JSON_CONTENT_TYPE
     return response
 
