@@ -20,8 +20,25 @@ if TYPE_CHECKING:
         BatchRequestError,
         BatchTimeoutError,
     )
+    from ._chats import Chat, Chats
     from ._client import Client
     from ._concurrency import map_concurrently
+    from ._core.error_details import (
+        BadRequest,
+        DebugInfo,
+        ErrorInfo,
+        FieldViolation,
+        Help,
+        HelpLink,
+        LocalizedMessage,
+        PreconditionFailure,
+        PreconditionViolation,
+        QuotaFailure,
+        QuotaViolation,
+        RequestInfo,
+        ResourceInfo,
+        RetryInfo,
+    )
     from ._core.errors import (
         APIConnectionError,
         APIError,
@@ -35,19 +52,40 @@ if TYPE_CHECKING:
         MissingAPIKeyError,
         NotFoundError,
         PermissionDeniedError,
+        PoolTimeoutError,
         RateLimitError,
         ServiceUnavailableError,
     )
+    from ._core.json_schema import json_schema
     from ._core.options import RequestOptions, Timeout
     from ._http.streaming import GenerateContentStream, StreamDecodeError
     from ._http.upload import (
         FileProcessingError,
         FileProcessingTimeoutError,
+        ProgressCallback,
         UploadError,
         UploadIntegrityError,
     )
     from ._operations import Operation, OperationFailedError, OperationTimeoutError
     from ._pagination import AsyncPager, Page, PaginationError
+    from ._progress import ProgressBar
+    from ._rate_limiter import (
+        MemoryStore,
+        QuotaExhaustedError,
+        RateLimit,
+        RateLimiter,
+        RateLimiterStats,
+    )
+    from ._redis_store import RedisStore
+    from ._structured import ParsedResponse, StructuredOutputError, StructuredStream
+    from .live import (
+        LiveError,
+        LiveResumptionError,
+        LiveSession,
+        LiveSessionClosedError,
+        LiveTurn,
+        Resumed,
+    )
 
 __all__ = [
     "APIConnectionError",
@@ -55,20 +93,35 @@ __all__ = [
     "APITimeoutError",
     "AsyncPager",
     "AuthenticationError",
+    "BadRequest",
     "BadRequestError",
     "BatchJob",
     "BatchJobError",
     "BatchOutputError",
     "BatchRequestError",
     "BatchTimeoutError",
+    "Chat",
+    "Chats",
     "Client",
     "ConflictError",
+    "DebugInfo",
+    "ErrorInfo",
+    "FieldViolation",
     "FileProcessingError",
     "FileProcessingTimeoutError",
     "GatewayTimeoutError",
     "GenerateContentStream",
     "GenlangError",
+    "Help",
+    "HelpLink",
     "InternalServerError",
+    "LiveError",
+    "LiveResumptionError",
+    "LiveSession",
+    "LiveSessionClosedError",
+    "LiveTurn",
+    "LocalizedMessage",
+    "MemoryStore",
     "MissingAPIKeyError",
     "NotFoundError",
     "Operation",
@@ -76,19 +129,41 @@ __all__ = [
     "OperationTimeoutError",
     "Page",
     "PaginationError",
+    "ParsedResponse",
     "PermissionDeniedError",
+    "PoolTimeoutError",
+    "PreconditionFailure",
+    "PreconditionViolation",
+    "ProgressBar",
+    "ProgressCallback",
+    "QuotaExhaustedError",
+    "QuotaFailure",
+    "QuotaViolation",
+    "RateLimit",
     "RateLimitError",
+    "RateLimiter",
+    "RateLimiterStats",
+    "RedisStore",
+    "RequestInfo",
     "RequestOptions",
+    "ResourceInfo",
+    "Resumed",
+    "RetryInfo",
     "ServiceUnavailableError",
     "StreamDecodeError",
+    "StructuredOutputError",
+    "StructuredStream",
     "Timeout",
     "UploadError",
     "UploadIntegrityError",
     "__version__",
+    "json_schema",
     "map_concurrently",
 ]
 
 _LAZY = {
+    "Chat": "_chats",
+    "Chats": "_chats",
     "Client": "_client",
     **{
         name: "_batch"
@@ -100,6 +175,8 @@ _LAZY = {
             "BatchTimeoutError",
         )
     },
+    "ProgressBar": "_progress",
+    "ProgressCallback": "_http.upload",
     "RequestOptions": "_core.options",
     "Timeout": "_core.options",
     "AsyncPager": "_pagination",
@@ -111,10 +188,50 @@ _LAZY = {
     "GenerateContentStream": "_http.streaming",
     "StreamDecodeError": "_http.streaming",
     "map_concurrently": "_concurrency",
+    "ParsedResponse": "_structured",
+    "StructuredOutputError": "_structured",
+    "StructuredStream": "_structured",
+    "json_schema": "_core.json_schema",
+    "MemoryStore": "_rate_limiter",
+    "QuotaExhaustedError": "_rate_limiter",
+    "RateLimit": "_rate_limiter",
+    "RateLimiter": "_rate_limiter",
+    "RateLimiterStats": "_rate_limiter",
+    "RedisStore": "_redis_store",
     "FileProcessingError": "_http.upload",
     "FileProcessingTimeoutError": "_http.upload",
     "UploadError": "_http.upload",
     "UploadIntegrityError": "_http.upload",
+    **dict.fromkeys(
+        (
+            "LiveError",
+            "LiveResumptionError",
+            "LiveSession",
+            "LiveSessionClosedError",
+            "LiveTurn",
+            "Resumed",
+        ),
+        "live",
+    ),
+    **{
+        name: "_core.error_details"
+        for name in (
+            "BadRequest",
+            "DebugInfo",
+            "ErrorInfo",
+            "FieldViolation",
+            "Help",
+            "HelpLink",
+            "LocalizedMessage",
+            "PreconditionFailure",
+            "PreconditionViolation",
+            "QuotaFailure",
+            "QuotaViolation",
+            "RequestInfo",
+            "ResourceInfo",
+            "RetryInfo",
+        )
+    },
     **{
         name: "_core.errors"
         for name in (
@@ -130,6 +247,7 @@ _LAZY = {
             "MissingAPIKeyError",
             "NotFoundError",
             "PermissionDeniedError",
+            "PoolTimeoutError",
             "RateLimitError",
             "ServiceUnavailableError",
         )

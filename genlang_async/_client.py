@@ -8,6 +8,7 @@ from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from ._core.errors import GOOGLE_API_ORIGIN
 from ._core.options import DEFAULT_TIMEOUT, Timeout, TimeoutLike
 from ._core.retry import DEFAULT_MAX_RETRIES
 from ._http.transport import Transport
@@ -17,10 +18,11 @@ if TYPE_CHECKING:
     import aiohttp
 
     from ._chats import Chats
+    from .live import Live
 
 __all__ = ["DEFAULT_BASE_URL", "Client"]
 
-DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com"
+DEFAULT_BASE_URL = GOOGLE_API_ORIGIN
 
 
 class Client(Namespaces):
@@ -101,6 +103,13 @@ class Client(Namespaces):
         from ._chats import Chats
 
         return Chats(self.models)
+
+    @cached_property
+    def live(self) -> Live:
+        """Realtime Live API sessions over WebSockets: ``client.live.connect(model)``."""
+        from .live import Live
+
+        return Live(self._transport)
 
     @property
     def connections_in_use(self) -> int:

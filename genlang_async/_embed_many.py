@@ -1,7 +1,7 @@
 """``client.models.embed_many``: any number of texts embedded through ``batchEmbedContents``
 calls of at most 100 inputs, run concurrently, results in input order.
 
-:func:`embed_many` is the method itself: ``Models`` takes it as its attribute."""
+:class:`EmbedManyModels` is the mixin the ``models`` namespace class lists among its bases."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from .types import ContentEmbedding, EmbedContentRequest
 if TYPE_CHECKING:
     from .resources._base import Resource
 
-__all__ = ["MAX_BATCH_EMBED", "EmbedInput", "embed_many"]
+__all__ = ["MAX_BATCH_EMBED", "EmbedInput", "EmbedManyModels", "embed_many"]
 
 MAX_BATCH_EMBED = 100
 """Most requests one ``batchEmbedContents`` call takes."""
@@ -99,3 +99,9 @@ async def embed_many(
 
     results = await map_concurrently(embed_group, groups, concurrency=concurrency)
     return [embedding for group in results for embedding in group]
+
+
+class EmbedManyModels:
+    """Adds :meth:`embed_many` to the ``models`` namespace."""
+
+    embed_many = embed_many

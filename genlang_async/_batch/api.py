@@ -8,9 +8,9 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
 from .._core.names import resolve_name
-from .._http.transport import JSONBytes
+from .._features.media import upload_file
+from .._http.prepare import JSONBytes
 from .._http.upload import DEFAULT_CHUNK_SIZE
-from ..resources.media import upload_file
 from .errors import BatchOutputError
 
 if TYPE_CHECKING:

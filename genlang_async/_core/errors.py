@@ -16,6 +16,7 @@
     |   +-- GatewayTimeoutError         504
     +-- APIConnectionError          no usable HTTP response (refused, reset, cut mid-body, ...)
         +-- APITimeoutError             a connect, read or total timeout
+            +-- PoolTimeoutError            no free pooled connection within Timeout.pool
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .retry import Failure, parse_retry_after
+from .secrets import hide_password
 
 if TYPE_CHECKING:
     from .error_details import ErrorDetail, ErrorInfo
@@ -44,12 +46,15 @@ __all__ = [
     "MissingAPIKeyError",
     "NotFoundError",
     "PermissionDeniedError",
+    "PoolTimeoutError",
     "RateLimitError",
     "ServiceUnavailableError",
     "api_error_from_response",
 ]
 
 _MAX_TEXT = 300
+#: The live API's origin: a key is needed there, any key works elsewhere (an emulator).
+GOOGLE_API_ORIGIN = "https://generativelanguage.googleapis.com"
 
 
 class GenlangError(Exception):
@@ -62,12 +67,18 @@ class MissingAPIKeyError(GenlangError, ValueError):
     Raised by the first request that needs the key, not when the client is built.
     """
 
-    def __init__(self, message: str | None = None) -> None:
-        super().__init__(
-            message
-            or "No API key: pass Client(api_key=...) or set the GEMINI_API_KEY "
+    def __init__(self, message: str | None = None, *, base_url: str | None = None) -> None:
+        text = message or (
+            "No API key: pass Client(api_key=...) or set the GEMINI_API_KEY "
             "(or GOOGLE_API_KEY) environment variable."
         )
+        if base_url is not None and not base_url.startswith(GOOGLE_API_ORIGIN):
+            shown = hide_password(base_url)
+            text += (
+                f" The base URL {shown} is not Google's: against the emulator (or another"
+                " stand-in) any non-empty key works, e.g. GEMINI_API_KEY=test."
+            )
+        super().__init__(text)
 
 
 class APIConnectionError(GenlangError):
@@ -90,6 +101,14 @@ class APIConnectionError(GenlangError):
 
 class APITimeoutError(APIConnectionError):
     """A connect, read (between bytes) or total timeout expired."""
+
+
+class PoolTimeoutError(APITimeoutError):
+    """Every pooled connection stayed in use for longer than ``Timeout.pool``: nothing was
+    sent. Not retried (the pool is as full on the next attempt); raise
+    ``Client(max_connections=...)`` or ``Timeout(pool=...)``, or run fewer calls at once."""
+
+    _failure = Failure.FATAL
 
 
 class APIError(GenlangError):

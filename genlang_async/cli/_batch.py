@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import anyio
 
-from ._progress import ProgressBar
+from .._progress import ProgressBar
 from ._session import open_client
 
 if TYPE_CHECKING:

@@ -9,9 +9,11 @@ from typing import Any
 
 from aiohttp import web
 
-from . import _auth, _control
+from . import _auth, _control, _live
 from ._errors import JSON_CONTENT_TYPE, ApiError, error_response
 from ._faults import Fault, FaultInjector
+from ._generation import prompt_counts
+from ._quotas import QUOTA_ROUTES, QuotaTable
 from ._responses import apply_body_fault, scripted_response
 from ._routing import ROUTES, Ctx, Route, find_route, unknown_route
 from ._scripts import ScriptBook
@@ -22,6 +24,7 @@ STATE_KEY = web.AppKey("state", State)
 SETTINGS_KEY = web.AppKey("settings", EmulatorSettings)
 FAULTS_KEY = web.AppKey("faults", FaultInjector)
 SCRIPTS_KEY = web.AppKey("scripts", ScriptBook)
+QUOTAS_KEY = web.AppKey("quotas", QuotaTable)
 
 _ROUTE_MODULES = (
     "models",
@@ -41,6 +44,8 @@ _ROUTE_MODULES = (
     "generated_files",
 )
 _MAX_LOG = 10_000
+#: Status logged for a request whose client went away before the answer (nginx's 499).
+CLIENT_GONE = 499
 
 
 def all_routes() -> list[Route]:
@@ -69,7 +74,9 @@ async def _dispatch(request: web.Request) -> web.StreamResponse:
     scripts = app[SCRIPTS_KEY]
     path = request.path
     if path.startswith("/__emulator/"):
-        return await _control.handle(request, state, settings, faults, scripts)
+        return await _control.handle(request, state, settings, faults, scripts, app[QUOTAS_KEY])
+    if _live.is_live_path(path) and request.headers.get("Upgrade", "").lower() == "websocket":
+        return await _live.handle(request, state, settings, faults)
     entry: dict[str, Any] = {
         "time": time.time(),
         "method": request.method,
@@ -104,20 +111,25 @@ async def _dispatch(request: web.Request) -> web.StreamResponse:
     if settings.latency:
         await asyncio.sleep(settings.latency)
     scripted = scripts.take(request.method, path)
-    if scripted is not None:
-        entry["script"] = scripted[0].id
-        response = await scripted_response(
-            request,
-            scripted[1],
-            sse=sse,
-            streaming=_is_streaming(path),
-            fault=fault,
-            pause=settings.stream_chunk_delay,
-        )
-    elif found is None:  # its script was used up meanwhile
-        response = error_response(unknown_route(request.method, path))
-    else:
-        response = await _handle(request, found, state, settings, fault, content_type)
+    try:
+        if scripted is not None:
+            entry["script"] = scripted[0].id
+            response = await scripted_response(
+                request,
+                scripted[1],
+                sse=sse,
+                streaming=_is_streaming(path),
+                fault=fault,
+                pause=settings.stream_chunk_delay,
+            )
+        elif found is None:  # its script was used up meanwhile
+            response = error_response(unknown_route(request.method, path))
+        else:
+            response = await _handle(request, found, state, settings, fault, content_type)
+    except ConnectionError:
+        # The client left (a stream abandoned early, a cut upload): nothing to report.
+        entry["status"] = CLIENT_GONE
+        return web.Response(status=CLIENT_GONE)
     if fault is not None and fault.action in ("drop_response", "malformed"):
         response = await apply_body_fault(request, response, fault)
     entry["status"] = response.status
@@ -137,10 +149,23 @@ async def _handle(
     try:
         if not _is_upload_session(request):
             _auth.check(request, settings)
+        if route.name in QUOTA_ROUTES:
+            await _count_quota(ctx, request.app[QUOTAS_KEY])
         state.refresh()
         return await route.handler(ctx)
     except ApiError as error:
         return error_response(error, content_type=content_type)
+
+
+async def _count_quota(ctx: Ctx, quotas: QuotaTable) -> None:
+    if not quotas.active:
+        return
+    body = await ctx.json(required=True)
+    quotas.admit(
+        _auth.api_key_of(ctx.request),
+        ctx.params["model"],
+        lambda: sum(prompt_counts(body).values()),
+    )
 
 
 def create_app(
@@ -149,6 +174,7 @@ def create_app(
     state: State | None = None,
     faults: FaultInjector | None = None,
     scripts: ScriptBook | None = None,
+    quotas: QuotaTable | None = None,
 ) -> web.Application:
     """A fresh emulator application (state is created when not given)."""
     settings = settings or EmulatorSettings()
@@ -157,6 +183,7 @@ def create_app(
     app[STATE_KEY] = state or State(settings)
     app[FAULTS_KEY] = faults or FaultInjector()
     app[SCRIPTS_KEY] = scripts or ScriptBook()
+    app[QUOTAS_KEY] = quotas or QuotaTable()
     all_routes()
     app.router.add_route("*", "/{tail:.*}", _dispatch)
     if state is None:

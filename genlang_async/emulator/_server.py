@@ -12,6 +12,8 @@ from aiohttp import web
 
 from ._app import create_app
 from ._faults import FaultInjector
+from ._files import generated_file
+from ._quotas import QuotaTable
 from ._scripts import ScriptBook
 from ._settings import EmulatorSettings
 from ._state import State
@@ -40,11 +42,17 @@ class Emulator:
         self.state = State(self.settings)
         self.faults = FaultInjector()
         self.scripts = ScriptBook()
+        #: Simulated quotas: ``emu.quotas.set("gemini-2.5-flash", requests=10, period=1.0)``.
+        self.quotas = QuotaTable()
         #: Queue scripted responses: see :meth:`ScriptBook.script
         #: <genlang_async.emulator.ScriptBook.script>`.
         self.script = self.scripts.script
         self.app = create_app(
-            self.settings, state=self.state, faults=self.faults, scripts=self.scripts
+            self.settings,
+            state=self.state,
+            faults=self.faults,
+            scripts=self.scripts,
+            quotas=self.quotas,
         )
         self._runner: web.AppRunner | None = None
 
@@ -64,11 +72,24 @@ class Emulator:
     def request_log(self) -> list[dict[str, Any]]:
         return self.state.request_log
 
+    def add_generated_file(
+        self, data: bytes, *, mime_type: str = "video/mp4", display_name: str | None = None
+    ) -> dict[str, Any]:
+        """Store ``data`` as a file the API generated (as a Veo video is) and return the
+        ``File`` in wire format: unlike uploaded files, generated ones can be downloaded."""
+        metadata = {"displayName": display_name} if display_name else {}
+        return dict(
+            generated_file(
+                self.state, self.url, bytes(data), mime_type=mime_type, metadata=metadata
+            )
+        )
+
     def reset(self) -> None:
-        """Forget every resource, log entry, fault and script (settings are kept)."""
+        """Forget every resource, log entry, fault, script and quota (settings are kept)."""
         self.state.reset()
         self.faults.clear()
         self.scripts.clear()
+        self.quotas.clear()
 
     async def start(self) -> None:
         family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
