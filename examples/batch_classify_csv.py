@@ -59,9 +59,12 @@ def make_csv(path: Path, rows: int, *, seed: int = 7) -> None:
     tmp.replace(path)
 
 
-def prepare(workdir: Path, rows: int) -> Path:
-    """``<workdir>/reviews.csv``, generated unless a previous run made it."""
+def prepare(workdir: Path, rows: int, csv_path: Path | None) -> Path:
+    """Make ``workdir``; the CSV to classify: ``csv_path``, else ``<workdir>/reviews.csv``,
+    generated unless a previous run made it."""
     workdir.mkdir(parents=True, exist_ok=True)
+    if csv_path is not None:
+        return csv_path
     path = workdir / "reviews.csv"
     if not path.exists():
         make_csv(path, rows)
@@ -154,8 +157,7 @@ async def run(
     poll_interval: float = 30.0,
 ) -> Counter[str]:
     """Generate the CSV if needed, run (or resume) the job, write ``labels.csv``."""
-    if csv_path is None:
-        csv_path = await anyio.to_thread.run_sync(prepare, workdir, rows)
+    csv_path = await anyio.to_thread.run_sync(prepare, workdir, rows, csv_path)
     state_path = workdir / "job.json"
     job = await the_job(client, csv_path, state_path, model)
     await job.wait(poll_interval=poll_interval, progress=show_progress)

@@ -445,3 +445,12 @@ async def test_batch_classify_finds_a_job_submitted_just_before_a_kill(
     await example.run(client, tmp_path, poll_interval=0.02)
     assert len(read_csv(tmp_path / "labels.csv")) == 20
     assert len(api_calls(emu, ":batchGenerateContent")) == 1
+
+
+async def test_batch_classify_reads_your_own_csv_into_a_new_workdir(
+    emu: Emulator, client: Client, tmp_path: Path
+) -> None:
+    example = load_example("batch_classify_csv")
+    example.make_csv(tmp_path / "mine.csv", 15)
+    await example.run(client, tmp_path / "new", csv_path=tmp_path / "mine.csv", poll_interval=0.02)
+    assert len(read_csv(tmp_path / "new" / "labels.csv")) == 15
