@@ -9,6 +9,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from .._progress import ProgressBar
+from ._batch import BATCH_COMMANDS
 from ._caches import CACHE_COMMANDS
 from ._chat import run_chat
 from ._demo import run_demo
@@ -125,4 +126,5 @@ COMMANDS: dict[str, Command] = {
     "embed": embed,
     "chat": chat,
     **CACHE_COMMANDS,
+    **BATCH_COMMANDS,
 }
