@@ -24,7 +24,7 @@ import anyio
 from anyio.abc import TaskGroup
 
 from .._core.coerce import as_contents
-from .._core.errors import APIConnectionError, APIError
+from .._core.errors import APIConnectionError, APIError, APITimeoutError
 from .._http.websocket import WebSocket, open_websocket
 from ..types import BidiGenerateContentServerMessage, Blob, Content, FunctionResponse, Part
 from . import _protocol
@@ -158,7 +158,9 @@ class LiveSession:
                 raise LiveProtocolError(f"expected setupComplete, the server sent {message!r}")
         except TimeoutError:
             await ws.close()
-            raise APIConnectionError("no setupComplete from the server in time") from None
+            raise APITimeoutError(
+                f"no setupComplete within {self._transport.timeout.connect:g}s", method="GET"
+            ) from None
         except BaseException:
             await ws.close()
             raise

@@ -11,6 +11,13 @@ import pytest
 from genlang_async import BadRequestError, Client, NotFoundError
 from genlang_async.emulator import Emulator
 from genlang_async.live import LiveSessionClosedError, LiveTurn
+from genlang_async.types import (
+    ActivityHandling,
+    BidiGenerateContentSetup,
+    ContextWindowCompressionConfig,
+    RealtimeInputConfig,
+    SlidingWindow,
+)
 
 from .conftest import MODEL, wait_until
 
@@ -205,3 +212,32 @@ async def test_200_concurrent_sessions_leave_no_connection(
     assert opened == 200
     await wait_until(lambda: not emu.state.live_connections)
     assert live_client.connections_in_use == 0
+
+
+async def test_config_reaches_the_setup(live_client: Client, emu: Emulator) -> None:
+    config = BidiGenerateContentSetup(
+        context_window_compression=ContextWindowCompressionConfig(
+            trigger_tokens=25_000, sliding_window=SlidingWindow(target_tokens=12_000)
+        ),
+        realtime_input_config=RealtimeInputConfig(
+            activity_handling=ActivityHandling.NO_INTERRUPTION
+        ),
+    )
+    async with live_client.live.connect(
+        "models/" + MODEL,
+        config=config,
+        system_instruction="Be brief",
+        tools=[{"googleSearch": {}}],
+    ):
+        pass
+    assert emu.state.live_log[0]["body"] == {
+        "model": "models/" + MODEL,
+        "contextWindowCompression": {
+            "slidingWindow": {"targetTokens": "12000"},
+            "triggerTokens": "25000",
+        },
+        "realtimeInputConfig": {"activityHandling": "NO_INTERRUPTION"},
+        "systemInstruction": {"parts": [{"text": "Be brief"}]},
+        "tools": [{"googleSearch": {}}],
+        "sessionResumption": {},
+    }
