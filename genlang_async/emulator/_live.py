@@ -277,10 +277,11 @@ class LiveConnection:
             await self.realtime(body)
         elif kind == "toolResponse":
             for response in body.get("functionResponses") or []:
-                future = self.pending_calls.pop(str(response.get("id")), None)
-                if future is None:
+                if not isinstance(response, dict):
                     raise _Close(INVALID_ARGUMENT, _INVALID)
-                if not future.done():
+                # A late answer to a call that was cancelled meanwhile is ignored.
+                future = self.pending_calls.pop(str(response.get("id")), None)
+                if future is not None and not future.done():
                     future.set_result(response)
         else:  # a second setup, or an unknown message
             raise _Close(INVALID_ARGUMENT, _INVALID)
