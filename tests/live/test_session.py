@@ -241,3 +241,41 @@ async def test_config_reaches_the_setup(live_client: Client, emu: Emulator) -> N
         "tools": [{"googleSearch": {}}],
         "sessionResumption": {},
     }
+
+
+async def test_input_during_a_pending_tool_call_cancels_it(live_client: Client) -> None:
+    tools = [{"functionDeclarations": [{"name": "lookup"}]}]
+    async with live_client.live.connect(MODEL, response_modalities=["TEXT"], tools=tools) as s:
+        await s.send_text("please lookup the thing")
+        async for event in s:
+            if event.tool_call is not None:
+                call_id = event.tool_call.function_calls[0].id
+                break
+        await s.send_text("never mind")
+        kinds = []
+        async for event in s:
+            if event.tool_call_cancellation is not None:
+                kinds.append(("cancelled", event.tool_call_cancellation.ids))
+            elif event.server_content is not None and event.server_content.interrupted:
+                kinds.append(("interrupted", None))
+            elif event.server_content is not None and event.server_content.turn_complete:
+                break
+    assert kinds == [("cancelled", [call_id]), ("interrupted", None)]
+
+
+async def test_speech_during_an_answer_interrupts_it(live_client: Client, emu: Emulator) -> None:
+    emu.settings.stream_chunks = 8
+    emu.settings.stream_chunk_delay = 0.05
+    async with live_client.live.connect(MODEL, response_modalities=["TEXT"]) as session:
+        await session.send_text("Talk for a while")
+        turns = aiter(session.turns())
+        async for event in session:
+            if event.text:
+                break
+        await session.send_realtime_input(audio=pcm(0.05, loud=False))  # silence: no barge-in
+        await session.send_realtime_input(audio=pcm(0.2, loud=True))
+        await session.send_audio_stream_end()
+        cut = await anext(turns)
+        answer = await anext(turns)
+    assert cut.interrupted
+    assert answer.text.startswith('Emulated answer to "Emulated transcription of 0.20 seconds')
