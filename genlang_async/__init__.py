@@ -51,6 +51,14 @@ if TYPE_CHECKING:
     )
     from ._redis_store import RedisStore
     from ._structured import ParsedResponse, StructuredOutputError, StructuredStream
+    from ._tools import (
+        FunctionCallEvent,
+        FunctionResultEvent,
+        TextEvent,
+        ToolLoopError,
+        ToolStream,
+        function_declaration,
+    )
 
 __all__ = [
     "APIConnectionError",
@@ -63,6 +71,8 @@ __all__ = [
     "ConflictError",
     "FileProcessingError",
     "FileProcessingTimeoutError",
+    "FunctionCallEvent",
+    "FunctionResultEvent",
     "GatewayTimeoutError",
     "GenerateContentStream",
     "GenlangError",
@@ -88,10 +98,14 @@ __all__ = [
     "StreamDecodeError",
     "StructuredOutputError",
     "StructuredStream",
+    "TextEvent",
     "Timeout",
+    "ToolLoopError",
+    "ToolStream",
     "UploadError",
     "UploadIntegrityError",
     "__version__",
+    "function_declaration",
     "json_schema",
     "map_concurrently",
 ]
@@ -112,6 +126,12 @@ _LAZY = {
     "ParsedResponse": "_structured",
     "StructuredOutputError": "_structured",
     "StructuredStream": "_structured",
+    "FunctionCallEvent": "_tools",
+    "FunctionResultEvent": "_tools",
+    "TextEvent": "_tools",
+    "ToolLoopError": "_tools",
+    "ToolStream": "_tools",
+    "function_declaration": "_tools",
     "json_schema": "_core.json_schema",
     "MemoryStore": "_rate_limiter",
     "QuotaExhaustedError": "_rate_limiter",

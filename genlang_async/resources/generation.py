@@ -1,8 +1,10 @@
 """``client.models``: the generated methods, with ``response_schema=`` (structured output)
-on ``generate_content`` and ``stream_generate_content``.
+and Python callables in ``tools=`` (automatic function calling) on ``generate_content`` and
+``stream_generate_content``.
 
-Thin: the behaviour lives in :mod:`genlang_async._structured`; a call without the new
-arguments goes straight to the generated method.
+Thin: the behaviour lives in :mod:`genlang_async._structured` and
+:mod:`genlang_async._tools`; a call without the new arguments goes straight to the
+generated method.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, overload
 
 from genlang_async._structured import generate_structured, stream_structured
+from genlang_async._tools import ToolOptions, has_callables, with_tools
 
 from ._generated import ModelsBase
 
@@ -21,26 +24,26 @@ if TYPE_CHECKING:
     from genlang_async._core.options import TimeoutLike
     from genlang_async._http.streaming import GenerateContentStream
     from genlang_async._structured import ParsedResponse, StructuredStream
+    from genlang_async._tools import ToolErrors, ToolLike, ToolStream
     from genlang_async.types import (
         GenerateContentResponse,
         GenerationConfig,
         SafetySetting,
-        Tool,
         ToolConfig,
     )
 
-__all__ = ["GenerateArguments", "Models"]
+__all__ = ["CallArguments", "GenerateArguments", "Models"]
 
 T = TypeVar("T")
 
 
 class GenerateArguments(TypedDict, total=False):
-    """The keyword arguments of the generated ``generate_content`` /
-    ``stream_generate_content`` (see :class:`ModelsBase`)."""
+    """The wire keyword arguments of ``generate_content`` / ``stream_generate_content`` (see
+    :class:`ModelsBase`)."""
 
     contents: Required[ContentsLike]
     system_instruction: ContentLike | None
-    tools: Sequence[Tool | Mapping[str, Any]] | None
+    tools: Sequence[ToolLike] | None
     tool_config: ToolConfig | Mapping[str, Any] | None
     safety_settings: Sequence[SafetySetting | Mapping[str, Any]] | None
     generation_config: GenerationConfig | Mapping[str, Any] | None
@@ -51,9 +54,19 @@ class GenerateArguments(TypedDict, total=False):
     extra_query: Mapping[str, Any] | None
 
 
+class CallArguments(GenerateArguments, total=False):
+    """:class:`GenerateArguments` plus the automatic function calling options."""
+
+    automatic_function_calling: bool
+    max_tool_rounds: int
+    tool_errors: ToolErrors
+    tool_timeout: float | Mapping[str, float] | None
+
+
 class Models(ModelsBase):
     """The ``models`` methods of the API; ``generate_content`` and
-    ``stream_generate_content`` also take ``response_schema=``."""
+    ``stream_generate_content`` also take ``response_schema=`` and Python callables in
+    ``tools=``."""
 
     @overload
     async def generate_content(
@@ -62,7 +75,7 @@ class Models(ModelsBase):
         *,
         response_schema: type[T],
         repair_attempts: int = 0,
-        **arguments: Unpack[GenerateArguments],
+        **arguments: Unpack[CallArguments],
     ) -> ParsedResponse[T]: ...
     @overload
     async def generate_content(
@@ -71,11 +84,11 @@ class Models(ModelsBase):
         *,
         response_schema: Mapping[str, Any],
         repair_attempts: int = 0,
-        **arguments: Unpack[GenerateArguments],
+        **arguments: Unpack[CallArguments],
     ) -> ParsedResponse[Any]: ...
     @overload
     async def generate_content(
-        self, model: str, *, response_schema: None = None, **arguments: Unpack[GenerateArguments]
+        self, model: str, *, response_schema: None = None, **arguments: Unpack[CallArguments]
     ) -> GenerateContentResponse: ...
     @overload
     async def generate_content(
@@ -84,7 +97,7 @@ class Models(ModelsBase):
         *,
         response_schema: object,
         repair_attempts: int = 0,
-        **arguments: Unpack[GenerateArguments],
+        **arguments: Unpack[CallArguments],
     ) -> ParsedResponse[Any]: ...
 
     async def generate_content(
@@ -93,6 +106,10 @@ class Models(ModelsBase):
         *,
         response_schema: Any = None,
         repair_attempts: int = 0,
+        automatic_function_calling: bool = True,
+        max_tool_rounds: int = 10,
+        tool_errors: ToolErrors = "return",
+        tool_timeout: float | Mapping[str, float] | None = None,
         **arguments: Unpack[GenerateArguments],
     ) -> GenerateContentResponse:
         """Generate a response to ``contents`` (``POST .../{model}:generateContent``).
@@ -102,19 +119,34 @@ class Models(ModelsBase):
         ``parsed`` is an instance of the type (plain JSON for a dict); text that is not JSON
         or does not fit raises :class:`~genlang_async.StructuredOutputError`, after
         ``repair_attempts`` further requests showing the model its errors. See
-        ``docs/structured-output.md``. The other arguments are those of the generated method.
+        ``docs/structured-output.md``.
+
+        Python callables in ``tools`` (mixed with ``Tool`` objects and dicts) are declared
+        from their signatures and docstrings and, unless ``automatic_function_calling`` is
+        false, run when the model calls them, until it answers without calls (at most
+        ``max_tool_rounds`` rounds, then :class:`~genlang_async.ToolLoopError`). A tool that
+        raises is reported to the model (``tool_errors="return"``) or raises here
+        (``"raise"``); ``tool_timeout`` bounds each call (seconds, or per function name).
+        The response's ``tool_history`` has the turns exchanged. See
+        ``docs/function-calling.md``. The other arguments are those of the generated method.
         """
+        generate: Any = super().generate_content
+        wire: dict[str, Any] = dict(arguments)
+        if has_callables(wire.get("tools")):
+            options = ToolOptions(max_tool_rounds, tool_errors, tool_timeout)
+            generate, wire = with_tools(
+                generate, wire, options, run=automatic_function_calling, stream=False
+            )
         if response_schema is None:
             if repair_attempts:
                 raise ValueError("repair_attempts needs response_schema")
-            return await super().generate_content(model, **arguments)
-        return await generate_structured(
-            super().generate_content, model, response_schema, repair_attempts, arguments
-        )
+            response: GenerateContentResponse = await generate(model, **wire)
+            return response
+        return await generate_structured(generate, model, response_schema, repair_attempts, wire)
 
-    @overload
+    @overload  # type: ignore[override]  # may be a ToolStream, not a GenerateContentStream
     def stream_generate_content(
-        self, model: str, *, response_schema: type[T], **arguments: Unpack[GenerateArguments]
+        self, model: str, *, response_schema: type[T], **arguments: Unpack[CallArguments]
     ) -> StructuredStream[T]: ...
     @overload
     def stream_generate_content(
@@ -122,27 +154,47 @@ class Models(ModelsBase):
         model: str,
         *,
         response_schema: Mapping[str, Any],
-        **arguments: Unpack[GenerateArguments],
+        **arguments: Unpack[CallArguments],
     ) -> StructuredStream[Any]: ...
     @overload
     def stream_generate_content(
-        self, model: str, *, response_schema: None = None, **arguments: Unpack[GenerateArguments]
-    ) -> GenerateContentStream[GenerateContentResponse]: ...
+        self, model: str, *, response_schema: None = None, **arguments: Unpack[CallArguments]
+    ) -> GenerateContentStream[GenerateContentResponse] | ToolStream: ...
     @overload
     def stream_generate_content(
-        self, model: str, *, response_schema: object, **arguments: Unpack[GenerateArguments]
+        self, model: str, *, response_schema: object, **arguments: Unpack[CallArguments]
     ) -> StructuredStream[Any]: ...
 
     def stream_generate_content(
-        self, model: str, *, response_schema: Any = None, **arguments: Unpack[GenerateArguments]
-    ) -> GenerateContentStream[GenerateContentResponse] | StructuredStream[Any]:
+        self,
+        model: str,
+        *,
+        response_schema: Any = None,
+        automatic_function_calling: bool = True,
+        max_tool_rounds: int = 10,
+        tool_errors: ToolErrors = "return",
+        tool_timeout: float | Mapping[str, float] | None = None,
+        **arguments: Unpack[GenerateArguments],
+    ) -> GenerateContentStream[GenerateContentResponse] | ToolStream | StructuredStream[Any]:
         """Stream a response to ``contents``: an async iterator of chunks (use
         ``async with``).
 
         With ``response_schema`` it is a :class:`~genlang_async.StructuredStream`: the same
         chunks, plus ``partial_objects`` (the answer parsed so far) and a final response with
-        ``parsed``. See ``docs/structured-output.md``.
+        ``parsed``. With Python callables in ``tools`` it is a
+        :class:`~genlang_async.ToolStream`: the chunks of every round, and ``events()`` with
+        the calls and their results as they happen. See ``docs/structured-output.md`` and
+        ``docs/function-calling.md``.
         """
+        open_stream: Any = super().stream_generate_content
+        wire: dict[str, Any] = dict(arguments)
+        if has_callables(wire.get("tools")):
+            options = ToolOptions(max_tool_rounds, tool_errors, tool_timeout)
+            open_stream, wire = with_tools(
+                open_stream, wire, options, run=automatic_function_calling, stream=True
+            )
         if response_schema is None:
-            return super().stream_generate_content(model, **arguments)
-        return stream_structured(super().stream_generate_content, model, response_schema, arguments)
+            stream: GenerateContentStream[GenerateContentResponse] | ToolStream
+            stream = open_stream(model, **wire)
+            return stream
+        return stream_structured(open_stream, model, response_schema, wire)
