@@ -252,18 +252,24 @@ def split_tools(
 def with_tools(
     call: Callable[..., Any],
     arguments: Mapping[str, Any],
-    options: ToolOptions,
     *,
-    run: bool,
     stream: bool,
+    automatic_function_calling: bool,
+    max_tool_rounds: int,
+    tool_errors: ToolErrors,
+    tool_timeout: float | Mapping[str, float] | None,
 ) -> tuple[Callable[..., Any], dict[str, Any]]:
     """``call`` (a generated ``generate_content`` or ``stream_generate_content``) and its
-    ``arguments`` with the callables in ``arguments["tools"]`` declared; when ``run``, the
-    call is wrapped in the loop (:func:`generate_with_tools` or a :class:`ToolStream`)."""
+    ``arguments``, with the Python callables in ``arguments["tools"]`` (if any) declared and,
+    unless ``automatic_function_calling`` is false, run by the loop
+    (:func:`generate_with_tools`, or a :class:`ToolStream` when ``stream``)."""
+    if not has_callables(arguments.get("tools")):
+        return call, dict(arguments)
+    options = ToolOptions(max_tool_rounds, tool_errors, tool_timeout)
     tools, executor = split_tools(arguments["tools"], options)
-    arguments = {**arguments, "tools": tools}
-    if not run:
-        return call, arguments
+    wire = {**arguments, "tools": tools}
+    if not automatic_function_calling:
+        return call, wire
 
     def looped(model: str, *, contents: Any, **rest: Any) -> Any:
         turns = as_contents(contents, "contents")
@@ -275,7 +281,7 @@ def with_tools(
             return ToolStream(one_round, turns, executor, options.max_tool_rounds)
         return generate_with_tools(one_round, turns, executor, options.max_tool_rounds)
 
-    return looped, arguments
+    return looped, wire
 
 
 def _model_turn(response: GenerateContentResponse) -> Content:

@@ -97,35 +97,41 @@ def _section_end(lines: list[str], start: int, *, numpy: bool) -> int:
 
 def _google_items(lines: list[str]) -> Iterator[tuple[str, str]]:
     indent = min((len(ln) - len(ln.lstrip()) for ln in lines if ln.strip()), default=0)
-    name: str | None = None
-    text: list[str] = []
-    for line in lines:
-        if not line.strip():
-            continue
+
+    def item(line: str) -> tuple[str, str] | None:
         match = _GOOGLE_ITEM.fullmatch(line.strip())
-        if len(line) - len(line.lstrip()) == indent and match:
-            if name:
-                yield name, _joined(text)
-            name, text = match[1].lstrip("*"), [match[3]]
-        else:
-            text.append(line.strip())
-    if name:
-        yield name, _joined(text)
+        if match and len(line) - len(line.lstrip()) == indent:
+            return match[1].lstrip("*"), match[3]
+        return None
+
+    return _items(lines, item)
 
 
 def _numpy_items(lines: list[str]) -> Iterator[tuple[str, str]]:
+    def item(line: str) -> tuple[str, str] | None:
+        match = _NUMPY_ITEM.fullmatch(line.strip())
+        return (match[1], "") if match and not line.startswith((" ", "\t")) else None
+
+    return _items(lines, item)
+
+
+def _items(
+    lines: list[str], item: Callable[[str], tuple[str, str] | None]
+) -> Iterator[tuple[str, str]]:
+    """``(name, description)`` per argument: ``item(line)`` says where one starts (its name
+    and the text on that line); the lines after it continue its description."""
     name: str | None = None
     text: list[str] = []
     for line in lines:
         if not line.strip():
             continue
-        match = _NUMPY_ITEM.fullmatch(line.strip())
-        if not line.startswith((" ", "\t")) and match:
-            if name:
-                yield name, _joined(text)
-            name, text = match[1], []
-        else:
+        found = item(line)
+        if found is None:
             text.append(line.strip())
+            continue
+        if name:
+            yield name, _joined(text)
+        name, text = found[0], [found[1]]
     if name:
         yield name, _joined(text)
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, overload
 
 from genlang_async._structured import generate_structured, stream_structured
-from genlang_async._tools import ToolOptions, has_callables, with_tools
+from genlang_async._tools import with_tools
 
 from ._generated import ModelsBase
 
@@ -130,16 +130,18 @@ class Models(ModelsBase):
         The response's ``tool_history`` has the turns exchanged. See
         ``docs/function-calling.md``. The other arguments are those of the generated method.
         """
-        generate: Any = super().generate_content
-        wire: dict[str, Any] = dict(arguments)
-        if has_callables(wire.get("tools")):
-            options = ToolOptions(max_tool_rounds, tool_errors, tool_timeout)
-            generate, wire = with_tools(
-                generate, wire, options, run=automatic_function_calling, stream=False
-            )
+        if response_schema is None and repair_attempts:
+            raise ValueError("repair_attempts needs response_schema")
+        generate, wire = with_tools(
+            super().generate_content,
+            arguments,
+            stream=False,
+            automatic_function_calling=automatic_function_calling,
+            max_tool_rounds=max_tool_rounds,
+            tool_errors=tool_errors,
+            tool_timeout=tool_timeout,
+        )
         if response_schema is None:
-            if repair_attempts:
-                raise ValueError("repair_attempts needs response_schema")
             response: GenerateContentResponse = await generate(model, **wire)
             return response
         return await generate_structured(generate, model, response_schema, repair_attempts, wire)
@@ -186,13 +188,15 @@ class Models(ModelsBase):
         the calls and their results as they happen. See ``docs/structured-output.md`` and
         ``docs/function-calling.md``.
         """
-        open_stream: Any = super().stream_generate_content
-        wire: dict[str, Any] = dict(arguments)
-        if has_callables(wire.get("tools")):
-            options = ToolOptions(max_tool_rounds, tool_errors, tool_timeout)
-            open_stream, wire = with_tools(
-                open_stream, wire, options, run=automatic_function_calling, stream=True
-            )
+        open_stream, wire = with_tools(
+            super().stream_generate_content,
+            arguments,
+            stream=True,
+            automatic_function_calling=automatic_function_calling,
+            max_tool_rounds=max_tool_rounds,
+            tool_errors=tool_errors,
+            tool_timeout=tool_timeout,
+        )
         if response_schema is None:
             stream: GenerateContentStream[GenerateContentResponse] | ToolStream
             stream = open_stream(model, **wire)
