@@ -416,3 +416,20 @@ async def test_chats_record_every_turn(client: Client) -> None:
     plain = await chat.send_message("Thanks!")
     assert plain.tool_history == []
     assert len(chat.history) == 10
+
+
+async def test_tools_and_a_response_schema(client: Client) -> None:
+    response = await client.models.generate_content(
+        MODEL, contents="Call get_weather for Oslo.", tools=[get_weather], response_schema=Forecast
+    )
+    assert isinstance(response.parsed, Forecast)
+    assert len(response.tool_history) == 2
+    async with client.models.stream_generate_content(
+        MODEL, contents="Call get_weather for Oslo.", tools=[get_weather], response_schema=Forecast
+    ) as stream:
+        partial = [value async for value in stream.partial_objects]
+        final = await stream.get_final_response()
+    assert partial
+    assert isinstance(final.parsed, Forecast)
+    assert len(final.tool_history) == 2
+    assert len(stream.tool_history) == 2
