@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         MissingAPIKeyError,
         NotFoundError,
         PermissionDeniedError,
+        PoolTimeoutError,
         RateLimitError,
         ServiceUnavailableError,
     )
@@ -59,6 +60,14 @@ if TYPE_CHECKING:
         ToolStream,
         function_declaration,
     )
+    from .live import (
+        LiveError,
+        LiveResumptionError,
+        LiveSession,
+        LiveSessionClosedError,
+        LiveTurn,
+        Resumed,
+    )
 
 __all__ = [
     "APIConnectionError",
@@ -77,6 +86,11 @@ __all__ = [
     "GenerateContentStream",
     "GenlangError",
     "InternalServerError",
+    "LiveError",
+    "LiveResumptionError",
+    "LiveSession",
+    "LiveSessionClosedError",
+    "LiveTurn",
     "MemoryStore",
     "MissingAPIKeyError",
     "NotFoundError",
@@ -87,6 +101,7 @@ __all__ = [
     "PaginationError",
     "ParsedResponse",
     "PermissionDeniedError",
+    "PoolTimeoutError",
     "QuotaExhaustedError",
     "RateLimit",
     "RateLimitError",
@@ -94,6 +109,7 @@ __all__ = [
     "RateLimiterStats",
     "RedisStore",
     "RequestOptions",
+    "Resumed",
     "ServiceUnavailableError",
     "StreamDecodeError",
     "StructuredOutputError",
@@ -143,6 +159,17 @@ _LAZY = {
     "FileProcessingTimeoutError": "_http.upload",
     "UploadError": "_http.upload",
     "UploadIntegrityError": "_http.upload",
+    **dict.fromkeys(
+        (
+            "LiveError",
+            "LiveResumptionError",
+            "LiveSession",
+            "LiveSessionClosedError",
+            "LiveTurn",
+            "Resumed",
+        ),
+        "live",
+    ),
     **{
         name: "_core.errors"
         for name in (
@@ -158,6 +185,7 @@ _LAZY = {
             "MissingAPIKeyError",
             "NotFoundError",
             "PermissionDeniedError",
+            "PoolTimeoutError",
             "RateLimitError",
             "ServiceUnavailableError",
         )

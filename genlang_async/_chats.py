@@ -42,10 +42,10 @@ if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from ._core.options import TimeoutLike
+    from ._features.models import Models
     from ._http.streaming import GenerateContentStream
     from ._structured import ParsedResponse, StructuredStream
     from ._tools import ToolErrors, ToolLike, ToolStream
-    from .resources.generation import Models
 
 __all__ = ["Chat", "Chats", "MessageLike"]
 

@@ -1,10 +1,10 @@
-"""``client.models``: the generated methods, with ``response_schema=`` (structured output)
-and Python callables in ``tools=`` (automatic function calling) on ``generate_content`` and
+"""The ``client.models`` mixin for generation: ``response_schema=`` (structured output) and
+Python callables in ``tools=`` (automatic function calling) on ``generate_content`` and
 ``stream_generate_content``.
 
 Thin: the behaviour lives in :mod:`genlang_async._structured` and
 :mod:`genlang_async._tools`; a call without the new arguments goes straight to the
-generated method.
+generated method (see CONTRIBUTING.md, "Adding or overriding a namespace method").
 """
 
 from __future__ import annotations
@@ -15,8 +15,6 @@ from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, overload
 from genlang_async._structured import generate_structured, stream_structured
 from genlang_async._tools import with_tools
 
-from ._generated import ModelsBase
-
 if TYPE_CHECKING:
     from typing_extensions import Required, Unpack
 
@@ -25,6 +23,7 @@ if TYPE_CHECKING:
     from genlang_async._http.streaming import GenerateContentStream
     from genlang_async._structured import ParsedResponse, StructuredStream
     from genlang_async._tools import ToolErrors, ToolLike, ToolStream
+    from genlang_async.resources import models as generated
     from genlang_async.types import (
         GenerateContentResponse,
         GenerationConfig,
@@ -32,14 +31,20 @@ if TYPE_CHECKING:
         ToolConfig,
     )
 
-__all__ = ["CallArguments", "GenerateArguments", "Models"]
+__all__ = ["CallArguments", "GenerateArguments", "GenerationModels"]
 
 T = TypeVar("T")
+
+# The mixin is typed as the generated class it goes before (its ``super()``).
+if TYPE_CHECKING:
+    _Base = generated.Models
+else:
+    _Base = object
 
 
 class GenerateArguments(TypedDict, total=False):
     """The wire keyword arguments of ``generate_content`` / ``stream_generate_content`` (see
-    :class:`ModelsBase`)."""
+    ``genlang_async.resources.models.Models``)."""
 
     contents: Required[ContentsLike]
     system_instruction: ContentLike | None
@@ -63,10 +68,9 @@ class CallArguments(GenerateArguments, total=False):
     tool_timeout: float | Mapping[str, float] | None
 
 
-class Models(ModelsBase):
-    """The ``models`` methods of the API; ``generate_content`` and
-    ``stream_generate_content`` also take ``response_schema=`` and Python callables in
-    ``tools=``."""
+class GenerationModels(_Base):
+    """``generate_content`` and ``stream_generate_content`` with ``response_schema=`` and
+    Python callables in ``tools=``."""
 
     @overload
     async def generate_content(
