@@ -15,6 +15,7 @@ can simply be sent again.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar, overload
 
@@ -339,8 +340,10 @@ class Chat(Generic[T]):
             extra_query=extra_query,
         )
 
+        source = weakref.ref(stream)  # no cycle: a stream dropped early must be collected
+
         def completed(merged: dict[str, Any]) -> None:
-            loop_turns = getattr(stream, "tool_history", [])
+            loop_turns = getattr(source(), "tool_history", [])
             self._record(turn, GenerateContentResponse.from_dict(merged), loop_turns)
 
         stream._add_done_callback(completed)

@@ -213,15 +213,19 @@ class ToolExecutor:
         except SchemaValidationError as exc:
             raise _BadCall(f"invalid arguments: {exc}") from None
         timeout = self._timeout.get(name) if isinstance(self._timeout, Mapping) else self._timeout
-        with anyio.fail_after(timeout if timeout is not None else math.inf):
-            if inspect.iscoroutinefunction(fn):
-                return await fn(**kwargs)
-            result = await anyio.to_thread.run_sync(
-                functools.partial(fn, **kwargs), abandon_on_cancel=True
-            )
-            if inspect.isawaitable(result):  # a sync wrapper around a coroutine function
-                return await result
-            return result
+        with anyio.move_on_after(timeout if timeout is not None else math.inf):
+            return await _run(fn, kwargs)
+        raise TimeoutError(f"{name} did not finish within {timeout} s")
+
+
+async def _run(fn: Callable[..., Any], kwargs: dict[str, Any]) -> Any:
+    """``fn(**kwargs)``: awaited, or in a worker thread for a sync function."""
+    if inspect.iscoroutinefunction(fn):
+        return await fn(**kwargs)
+    result = await anyio.to_thread.run_sync(functools.partial(fn, **kwargs), abandon_on_cancel=True)
+    if inspect.isawaitable(result):  # a sync wrapper around a coroutine function
+        return await result
+    return result
 
 
 class _BadCall(Exception):

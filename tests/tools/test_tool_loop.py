@@ -284,7 +284,7 @@ async def test_timeouts_threads_and_options(client: Client, emulator: Emulator) 
         MODEL, contents="x", tools=[slow], tool_timeout={"slow": 0.05}
     )
     reply = response.tool_history[1].parts[0].function_response.response
-    assert reply["error"].startswith("TimeoutError")
+    assert reply["error"] == "TimeoutError: slow did not finish within 0.05 s"
     assert threads
     assert threads[0] != threading.get_ident()
 
