@@ -7,6 +7,7 @@ import csv
 import importlib.util
 import io
 import json
+import os
 import subprocess
 import sys
 import time
@@ -73,6 +74,7 @@ async def wait_for(condition: Any, limit: float = 3.0) -> bool:
         "scripted_responses",
         "extract_invoices",
         "tool_chat",
+        "batch_classify_csv",
     ],
 )
 def test_example_runs_as_a_script(name: str) -> None:
@@ -391,3 +393,80 @@ async def test_tool_chat_shows_the_calls_live(client: Client) -> None:
     roles = [turn.role for turn in chat.history]
     assert roles == ["user", "model", "user", "model", "user", "model"]
     assert client.connections_in_use == 0
+
+
+# ------------------------------------------------------------------ batch_classify_csv
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    import csv
+
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+async def test_batch_classify_labels_every_row_by_key(
+    emu: Emulator, client: Client, tmp_path: Path
+) -> None:
+    example = load_example("batch_classify_csv")
+    counts = await example.run(client, tmp_path, rows=300, poll_interval=0.02)
+    reviews = read_csv(tmp_path / "reviews.csv")
+    labels = read_csv(tmp_path / "labels.csv")
+    assert len(reviews) == 300
+    assert sorted(row["id"] for row in labels) == [row["id"] for row in reviews]
+    assert {row["label"] for row in labels} <= set(example.LABELS)
+    assert sum(counts.values()) == 300
+    assert not (tmp_path / "job.json").exists()
+    assert len(api_calls(emu, ":batchGenerateContent")) == 1
+
+
+async def test_batch_classify_resumes_after_a_kill(
+    emu: Emulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    example = load_example("batch_classify_csv")
+    emu.settings.batch_duration = 1.5
+    env = {**os.environ, "GEMINI_API_KEY": "test", "GENLANG_BASE_URL": emu.url}
+    script = [sys.executable, str(EXAMPLES / "batch_classify_csv.py")]
+    args = ["--rows", "2000", "--workdir", str(tmp_path), "--poll-interval", "0.05"]
+    state = tmp_path / "job.json"
+    async with await anyio.open_process([*script, *args], env=env) as first:
+        assert await wait_for(
+            lambda: state.exists() and "name" in json.loads(state.read_text()), 20
+        )
+        first.kill()  # SIGKILL while it waits for the job
+    assert first.returncode is not None
+    assert first.returncode != 0
+    assert not (tmp_path / "labels.csv").exists()
+    name = json.loads(state.read_text())["name"]
+    monkeypatch.setenv("GEMINI_API_KEY", "test")
+    monkeypatch.setenv("GENLANG_BASE_URL", emu.url)
+    assert await example.main(args) == 0
+    labels = read_csv(tmp_path / "labels.csv")
+    assert len(labels) == 2000
+    assert {row["label"] for row in labels} <= set(example.LABELS)
+    creates = api_calls(emu, ":batchGenerateContent")
+    assert len(creates) == 1  # the second run attached to the same job
+    assert any(r["path"] == f"/v1beta/{name}" for r in emu.request_log)
+
+
+async def test_batch_classify_finds_a_job_submitted_just_before_a_kill(
+    emu: Emulator, client: Client, tmp_path: Path
+) -> None:
+    example = load_example("batch_classify_csv")
+    example.make_csv(tmp_path / "reviews.csv", 20)
+    display_name = "classify reviews.csv 0badcafe"
+    requests = example.requests_from(tmp_path / "reviews.csv")
+    await client.batches.submit(example.MODEL, requests, display_name=display_name)
+    (tmp_path / "job.json").write_text(json.dumps({"display_name": display_name}))
+    await example.run(client, tmp_path, poll_interval=0.02)
+    assert len(read_csv(tmp_path / "labels.csv")) == 20
+    assert len(api_calls(emu, ":batchGenerateContent")) == 1
+
+
+async def test_batch_classify_reads_your_own_csv_into_a_new_workdir(
+    emu: Emulator, client: Client, tmp_path: Path
+) -> None:
+    example = load_example("batch_classify_csv")
+    example.make_csv(tmp_path / "mine.csv", 15)
+    await example.run(client, tmp_path / "new", csv_path=tmp_path / "mine.csv", poll_interval=0.02)
+    assert len(read_csv(tmp_path / "new" / "labels.csv")) == 15
