@@ -62,10 +62,11 @@ def make_find_trains(delay: float) -> Any:
         Args:
             origin: departure city.
             destination: arrival city.
-            limit: how many departures to list.
+            limit: how many departures to list (1 to 5).
         """
         await asyncio.sleep(delay)
-        return [Train(f"{9 + i}:05", f"{15 + i}:40", platform=i + 1) for i in range(limit)]
+        count = max(1, min(limit, 5))
+        return [Train(f"{9 + i}:05", f"{15 + i}:40", platform=i + 1) for i in range(count)]
 
     return find_trains
 
