@@ -49,7 +49,8 @@ async def _spread(n: int, concurrency: int, call: Callable[[], Awaitable[Any]]) 
 
 
 class _GcClock:
-    """Wall time spent in garbage collection while started (``gc.callbacks``)."""
+    """CPU time of this (the event loop's) thread spent in garbage collection while
+    started (``gc.callbacks``)."""
 
     def __init__(self) -> None:
         self.seconds = 0.0
@@ -57,9 +58,9 @@ class _GcClock:
 
     def __call__(self, phase: str, info: dict[str, Any]) -> None:
         if phase == "start":
-            self._t0 = time.perf_counter()
+            self._t0 = time.thread_time()
         else:
-            self.seconds += time.perf_counter() - self._t0
+            self.seconds += time.thread_time() - self._t0
 
     def __enter__(self) -> _GcClock:
         gc.callbacks.append(self)

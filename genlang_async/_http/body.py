@@ -33,6 +33,8 @@ class _ReadWatchdog:
     stream of many small chunks costs no timer work per chunk.
     """
 
+    __slots__ = ("_content", "_handle", "_last", "_limit", "_loop")
+
     def __init__(self, limit: float, content: aiohttp.StreamReader) -> None:
         self._loop = asyncio.get_running_loop()
         self._limit = limit
@@ -60,9 +62,23 @@ class ByteStream:
     """The body of a streaming response, as raw ``bytes`` chunks in arrival order.
 
     Iterate with ``async for chunk in stream``. ``status`` and ``headers`` are the response's.
-    A reader that understands the payload may set ``usage`` (the last ``usageMetadata``); it
-    is passed on with the end notice.
+    A reader that understands the payload may set ``read_usage`` (a function giving the last
+    ``usageMetadata``); it is called once, for the end notice.
     """
+
+    __slots__ = (
+        "_done",
+        "_headers",
+        "_on_end",
+        "_redact",
+        "_release_slot",
+        "_response",
+        "_started",
+        "_url",
+        "_watchdog",
+        "read_usage",
+        "status",
+    )
 
     def __init__(
         self,
@@ -82,9 +98,9 @@ class ByteStream:
         self._on_end = on_end
         self._started = started
         self._done = False
-        self.usage: Mapping[str, Any] | None = None
+        self.read_usage: Callable[[], Mapping[str, Any] | None] | None = None
         self.status: int = response.status
-        self.headers: Mapping[str, str] = frozen_headers(response.headers)
+        self._headers: Mapping[str, str] | None = None
         self._watchdog: _ReadWatchdog | None = None
         connection = response.connection
         if read_timeout is not None and connection is not None and connection.protocol:
@@ -92,6 +108,13 @@ class ByteStream:
             # packet) to a watchdog that re-arms only when its timer fires.
             connection.protocol.read_timeout = None
             self._watchdog = _ReadWatchdog(read_timeout, response.content)
+
+    @property
+    def headers(self) -> Mapping[str, str]:
+        """The response headers (case-insensitive, read-only)."""
+        if self._headers is None:
+            self._headers = frozen_headers(self._response.headers)
+        return self._headers
 
     def __aiter__(self) -> ByteStream:
         return self
@@ -131,7 +154,8 @@ class ByteStream:
         on_end = self._on_end
         if on_end is None:
             return None
-        elapsed, usage = time.monotonic() - self._started, self.usage
+        elapsed = time.monotonic() - self._started
+        usage = None if self.read_usage is None else self.read_usage()
         return lambda: on_end(completed, error, elapsed, usage)
 
     async def _end(self, completed: bool, error: BaseException | None) -> None:

@@ -20,8 +20,8 @@ the frames of the cancelled code (and what they hold) until the task next yields
 
 from __future__ import annotations
 
+import functools
 import json
-from collections import deque
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from types import TracebackType
@@ -53,6 +53,24 @@ class GenerateContentStream(Generic[ChunkT]):
     one response (text joined per candidate, the last ``usageMetadata``).
     """
 
+    __slots__ = (
+        "__weakref__",
+        "_body",
+        "_context",
+        "_cursor",
+        "_decoder",
+        "_ended_normally",
+        "_events",
+        "_finished",
+        "_folded",
+        "_merger",
+        "_on_complete",
+        "_open_body",
+        "_parse",
+        "_payloads",
+        "_started",
+    )
+
     def __init__(
         self,
         open_body: BodyOpener,
@@ -66,8 +84,13 @@ class GenerateContentStream(Generic[ChunkT]):
         self._context: AbstractAsyncContextManager[ByteStream] | None = None
         self._body: ByteStream | None = None
         self._decoder = SSEDecoder()
-        self._events: deque[Event] = deque()
-        self._merged = ChunkMerger()
+        self._events: list[Event] = []  # decoded, not yet read from _cursor on
+        self._cursor = 0
+        # Chunks are merged only when asked (get_final_response, a chat): until then they
+        # are kept as received, which costs a list entry each.
+        self._payloads: list[dict[str, Any]] = []
+        self._merger: ChunkMerger | None = None
+        self._folded = 0
         self._started = False
         self._finished = False
         self._ended_normally = False
@@ -123,7 +146,7 @@ class GenerateContentStream(Generic[ChunkT]):
         """Read the stream to its end and return all chunks merged into one response."""
         async for _ in self:
             pass
-        return self._parse(self._merged.result())
+        return self._parse(self._merged())
 
     # -- internals ------------------------------------------------------------------------
 
@@ -154,6 +177,8 @@ class GenerateContentStream(Generic[ChunkT]):
             self._finished = True
             raise
         self._context, self._body = context, body
+        # A function of the list, not a bound method: no cycle keeps a dropped stream alive.
+        body.read_usage = functools.partial(_last_usage, self._payloads)
         return body
 
     async def _read_more(self) -> None:
@@ -166,7 +191,7 @@ class GenerateContentStream(Generic[ChunkT]):
         except BaseException as exc:
             await self._close(exc)
             raise
-        self._events.extend(self._decoder.feed(data))
+        self._events, self._cursor = self._decoder.feed(data), 0
 
     async def _finish(self) -> None:
         final_events = self._decoder.close()
@@ -174,12 +199,12 @@ class GenerateContentStream(Generic[ChunkT]):
         if self._decoder.truncated:
             raise APIConnectionError("the stream ended in the middle of an event")
         self._ended_normally = True
-        self._events.extend(final_events)
+        self._events, self._cursor = final_events, 0
 
     def _complete(self) -> None:
         if self._ended_normally and self._on_complete is not None:
             callback, self._on_complete = self._on_complete, None
-            callback(self._merged.result())
+            callback(self._merged())
 
     def _decode(self, event: Event) -> dict[str, Any] | None:
         if not event.data:
@@ -201,8 +226,11 @@ class GenerateContentStream(Generic[ChunkT]):
     async def _next_payload(self) -> dict[str, Any]:
         """The next chunk as wire JSON (already folded into the merged response)."""
         while True:
-            while self._events:
-                payload = self._accept(self._events.popleft())
+            events = self._events
+            while self._cursor < len(events):
+                event = events[self._cursor]
+                self._cursor += 1
+                payload = self._accept(event)
                 if payload is not None:
                     return payload
             if self._finished:
@@ -217,11 +245,18 @@ class GenerateContentStream(Generic[ChunkT]):
             self._release(exc)
             raise
         if payload is not None:
-            self._merged.add(payload)
-            usage = payload.get("usageMetadata")
-            if usage is not None and self._body is not None:
-                self._body.usage = usage
+            self._payloads.append(payload)
         return payload
+
+    def _merged(self) -> dict[str, Any]:
+        """Every chunk so far merged into one response (wire JSON)."""
+        payloads, merger = self._payloads, self._merger
+        if merger is None:
+            merger = self._merger = ChunkMerger()
+        for payload in payloads[self._folded :]:
+            merger.add(payload)
+        self._folded = len(payloads)
+        return merger.result()
 
     def _release(self, error: BaseException | None = None) -> None:
         """Drop the connection synchronously (usable where awaiting is not possible)."""
@@ -230,6 +265,15 @@ class GenerateContentStream(Generic[ChunkT]):
         body, self._body = self._body, None
         if body is not None:
             body.close(error)
+
+
+def _last_usage(payloads: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The last ``usageMetadata`` among the chunks."""
+    for payload in reversed(payloads):
+        usage = payload.get("usageMetadata")
+        if isinstance(usage, dict):
+            return usage
+    return None
 
 
 class _TextStream(AsyncIterator[str]):
