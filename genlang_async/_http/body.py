@@ -62,8 +62,8 @@ class ByteStream:
     """The body of a streaming response, as raw ``bytes`` chunks in arrival order.
 
     Iterate with ``async for chunk in stream``. ``status`` and ``headers`` are the response's.
-    A reader that understands the payload may set ``read_usage`` (a function giving the last
-    ``usageMetadata``); it is called once, for the end notice.
+    A reader that understands the payload may set ``usage`` (the last ``usageMetadata``); it
+    goes with the end notice.
     """
 
     __slots__ = (
@@ -76,8 +76,8 @@ class ByteStream:
         "_started",
         "_url",
         "_watchdog",
-        "read_usage",
         "status",
+        "usage",
     )
 
     def __init__(
@@ -98,7 +98,7 @@ class ByteStream:
         self._on_end = on_end
         self._started = started
         self._done = False
-        self.read_usage: Callable[[], Mapping[str, Any] | None] | None = None
+        self.usage: Mapping[str, Any] | None = None
         self.status: int = response.status
         self._headers: Mapping[str, str] | None = None
         self._watchdog: _ReadWatchdog | None = None
@@ -154,8 +154,7 @@ class ByteStream:
         on_end = self._on_end
         if on_end is None:
             return None
-        elapsed = time.monotonic() - self._started
-        usage = None if self.read_usage is None else self.read_usage()
+        elapsed, usage = time.monotonic() - self._started, self.usage
         return lambda: on_end(completed, error, elapsed, usage)
 
     async def _end(self, completed: bool, error: BaseException | None) -> None:

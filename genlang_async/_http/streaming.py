@@ -20,7 +20,6 @@ the frames of the cancelled code (and what they hold) until the task next yields
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
@@ -62,13 +61,12 @@ class GenerateContentStream(Generic[ChunkT]):
         "_ended_normally",
         "_events",
         "_finished",
-        "_folded",
         "_merger",
         "_on_complete",
         "_open_body",
         "_parse",
-        "_payloads",
         "_started",
+        "_unmerged",
     )
 
     def __init__(
@@ -86,11 +84,10 @@ class GenerateContentStream(Generic[ChunkT]):
         self._decoder = SSEDecoder()
         self._events: list[Event] = []  # decoded, not yet read from _cursor on
         self._cursor = 0
-        # Chunks are merged only when asked (get_final_response, a chat): until then they
-        # are kept as received, which costs a list entry each.
-        self._payloads: list[dict[str, Any]] = []
-        self._merger: ChunkMerger | None = None
-        self._folded = 0
+        # Chunks are merged only once asked (get_final_response, a chat). Until then each is
+        # kept as its event text: a string, which the garbage collector never scans.
+        self._unmerged: list[str] = []
+        self._merger: ChunkMerger | None = None if on_complete is None else ChunkMerger()
         self._started = False
         self._finished = False
         self._ended_normally = False
@@ -144,6 +141,7 @@ class GenerateContentStream(Generic[ChunkT]):
 
     async def get_final_response(self) -> ChunkT:
         """Read the stream to its end and return all chunks merged into one response."""
+        self._merger_now()
         async for _ in self:
             pass
         return self._parse(self._merged())
@@ -153,6 +151,7 @@ class GenerateContentStream(Generic[ChunkT]):
     def _add_done_callback(self, callback: Callable[[dict[str, Any]], None]) -> None:
         """Call ``callback(merged wire response)`` once the stream has been read to its end
         without error (not when it is left early, cancelled or fails)."""
+        self._merger_now()
         previous = self._on_complete
         if previous is None:
             self._on_complete = callback
@@ -177,8 +176,6 @@ class GenerateContentStream(Generic[ChunkT]):
             self._finished = True
             raise
         self._context, self._body = context, body
-        # A function of the list, not a bound method: no cycle keeps a dropped stream alive.
-        body.read_usage = functools.partial(_last_usage, self._payloads)
         return body
 
     async def _read_more(self) -> None:
@@ -245,18 +242,30 @@ class GenerateContentStream(Generic[ChunkT]):
             self._release(exc)
             raise
         if payload is not None:
-            self._payloads.append(payload)
+            merger = self._merger
+            if merger is not None:
+                merger.add(payload)
+            else:
+                self._unmerged.append(event.data)
+            usage = payload.get("usageMetadata")
+            if usage is not None and self._body is not None:
+                self._body.usage = usage
         return payload
+
+    def _merger_now(self) -> ChunkMerger:
+        """The merger, holding every chunk so far; from now on chunks are merged as they
+        arrive."""
+        merger = self._merger
+        if merger is None:
+            merger = self._merger = ChunkMerger()
+            for data in self._unmerged:
+                merger.add(json.loads(data))
+            self._unmerged = []
+        return merger
 
     def _merged(self) -> dict[str, Any]:
         """Every chunk so far merged into one response (wire JSON)."""
-        payloads, merger = self._payloads, self._merger
-        if merger is None:
-            merger = self._merger = ChunkMerger()
-        for payload in payloads[self._folded :]:
-            merger.add(payload)
-        self._folded = len(payloads)
-        return merger.result()
+        return self._merger_now().result()
 
     def _release(self, error: BaseException | None = None) -> None:
         """Drop the connection synchronously (usable where awaiting is not possible)."""
@@ -265,15 +274,6 @@ class GenerateContentStream(Generic[ChunkT]):
         body, self._body = self._body, None
         if body is not None:
             body.close(error)
-
-
-def _last_usage(payloads: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """The last ``usageMetadata`` among the chunks."""
-    for payload in reversed(payloads):
-        usage = payload.get("usageMetadata")
-        if isinstance(usage, dict):
-            return usage
-    return None
 
 
 class _TextStream(AsyncIterator[str]):
