@@ -41,7 +41,7 @@ from genlang_async._core.error_details import (
 )
 from genlang_async._core.errors import api_error_from_response
 
-FIXTURES = Path(__file__).parent / "fixtures" / "real" / "errors"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "real" / "errors"
 
 
 def _load(name: str) -> tuple[int, dict[str, str], bytes]:

@@ -42,7 +42,7 @@ pytestmark = pytest.mark.usefixtures("no_key_env")
 
 GEN = "/v1beta/models/gemini-2.5-flash:generateContent"
 STREAM = "/v1beta/models/gemini-2.5-flash:streamGenerateContent"
-FIXTURES = Path(__file__).parent / "fixtures" / "real" / "errors"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "real" / "errors"
 
 
 class FakeSleep:
