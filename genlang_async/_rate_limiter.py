@@ -84,7 +84,7 @@ class MemoryStore:
                 window = model.windows[span] = Window(span)
             window.prune(now)
             windows.append((window, requests, tokens))
-        at, entries = book(windows, max(now, model.last), cost)
+        at, entries = book(windows, now, model.last, cost)
         model.last = at
         return at - now, (model, entries)
 

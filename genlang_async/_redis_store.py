@@ -1,7 +1,7 @@
 """``RedisStore``: one pacing budget shared by many processes, kept in Redis.
 
 Each booking is one atomic Lua script on the server, using the server's clock (so machines
-need not agree on the time). The layout per model and window: a sorted set of booked calls
+need not agree on the time); it is ``Window.earliest`` of ``_core.rate_limit`` in Lua. The layout per model and window: a sorted set of booked calls
 (member ``"<id>:<tokens>"``, score = booked time) and a running token sum; keys carry a hash
 tag so one model's keys live in one Redis Cluster slot. Needs the ``redis`` extra
 (``pip install genlang_async[redis]``).
@@ -42,12 +42,15 @@ for i = 1, n do
     redis.call('DECRBY', s, freed)
   end
   local count = redis.call('ZCARD', z)
+  local share = 0
   if requests >= 0 and count >= requests then
     local pin = redis.call('ZRANGE', z, count - requests, count - requests, 'WITHSCORES')
     at = math.max(at, tonumber(pin[2]) + span)
+    share = span / requests
   end
   if tokens >= 0 then
     local must = tonumber(redis.call('GET', s) or '0') + math.min(cost, tokens) - tokens
+    if must > 0 then share = math.max(share, span * math.min(cost, tokens) / tokens) end
     local start = 0
     while must > 0 do
       local batch = redis.call('ZRANGE', z, start, start + 63, 'WITHSCORES')
@@ -61,6 +64,10 @@ for i = 1, n do
       end
       start = start + 64
     end
+  end
+  if at > now and share > 0 then
+    local latest = redis.call('ZRANGE', z, -1, -1, 'WITHSCORES')
+    at = math.max(at, tonumber(latest[2]) + share)
   end
 end
 local member = redis.call('INCR', KEYS[2]) .. ':' .. cost

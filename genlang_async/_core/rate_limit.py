@@ -3,7 +3,7 @@
 Nothing here reads a clock or sleeps: callers pass ``now``. The scheme is *booking*: a call
 asks for the earliest time at which it fits every window of its model and books that slot at
 once, so each caller learns its exact wait from one computation (no polling, and no herd when
-capacity returns: slots are handed out in order, one per caller).
+capacity returns: slots are handed out in order, one per caller, evenly spaced).
 
 A window holds the calls of one model booked in the last ``span`` seconds (the limit's period
 plus a small safety margin for network jitter). A call fits at time ``T`` when fewer than
@@ -132,15 +132,24 @@ class Window:
             gone.live = False
             self.tokens -= gone.cost
 
-    def earliest(self, at: float, cost: int, requests: int | None, tokens: int | None) -> float:
+    def earliest(
+        self, at: float, now: float, cost: int, requests: int | None, tokens: int | None
+    ) -> float:
         """The earliest time ``>= at`` when one more call of ``cost`` tokens fits.
+
+        A call that has to wait also keeps one share of the window (``span / requests``, or
+        its share of ``tokens``) after the latest booking: waiting calls go out evenly
+        spaced rather than in bursts that echo from window to window (a burst reaches the
+        server spread out, and the next window's burst would meet its tail). An idle window
+        still lets a burst through at once.
 
         A cost above ``tokens`` is treated as ``tokens`` (it fits an empty window), so an
         underestimated limit slows calls down instead of blocking them for ever.
         """
-        entries = self.entries
+        entries, share = self.entries, 0.0
         if requests is not None and len(entries) >= requests:
             at = max(at, entries[len(entries) - requests].at + self.span)
+            share = self.span / requests
         if tokens is not None and self.tokens + cost > tokens:
             must_leave = self.tokens + min(cost, tokens) - tokens
             for entry in entries:
@@ -148,6 +157,9 @@ class Window:
                 if must_leave <= 0:
                     at = max(at, entry.at + self.span)
                     break
+            share = max(share, self.span * min(cost, tokens) / tokens)
+        if at > now and share:
+            at = max(at, entries[-1].at + share)
         return at
 
     def add(self, at: float, cost: int) -> Entry:
@@ -175,13 +187,13 @@ class Window:
 
 
 def book(
-    windows: Sequence[tuple[Window, int | None, int | None]], not_before: float, cost: int
+    windows: Sequence[tuple[Window, int | None, int | None]], now: float, last: float, cost: int
 ) -> tuple[float, list[tuple[Window, Entry]]]:
-    """Book the earliest slot ``>= not_before`` that fits every ``(window, requests, tokens)``;
-    returns its time and the entries made (one per window)."""
-    at = not_before
+    """Book the earliest slot, no earlier than ``now`` nor than the model's ``last`` booking,
+    that fits every ``(window, requests, tokens)``; returns its time and the entries made."""
+    at = max(now, last)
     for window, requests, tokens in windows:
-        at = window.earliest(at, cost, requests, tokens)
+        at = window.earliest(at, now, cost, requests, tokens)
     return at, [(window, window.add(at, cost)) for window, _, _ in windows]
 
 

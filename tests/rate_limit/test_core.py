@@ -54,7 +54,7 @@ def test_bookings_respect_the_window_are_in_order_and_as_early_as_possible(
         now += advance
         window.prune(now)
         not_before = max(now, last)
-        at, entries = book([(window, requests, tokens)], not_before, cost)
+        at, entries = book([(window, requests, tokens)], now, last, cost)
         assert at >= not_before
         last = at
         # Every call fits the window (T - span, T] as the server counts it: the calls before
@@ -64,9 +64,15 @@ def test_bookings_respect_the_window_are_in_order_and_as_early_as_possible(
             assert len(inside) < requests
         if tokens is not None:
             assert sum(inside) + min(cost, tokens) <= tokens
-        # Exact: a call that waited could not have gone earlier (some earlier call pins it).
+        # Exact: a call that waited could not have gone earlier: an earlier call pins it
+        # (its slot plus the window), or the spacing of waiting calls after the latest one.
         if at > not_before:
-            assert any(abs(t + span - at) < 1e-9 for t, _ in booked)
+            pins = [t + span for t, _ in booked]
+            if requests is not None:
+                pins.append(booked[-1][0] + span / requests)
+            if tokens is not None:
+                pins.append(booked[-1][0] + span * min(cost, tokens) / tokens)
+            assert any(abs(pin - at) < 1e-9 for pin in pins)
         booked.append((at, cost))
         assert entries[0][1].at == at
     assert window.tokens == sum(c for t, c in booked if t > now - span)
@@ -75,11 +81,11 @@ def test_bookings_respect_the_window_are_in_order_and_as_early_as_possible(
 
 def test_adjust_and_remove_keep_the_token_sum() -> None:
     window = Window(10.0)
-    _, [(_, first)] = book([(window, None, 100)], 0.0, 30)
-    _, [(_, second)] = book([(window, None, 100)], 1.0, 30)
+    _, [(_, first)] = book([(window, None, 100)], 0.0, 0.0, 30)
+    _, [(_, second)] = book([(window, None, 100)], 1.0, 0.0, 30)
     window.adjust(first, 60)
     assert window.tokens == 90
-    at, [(_, third)] = book([(window, None, 100)], 2.0, 20)
+    at, [(_, third)] = book([(window, None, 100)], 2.0, 1.0, 20)
     assert at == 10.0  # the first call's 60 tokens must leave first
     window.remove(second)
     window.remove(second)  # twice is harmless
@@ -96,15 +102,16 @@ def test_several_windows_book_the_latest_of_their_earliest_slots() -> None:
     minute, day = Window(1.0), Window(100.0)
     times = []
     for _ in range(5):
-        at, _ = book([(minute, 2, None), (day, 4, None)], times[-1] if times else 0.0, 0)
+        at, _ = book([(minute, 2, None), (day, 4, None)], 0.0, times[-1] if times else 0.0, 0)
         times.append(at)
-    assert times == [0.0, 0.0, 1.0, 1.0, 100.0]
+    # The minute window lets two through, then waiting calls go half a window apart.
+    assert times == [0.0, 0.0, 1.0, 1.5, 100.0]
 
 
 def test_a_cost_above_the_limit_waits_for_an_empty_window() -> None:
     window = Window(5.0)
-    book([(window, None, 10)], 0.0, 3)
-    at, _ = book([(window, None, 10)], 1.0, 50)
+    book([(window, None, 10)], 0.0, 0.0, 3)
+    at, _ = book([(window, None, 10)], 1.0, 0.0, 50)
     assert at == 5.0
 
 
