@@ -13,13 +13,15 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from ._core.rate_limit import BURST, DAY
 from ._rate_limiter import Spec
 
 __all__ = ["RedisStore"]
 
 # KEYS: last, seq, then (zset, sum) per window. ARGV: cost, then (span, requests, tokens) per
 # window with -1 for "no limit". Returns {delay, member}.
-_BOOK = """
+_BOOK = f"""
+local BURST, DAY = {BURST!r}, {DAY!r}
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
 local cost = tonumber(ARGV[1])
@@ -43,14 +45,19 @@ for i = 1, n do
   end
   local count = redis.call('ZCARD', z)
   local share = 0
-  if requests >= 0 and count >= requests then
-    local pin = redis.call('ZRANGE', z, count - requests, count - requests, 'WITHSCORES')
-    at = math.max(at, tonumber(pin[2]) + span)
-    share = span / requests
+  if requests >= 0 then
+    if count >= requests then
+      local pin = redis.call('ZRANGE', z, count - requests, count - requests, 'WITHSCORES')
+      at = math.max(at, tonumber(pin[2]) + span)
+    end
+    if count >= requests * BURST then share = span / requests end
   end
   if tokens >= 0 then
-    local must = tonumber(redis.call('GET', s) or '0') + math.min(cost, tokens) - tokens
-    if must > 0 then share = math.max(share, span * math.min(cost, tokens) / tokens) end
+    local used = tonumber(redis.call('GET', s) or '0')
+    local must = used + math.min(cost, tokens) - tokens
+    if used + cost > tokens * BURST then
+      share = math.max(share, span * math.min(cost, tokens) / tokens)
+    end
     local start = 0
     while must > 0 do
       local batch = redis.call('ZRANGE', z, start, start + 63, 'WITHSCORES')
@@ -65,7 +72,7 @@ for i = 1, n do
       start = start + 64
     end
   end
-  if at > now and share > 0 then
+  if share > 0 and count > 0 and span < DAY then
     local latest = redis.call('ZRANGE', z, -1, -1, 'WITHSCORES')
     at = math.max(at, tonumber(latest[2]) + share)
   end
@@ -84,7 +91,7 @@ for i = 1, n do
 end
 redis.call('SET', KEYS[1], score, 'PX', longest)
 redis.call('PEXPIRE', KEYS[2], longest)
-return {string.format('%.6f', at - now), member}
+return {{string.format('%.6f', at - now), member}}
 """
 
 # KEYS: (zset, sum) per window. ARGV: member, new cost. Returns the new member.

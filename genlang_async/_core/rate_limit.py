@@ -20,6 +20,7 @@ from typing import Any, Protocol
 import attrs
 
 __all__ = [
+    "BURST",
     "DAY",
     "DECREASE",
     "INCREASE",
@@ -41,6 +42,8 @@ DAY = 86_400.0
 DECREASE = 0.8
 #: Factor a learned limit grows by after each full period without a 429.
 INCREASE = 1.1
+#: Share of a window that may go out at once; past it, calls are spaced evenly.
+BURST = 0.1
 #: Tokens counted for one image, audio, video or document part (the API's flat cost per image).
 MEDIA_TOKENS = 258
 _CHARS_PER_TOKEN = 4
@@ -137,28 +140,33 @@ class Window:
     ) -> float:
         """The earliest time ``>= at`` when one more call of ``cost`` tokens fits.
 
-        A call that has to wait also keeps one share of the window (``span / requests``, or
-        its share of ``tokens``) after the latest booking: waiting calls go out evenly
-        spaced rather than in bursts that echo from window to window (a burst reaches the
-        server spread out, and the next window's burst would meet its tail). An idle window
-        still lets a burst through at once.
+        Once a window shorter than a day is :data:`BURST` full, calls also keep one share of
+        it (``span / requests``, or their share of ``tokens``) after the latest booking: they
+        go out evenly spaced rather than in bursts, which reach the server spread out (it
+        receives them one after another) and would echo from window to window, each meeting
+        the tail of the one before. An idle window still lets a small burst through; a
+        day's budget may be spent as fast as the shorter windows allow.
 
         A cost above ``tokens`` is treated as ``tokens`` (it fits an empty window), so an
         underestimated limit slows calls down instead of blocking them for ever.
         """
         entries, share = self.entries, 0.0
-        if requests is not None and len(entries) >= requests:
-            at = max(at, entries[len(entries) - requests].at + self.span)
-            share = self.span / requests
-        if tokens is not None and self.tokens + cost > tokens:
-            must_leave = self.tokens + min(cost, tokens) - tokens
-            for entry in entries:
-                must_leave -= entry.cost
-                if must_leave <= 0:
-                    at = max(at, entry.at + self.span)
-                    break
-            share = max(share, self.span * min(cost, tokens) / tokens)
-        if at > now and share:
+        if requests is not None:
+            if len(entries) >= requests:
+                at = max(at, entries[len(entries) - requests].at + self.span)
+            if len(entries) >= requests * BURST:
+                share = self.span / requests
+        if tokens is not None:
+            if self.tokens + cost > tokens:
+                must_leave = self.tokens + min(cost, tokens) - tokens
+                for entry in entries:
+                    must_leave -= entry.cost
+                    if must_leave <= 0:
+                        at = max(at, entry.at + self.span)
+                        break
+            if self.tokens + cost > tokens * BURST:
+                share = max(share, self.span * min(cost, tokens) / tokens)
+        if share and entries and self.span < DAY:
             at = max(at, entries[-1].at + share)
         return at
 

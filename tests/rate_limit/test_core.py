@@ -99,20 +99,26 @@ def test_adjust_and_remove_keep_the_token_sum() -> None:
 
 
 def test_several_windows_book_the_latest_of_their_earliest_slots() -> None:
-    minute, day = Window(1.0), Window(100.0)
+    minute, day = Window(1.0), Window(86_400.0)
     times = []
     for _ in range(5):
         at, _ = book([(minute, 2, None), (day, 4, None)], 0.0, times[-1] if times else 0.0, 0)
         times.append(at)
-    # The minute window lets two through, then waiting calls go half a window apart.
-    assert times == [0.0, 0.0, 1.0, 1.5, 100.0]
+    # The minute window spaces calls half a window apart; the day's four are then spent.
+    assert times == [0.0, 0.5, 1.0, 1.5, 86_400.0]
+
+
+def test_a_small_burst_goes_at_once_then_calls_are_evenly_spaced() -> None:
+    window = Window(10.0)
+    times = [book([(window, 20, None)], 0.0, 0.0, 0)[0] for _ in range(5)]
+    assert times == [0.0, 0.0, 0.5, 1.0, 1.5]  # BURST of 20 is 2, then 10 s / 20 apart
 
 
 def test_a_cost_above_the_limit_waits_for_an_empty_window() -> None:
-    window = Window(5.0)
+    window = Window(86_400.0)
     book([(window, None, 10)], 0.0, 0.0, 3)
     at, _ = book([(window, None, 10)], 1.0, 0.0, 50)
-    assert at == 5.0
+    assert at == 86_400.0
 
 
 @pytest.mark.parametrize(
