@@ -19,7 +19,6 @@ from ._core.rate_limit import (
     RateLimit,
     Window,
     book,
-    margin,
     model_key,
     seconds_until_quota_day_ends,
 )
@@ -34,8 +33,9 @@ __all__ = [
     "Store",
 ]
 
-#: ``(span, requests, tokens)``: a window's length in seconds and its limits (``None``: none).
-Spec = tuple[float, int | None, int | None]
+#: ``(period, span, requests, tokens)``: a window (named by its limit's period), its length in
+#: seconds (the period plus a safety margin) and its limits (``None``: none).
+Spec = tuple[float, float, int | None, int | None]
 
 
 class Store(Protocol):
@@ -52,8 +52,8 @@ class Store(Protocol):
     async def cancel(self, handle: Any) -> None:
         """Give back a slot whose call was never sent."""
 
-    async def observed(self, key: str, span: float) -> int:
-        """Calls of ``key`` in its window of ``span`` seconds (booked ones still waiting too)."""
+    async def observed(self, key: str, spec: Spec) -> int:
+        """Calls of ``key`` in the window of ``spec`` (booked ones still waiting too)."""
 
 
 class _Model:
@@ -78,10 +78,11 @@ class MemoryStore:
         if model is None:
             model = self._models[key] = _Model()
         windows = []
-        for span, requests, tokens in specs:
-            window = model.windows.get(span)
+        for period, span, requests, tokens in specs:
+            window = model.windows.get(period)
             if window is None:
-                window = model.windows[span] = Window(span)
+                window = model.windows[period] = Window(span)
+            window.span = span
             window.prune(now)
             windows.append((window, requests, tokens))
         at, entries = book(windows, now, model.last, cost)
@@ -104,10 +105,10 @@ class MemoryStore:
         latest = [w.entries[-1].at for w in model.windows.values() if w.entries]
         model.last = max(latest, default=float("-inf"))
 
-    async def observed(self, key: str, span: float) -> int:
+    async def observed(self, key: str, spec: Spec) -> int:
         model = self._models.get(key)
-        window = model.windows.get(span) if model is not None else None
-        return 0 if window is None else window.count(self._clock() - span)
+        window = model.windows.get(spec[0]) if model is not None else None
+        return 0 if window is None else window.count(self._clock() - spec[1])
 
 
 class QuotaExhaustedError(RateLimitError):
@@ -244,11 +245,12 @@ class RateLimiter:
         cached = self._specs.get(model)
         if cached is not None and cached[0] is limits:
             return cached[1]
+        span = self._learner.span
         specs: list[Spec] = [
-            (lim.period + margin(lim.period), lim.requests, lim.tokens) for lim in limits
+            (lim.period, span(model, lim.period), lim.requests, lim.tokens) for lim in limits
         ]
         if self._adaptive and not any(lim.period == self._track for lim in limits):
-            specs.append((self._track + margin(self._track), None, None))
+            specs.append((self._track, span(model, self._track), None, None))
         self._specs[model] = (limits, specs)
         return specs
 
@@ -269,17 +271,21 @@ class RateLimiter:
             delay, handle = self._memory.book_now(key, specs, cost)
         else:
             delay, handle = await self._store.book(key, specs, cost)
-        permit = Permit(key, handle, self._learner.generation(key), cost)
+        generation = self._learner.generation(key)
         if delay > 0:
             self._waits += 1
             self._waited += delay
             try:
                 await anyio.sleep(delay)
+                if self._learner.generation(key) != generation:
+                    # Limits changed while waiting (a 429 taught something): book again.
+                    await self._store.cancel(handle)
+                    return await self.acquire(model, cost)
             except BaseException:
                 with anyio.CancelScope(shield=True):
                     await self._store.cancel(handle)
                 raise
-        return permit
+        return Permit(key, handle, generation, cost)
 
     def _check_exhausted(self, key: str) -> None:
         found = self._exhausted.get(key)
@@ -324,13 +330,14 @@ class RateLimiter:
         if self._adaptive:
             for hit in hits:
                 period = self._learner.period_for(permit.model, hit)
-                observed = await self._store.observed(permit.model, period + margin(period))
+                spec = (period, self._learner.span(permit.model, period), None, None)
                 self._learner.lower(
                     permit.model,
                     hit,
-                    observed=observed,
+                    observed=await self._store.observed(permit.model, spec),
                     generation=permit.generation,
                     now=self._clock(),
+                    early=error.retry_after or 0.0,
                 )
         return error
 

@@ -1,9 +1,10 @@
 """``RedisStore``: one pacing budget shared by many processes, kept in Redis.
 
 Each booking is one atomic Lua script on the server, using the server's clock (so machines
-need not agree on the time); it is ``Window.earliest`` of ``_core.rate_limit`` in Lua. The layout per model and window: a sorted set of booked calls
-(member ``"<id>:<tokens>"``, score = booked time) and a running token sum; keys carry a hash
-tag so one model's keys live in one Redis Cluster slot. Needs the ``redis`` extra
+need not agree on the time); it is ``Window.earliest`` of ``_core.rate_limit`` in Lua. The
+layout per model and window: a sorted set of booked calls (member ``"<id>:<tokens>"``,
+score = booked time) and a running token sum; keys carry a hash tag so one model's keys live
+in one Redis Cluster slot. Needs the ``redis`` extra
 (``pip install genlang_async[redis]``).
 """
 
@@ -196,15 +197,15 @@ class RedisStore:
     def _keys(self, key: str, specs: Sequence[Spec]) -> list[str]:
         base = f"{self.prefix}{{{key}}}:"
         keys = []
-        for span, _, _ in specs:
-            keys += [f"{base}{span!r}", f"{base}{span!r}:tokens"]
+        for period, _, _, _ in specs:
+            keys += [f"{base}{period!r}", f"{base}{period!r}:tokens"]
         return keys
 
     async def book(self, key: str, specs: Sequence[Spec], cost: int) -> tuple[float, Any]:
         windows = self._keys(key, specs)
         base = f"{self.prefix}{{{key}}}:"
         args: list[Any] = [int(cost)]
-        for span, requests, tokens in specs:
+        for _, span, requests, tokens in specs:
             args += [repr(span), _or_none(requests), _or_none(tokens)]
         delay, member = await self._script("book", _BOOK)(
             keys=[base + "last", base + "seq", *windows], args=args
@@ -219,9 +220,9 @@ class RedisStore:
         last, windows, member = handle
         await self._script("cancel", _CANCEL)(keys=[last, *windows], args=[member])
 
-    async def observed(self, key: str, span: float) -> int:
-        zset = self._keys(key, [(span, None, None)])[0]
-        return int(await self._script("observed", _OBSERVED)(keys=[zset], args=[repr(span)]))
+    async def observed(self, key: str, spec: Spec) -> int:
+        zset = self._keys(key, [spec])[0]
+        return int(await self._script("observed", _OBSERVED)(keys=[zset], args=[repr(spec[1])]))
 
     async def aclose(self) -> None:
         """Close the connection pool this store opened (a given ``client`` stays open)."""

@@ -24,6 +24,7 @@ __all__ = [
     "DAY",
     "DECREASE",
     "INCREASE",
+    "MAX_EXTRA_MARGIN",
     "MEDIA_TOKENS",
     "Entry",
     "Learner",
@@ -42,8 +43,10 @@ DAY = 86_400.0
 DECREASE = 0.8
 #: Factor a learned limit grows by after each full period without a 429.
 INCREASE = 1.1
+#: Most a window's learned safety margin may add, as a share of its period.
+MAX_EXTRA_MARGIN = 0.1
 #: Share of a window that may go out at once; past it, calls are spaced evenly.
-BURST = 0.1
+BURST = 0.05
 #: Tokens counted for one image, audio, video or document part (the API's flat cost per image).
 MEDIA_TOKENS = 258
 _CHARS_PER_TOKEN = 4
@@ -279,6 +282,8 @@ class Learner:
         self.configured = {model_key(k): tuple(v) for k, v in configured.items()}
         self.quota_periods = dict(quota_periods)
         self._learned: dict[str, dict[tuple[str, float], _Learned]] = {}
+        #: Extra safety margin per model and window: (seconds, when it last grew or shrank).
+        self._extra: dict[str, dict[float, tuple[float, float]]] = {}
         self._generation: dict[str, int] = {}
         self._effective: dict[str, list[RateLimit]] = {}
 
@@ -289,6 +294,12 @@ class Learner:
     def generation(self, model: str) -> int:
         """Bumped at every lowering: 429s of calls booked before it say nothing new."""
         return self._generation.get(model, 0)
+
+    def span(self, model: str, period: float) -> float:
+        """The length of ``model``'s window for a limit of ``period``: the period, its
+        :func:`margin`, and any margin learned from 429s that came too early."""
+        extra = self._extra.get(model)
+        return period + margin(period) + (extra[period][0] if extra and period in extra else 0)
 
     def limits(self, model: str) -> list[RateLimit]:
         """The limits in force for ``model``: configured ones, lowered where learned, plus
@@ -331,15 +342,35 @@ class Learner:
         return self.quota_periods[hit.per]
 
     def lower(
-        self, model: str, hit: QuotaHit, *, observed: int, generation: int, now: float
+        self,
+        model: str,
+        hit: QuotaHit,
+        *,
+        observed: int,
+        generation: int,
+        now: float,
+        early: float = 0.0,
     ) -> bool:
-        """Lower ``model``'s limit after a per-minute quota hit by a call booked in
-        ``generation``; ``observed`` is how many calls the window held. Returns whether the
-        limit changed (a 429 of a call booked before the last lowering changes nothing)."""
+        """Lower ``model``'s rate after a per-minute quota hit by a call booked in
+        ``generation``; ``observed`` is how many calls the window held, ``early`` how long
+        the server asked to wait. Returns whether anything changed (a 429 of a call booked
+        before the last change says nothing new).
+
+        When the server's quota equals the limit in force, the limit is right and the call
+        reached the server too early (network or scheduling jitter): the window's margin
+        grows by ``early`` instead, up to :data:`MAX_EXTRA_MARGIN` of the period.
+        """
         if generation != self.generation(model):
             return False
         period = self.period_for(model, hit)
         current = _value_in(self.limits(model), hit.kind, period)
+        self._generation[model] = generation + 1
+        self._effective.pop(model, None)
+        if current is not None and hit.value is not None and hit.value >= current:
+            extras = self._extra.setdefault(model, {})
+            extra = extras.get(period, (0.0, now))[0] + max(early, margin(period))
+            extras[period] = (min(extra, MAX_EXTRA_MARGIN * period), now)
+            return True
         if current is None:
             value = hit.value if hit.value else max(1, observed)
         elif hit.value and hit.value < current:
@@ -350,8 +381,6 @@ class Learner:
         ceiling = min(ceilings) if ceilings else None
         entries = self._learned.setdefault(model, {})
         entries[(hit.kind, period)] = _Learned(value, ceiling, now)
-        self._generation[model] = generation + 1
-        self._effective.pop(model, None)
         return True
 
     def _configured_value(self, model: str, kind: str, period: float) -> int | None:
@@ -359,7 +388,17 @@ class Learner:
 
     def grow(self, model: str, now: float) -> None:
         """A call succeeded: raise learned limits of ``model`` by ``INCREASE`` once per
-        period, up to their ceiling (where a configured limit takes over again)."""
+        period, up to their ceiling (where a configured limit takes over again), and halve
+        learned margins once per period."""
+        extras = self._extra.get(model)
+        if extras:
+            for period, (extra, changed) in list(extras.items()):
+                if now - changed >= period:
+                    self._effective.pop(model, None)
+                    if extra < 0.002:
+                        del extras[period]
+                    else:
+                        extras[period] = (extra / 2, now)
         entries = self._learned.get(model)
         if not entries:
             return

@@ -110,8 +110,8 @@ def test_several_windows_book_the_latest_of_their_earliest_slots() -> None:
 
 def test_a_small_burst_goes_at_once_then_calls_are_evenly_spaced() -> None:
     window = Window(10.0)
-    times = [book([(window, 20, None)], 0.0, 0.0, 0)[0] for _ in range(5)]
-    assert times == [0.0, 0.0, 0.5, 1.0, 1.5]  # BURST of 20 is 2, then 10 s / 20 apart
+    times = [book([(window, 40, None)], 0.0, 0.0, 0)[0] for _ in range(5)]
+    assert times == [0.0, 0.0, 0.25, 0.5, 0.75]  # BURST of 40 is 2, then 10 s / 40 apart
 
 
 def test_a_cost_above_the_limit_waits_for_an_empty_window() -> None:
@@ -233,8 +233,22 @@ def test_a_server_quota_value_below_the_configured_limit_replaces_it_and_caps_gr
     for k in range(1, 4):
         learner.grow("m", 60.0 * k)
     assert learner.limits("m") == [RateLimit(requests=50)]  # the server's quota caps growth
-    learner.lower("m", QuotaHit("requests", "minute", "x", 50), observed=0, generation=1, now=0.0)
-    assert learner.limits("m") == [RateLimit(requests=40)]  # still 429s at 50: lower further
+    # A 429 at the server's own quota: the limit is right, the call came too early (jitter):
+    # the window's margin grows by how early it was, at most a tenth of the period.
+    assert learner.span("m", 60.0) == 61.0
+    hit = QuotaHit("requests", "minute", "x", 50)
+    learner.lower("m", hit, observed=0, generation=1, now=200.0, early=2.5)
+    assert learner.limits("m") == [RateLimit(requests=50)]
+    assert learner.span("m", 60.0) == 63.5
+    learner.lower("m", hit, observed=0, generation=2, now=200.0, early=30.0)
+    assert learner.span("m", 60.0) == 67.0
+    learner.grow("m", 259.0)
+    assert learner.span("m", 60.0) == 67.0
+    learner.grow("m", 260.0)  # a period without 429s halves it
+    assert learner.span("m", 60.0) == 64.0
+    for k in range(1, 15):
+        learner.grow("m", 260.0 + 60 * k)
+    assert learner.span("m", 60.0) == 61.0
 
 
 def test_a_learned_limit_without_ceiling_keeps_growing_until_the_next_429() -> None:

@@ -50,7 +50,7 @@ def test_memory_store_books_exact_delays_per_model() -> None:
     clock = Clock()
     store = MemoryStore(clock)
     span = 1.0 + margin(1.0)
-    specs = [(span, 2, None)]
+    specs = [(1.0, span, 2, None)]
     delays = [store.book_now("m", specs, 0)[0] for _ in range(5)]
     # Evenly spaced: two per window, half a window apart.
     assert delays == pytest.approx([0.0, 0.5 * span, span, 1.5 * span, 2 * span])
@@ -91,7 +91,7 @@ async def test_a_cancelled_waiter_gives_its_slot_back() -> None:
         await limiter.acquire("m")  # booked the slot at t + 60 s, then cancelled
     store = limiter.store
     assert isinstance(store, MemoryStore)
-    delay, _ = store.book_now("m", [(60.0 + margin(60.0), 1, None)], 0)
+    delay, _ = store.book_now("m", [(60.0, 60.0 + margin(60.0), 1, None)], 0)
     assert delay == pytest.approx(60.0 + margin(60.0))  # the same slot, not one after it
 
 

@@ -22,15 +22,17 @@ async def store(redis_url: str) -> AsyncIterator[RedisStore]:
 
 async def test_bookings_wait_for_the_window_like_the_memory_store(store: RedisStore) -> None:
     span = 60.0 + margin(60.0)
-    delays = [(await store.book("m", [(span, 2, None)], 0))[0] for _ in range(4)]
+    delays = [(await store.book("m", [(60.0, span, 2, None)], 0))[0] for _ in range(4)]
     # Evenly spaced, half a window apart, as in memory.
     assert delays == pytest.approx([0.0, 0.5 * span, span, 1.5 * span], abs=0.05)
-    assert await store.observed("m", span) == 4  # booked in the window (waiting ones too)
-    assert (await store.book("other", [(span, 2, None)], 0))[0] == 0.0
+    assert (
+        await store.observed("m", (60.0, span, None, None)) == 4
+    )  # booked in the window (waiting ones too)
+    assert (await store.book("other", [(60.0, span, 2, None)], 0))[0] == 0.0
 
 
 async def test_tokens_adjust_and_cancel(store: RedisStore) -> None:
-    specs = [(86_400.0, None, 100)]
+    specs = [(86_400.0, 86_400.0, None, 100)]
     _, first = await store.book("m", specs, 90)
     await store.adjust(first, 20)
     delay, second = await store.book("m", specs, 80)
@@ -51,7 +53,7 @@ async def test_concurrent_bookers_on_two_connections_never_overbook(
     delays: list[float] = []
 
     async def take(on: RedisStore) -> None:
-        delays.append((await on.book("m", [(span, 3, None)], 0))[0])
+        delays.append((await on.book("m", [(5.0, span, 3, None)], 0))[0])
 
     try:
         async with anyio.create_task_group() as group:
