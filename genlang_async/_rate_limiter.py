@@ -52,6 +52,12 @@ class Store(Protocol):
     async def cancel(self, handle: Any) -> None:
         """Give back a slot whose call was never sent."""
 
+    async def postpone(self, key: str, specs: Sequence[Spec], seconds: float) -> None:
+        """Move every slot of ``key`` not reached yet ``seconds`` later."""
+
+    async def remaining(self, handle: Any) -> float:
+        """Seconds until a booked slot (it moves when postponed)."""
+
     async def observed(self, key: str, spec: Spec) -> int:
         """Calls of ``key`` in the window of ``spec`` (booked ones still waiting too)."""
 
@@ -104,6 +110,20 @@ class MemoryStore:
             window.remove(entry)
         latest = [w.entries[-1].at for w in model.windows.values() if w.entries]
         model.last = max(latest, default=float("-inf"))
+
+    async def postpone(self, key: str, specs: Sequence[Spec], seconds: float) -> None:
+        model = self._models.get(key)
+        if model is None:
+            return
+        now = self._clock()
+        for window in model.windows.values():
+            window.postpone(now, seconds)
+        if model.last > now:
+            model.last += seconds
+
+    async def remaining(self, handle: Any) -> float:
+        entries: list[tuple[Window, Entry]] = handle[1]
+        return entries[0][1].at - self._clock()
 
     async def observed(self, key: str, spec: Spec) -> int:
         model = self._models.get(key)
@@ -275,12 +295,20 @@ class RateLimiter:
         if delay > 0:
             self._waits += 1
             self._waited += delay
+            lowered = self._learner.lowered(key)
             try:
                 await anyio.sleep(delay)
-                if self._learner.generation(key) != generation:
-                    # Limits changed while waiting (a 429 taught something): book again.
+                if self._learner.lowered(key) != lowered:
+                    # A limit was lowered while this call waited: book again under it.
                     await self._store.cancel(handle)
                     return await self.acquire(model, cost)
+                while self._learner.generation(key) != generation:
+                    # The window's margin grew while this call waited: its slot moved.
+                    generation = self._learner.generation(key)
+                    delay = await self._store.remaining(handle)
+                    if delay > 0:
+                        self._waited += delay
+                        await anyio.sleep(delay)
             except BaseException:
                 with anyio.CancelScope(shield=True):
                     await self._store.cancel(handle)
@@ -329,17 +357,26 @@ class RateLimiter:
                 return self._exhaust(permit.model, hit, error)
         if self._adaptive:
             for hit in hits:
-                period = self._learner.period_for(permit.model, hit)
-                spec = (period, self._learner.span(permit.model, period), None, None)
-                self._learner.lower(
-                    permit.model,
-                    hit,
-                    observed=await self._store.observed(permit.model, spec),
-                    generation=permit.generation,
-                    now=self._clock(),
-                    early=error.retry_after or 0.0,
-                )
+                await self._learn(permit, hit, error.retry_after or 0.0)
         return error
+
+    async def _learn(self, permit: Permit, hit: QuotaHit, early: float) -> None:
+        model, learner = permit.model, self._learner
+        period = learner.period_for(model, hit)
+        lowered = learner.lowered(model)
+        changed = learner.lower(
+            model,
+            hit,
+            observed=await self._store.observed(
+                model, (period, learner.span(model, period), None, None)
+            ),
+            generation=permit.generation,
+            now=self._clock(),
+            early=early,
+        )
+        if changed and learner.lowered(model) == lowered:
+            # The margin grew: the server's window runs ahead of ours by ``early``.
+            await self._store.postpone(model, self._specs_for(model), early)
 
     def _exhaust(self, model: str, hit: QuotaHit, cause: APIError) -> QuotaExhaustedError:
         wait = seconds_until_quota_day_ends(time.time())

@@ -134,6 +134,34 @@ end
 return 0
 """
 
+# KEYS: last, then zsets. ARGV: seconds. Slots not reached yet move that much later.
+_POSTPONE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local seconds = tonumber(ARGV[1])
+for i = 2, #KEYS do
+  local future = redis.call('ZRANGEBYSCORE', KEYS[i], '(' .. string.format('%.6f', now), '+inf',
+    'WITHSCORES')
+  for j = 1, #future, 2 do
+    redis.call('ZADD', KEYS[i], string.format('%.6f', tonumber(future[j + 1]) + seconds),
+      future[j])
+  end
+end
+local last = tonumber(redis.call('GET', KEYS[1]))
+if last and last > now then
+  redis.call('SET', KEYS[1], string.format('%.6f', last + seconds), 'KEEPTTL')
+end
+return 0
+"""
+
+# KEYS: a zset of the booking. ARGV: member. Seconds until its slot.
+_REMAINING = """
+local t = redis.call('TIME')
+local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if not score then return '0' end
+return string.format('%.6f', tonumber(score) - tonumber(t[1]) - tonumber(t[2]) / 1000000)
+"""
+
 # KEYS: zset. ARGV: span. Calls booked within the last span seconds (server clock).
 _OBSERVED = """
 local t = redis.call('TIME')
@@ -219,6 +247,14 @@ class RedisStore:
     async def cancel(self, handle: Any) -> None:
         last, windows, member = handle
         await self._script("cancel", _CANCEL)(keys=[last, *windows], args=[member])
+
+    async def postpone(self, key: str, specs: Sequence[Spec], seconds: float) -> None:
+        keys = [f"{self.prefix}{{{key}}}:last", *self._keys(key, specs)[::2]]
+        await self._script("postpone", _POSTPONE)(keys=keys, args=[repr(seconds)])
+
+    async def remaining(self, handle: Any) -> float:
+        _, windows, member = handle
+        return float(await self._script("remaining", _REMAINING)(keys=windows[:1], args=[member]))
 
     async def observed(self, key: str, spec: Spec) -> int:
         zset = self._keys(key, [spec])[0]

@@ -44,7 +44,7 @@ DECREASE = 0.8
 #: Factor a learned limit grows by after each full period without a 429.
 INCREASE = 1.1
 #: Most a window's learned safety margin may add, as a share of its period.
-MAX_EXTRA_MARGIN = 0.1
+MAX_EXTRA_MARGIN = 0.05
 #: Share of a window that may go out at once; past it, calls are spaced evenly.
 BURST = 0.05
 #: Tokens counted for one image, audio, video or document part (the API's flat cost per image).
@@ -192,6 +192,13 @@ class Window:
             entry.live = False
             self.tokens -= entry.cost
 
+    def postpone(self, now: float, seconds: float) -> None:
+        """Move every slot after ``now`` ``seconds`` later (their order is kept)."""
+        for entry in reversed(self.entries):
+            if entry.at <= now:
+                break
+            entry.at += seconds
+
     def count(self, since: float) -> int:
         """Calls booked after ``since``."""
         return sum(1 for entry in self.entries if entry.at > since)
@@ -285,6 +292,7 @@ class Learner:
         #: Extra safety margin per model and window: (seconds, when it last grew or shrank).
         self._extra: dict[str, dict[float, tuple[float, float]]] = {}
         self._generation: dict[str, int] = {}
+        self._lowered: dict[str, int] = {}
         self._effective: dict[str, list[RateLimit]] = {}
 
     def configured_for(self, model: str) -> tuple[RateLimit, ...]:
@@ -292,8 +300,13 @@ class Learner:
         return found if found is not None else self.configured.get("*", ())
 
     def generation(self, model: str) -> int:
-        """Bumped at every lowering: 429s of calls booked before it say nothing new."""
+        """Bumped at every change: 429s of calls booked before it say nothing new."""
         return self._generation.get(model, 0)
+
+    def lowered(self, model: str) -> int:
+        """Bumped when a limit is lowered: calls waiting on slots booked before should book
+        again (a wider margin does not need that: waiting calls keep their places)."""
+        return self._lowered.get(model, 0)
 
     def span(self, model: str, period: float) -> float:
         """The length of ``model``'s window for a limit of ``period``: the period, its
@@ -368,9 +381,10 @@ class Learner:
         self._effective.pop(model, None)
         if current is not None and hit.value is not None and hit.value >= current:
             extras = self._extra.setdefault(model, {})
-            extra = extras.get(period, (0.0, now))[0] + max(early, margin(period))
+            extra = extras.get(period, (0.0, now))[0] + max(early, 0.001)
             extras[period] = (min(extra, MAX_EXTRA_MARGIN * period), now)
             return True
+        self._lowered[model] = self.lowered(model) + 1
         if current is None:
             value = hit.value if hit.value else max(1, observed)
         elif hit.value and hit.value < current:

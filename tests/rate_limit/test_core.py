@@ -234,18 +234,18 @@ def test_a_server_quota_value_below_the_configured_limit_replaces_it_and_caps_gr
         learner.grow("m", 60.0 * k)
     assert learner.limits("m") == [RateLimit(requests=50)]  # the server's quota caps growth
     # A 429 at the server's own quota: the limit is right, the call came too early (jitter):
-    # the window's margin grows by how early it was, at most a tenth of the period.
+    # the window's margin grows by how early it was, at most 5% of the period.
     assert learner.span("m", 60.0) == 61.0
     hit = QuotaHit("requests", "minute", "x", 50)
     learner.lower("m", hit, observed=0, generation=1, now=200.0, early=2.5)
     assert learner.limits("m") == [RateLimit(requests=50)]
     assert learner.span("m", 60.0) == 63.5
     learner.lower("m", hit, observed=0, generation=2, now=200.0, early=30.0)
-    assert learner.span("m", 60.0) == 67.0
-    learner.grow("m", 259.0)
-    assert learner.span("m", 60.0) == 67.0
-    learner.grow("m", 260.0)  # a period without 429s halves it
     assert learner.span("m", 60.0) == 64.0
+    learner.grow("m", 259.0)
+    assert learner.span("m", 60.0) == 64.0
+    learner.grow("m", 260.0)  # a period without 429s halves it
+    assert learner.span("m", 60.0) == 62.5
     for k in range(1, 15):
         learner.grow("m", 260.0 + 60 * k)
     assert learner.span("m", 60.0) == 61.0
