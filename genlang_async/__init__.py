@@ -28,9 +28,11 @@ if TYPE_CHECKING:
         MissingAPIKeyError,
         NotFoundError,
         PermissionDeniedError,
+        PoolTimeoutError,
         RateLimitError,
         ServiceUnavailableError,
     )
+    from ._core.json_schema import json_schema
     from ._core.options import RequestOptions, Timeout
     from ._http.streaming import GenerateContentStream, StreamDecodeError
     from ._http.upload import (
@@ -49,6 +51,15 @@ if TYPE_CHECKING:
         RateLimiterStats,
     )
     from ._redis_store import RedisStore
+    from ._structured import ParsedResponse, StructuredOutputError, StructuredStream
+    from .live import (
+        LiveError,
+        LiveResumptionError,
+        LiveSession,
+        LiveSessionClosedError,
+        LiveTurn,
+        Resumed,
+    )
 
 __all__ = [
     "APIConnectionError",
@@ -65,6 +76,11 @@ __all__ = [
     "GenerateContentStream",
     "GenlangError",
     "InternalServerError",
+    "LiveError",
+    "LiveResumptionError",
+    "LiveSession",
+    "LiveSessionClosedError",
+    "LiveTurn",
     "MemoryStore",
     "MissingAPIKeyError",
     "NotFoundError",
@@ -73,7 +89,9 @@ __all__ = [
     "OperationTimeoutError",
     "Page",
     "PaginationError",
+    "ParsedResponse",
     "PermissionDeniedError",
+    "PoolTimeoutError",
     "QuotaExhaustedError",
     "RateLimit",
     "RateLimitError",
@@ -81,12 +99,16 @@ __all__ = [
     "RateLimiterStats",
     "RedisStore",
     "RequestOptions",
+    "Resumed",
     "ServiceUnavailableError",
     "StreamDecodeError",
+    "StructuredOutputError",
+    "StructuredStream",
     "Timeout",
     "UploadError",
     "UploadIntegrityError",
     "__version__",
+    "json_schema",
     "map_concurrently",
 ]
 
@@ -103,6 +125,10 @@ _LAZY = {
     "GenerateContentStream": "_http.streaming",
     "StreamDecodeError": "_http.streaming",
     "map_concurrently": "_concurrency",
+    "ParsedResponse": "_structured",
+    "StructuredOutputError": "_structured",
+    "StructuredStream": "_structured",
+    "json_schema": "_core.json_schema",
     "MemoryStore": "_rate_limiter",
     "QuotaExhaustedError": "_rate_limiter",
     "RateLimit": "_rate_limiter",
@@ -113,6 +139,17 @@ _LAZY = {
     "FileProcessingTimeoutError": "_http.upload",
     "UploadError": "_http.upload",
     "UploadIntegrityError": "_http.upload",
+    **dict.fromkeys(
+        (
+            "LiveError",
+            "LiveResumptionError",
+            "LiveSession",
+            "LiveSessionClosedError",
+            "LiveTurn",
+            "Resumed",
+        ),
+        "live",
+    ),
     **{
         name: "_core.errors"
         for name in (
@@ -128,6 +165,7 @@ _LAZY = {
             "MissingAPIKeyError",
             "NotFoundError",
             "PermissionDeniedError",
+            "PoolTimeoutError",
             "RateLimitError",
             "ServiceUnavailableError",
         )

@@ -9,7 +9,7 @@ from typing import Any
 
 from aiohttp import web
 
-from . import _auth, _control
+from . import _auth, _control, _live
 from ._errors import JSON_CONTENT_TYPE, ApiError, error_response
 from ._faults import Fault, FaultInjector
 from ._generation import prompt_counts
@@ -73,6 +73,8 @@ async def _dispatch(request: web.Request) -> web.StreamResponse:
     path = request.path
     if path.startswith("/__emulator/"):
         return await _control.handle(request, state, settings, faults, scripts, app[QUOTAS_KEY])
+    if _live.is_live_path(path) and request.headers.get("Upgrade", "").lower() == "websocket":
+        return await _live.handle(request, state, settings, faults)
     entry: dict[str, Any] = {
         "time": time.time(),
         "method": request.method,
