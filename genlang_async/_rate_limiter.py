@@ -11,6 +11,7 @@ import anyio
 import attrs
 
 from ._core.errors import APIError, RateLimitError
+from ._core.plugins import Plugin, Request, Response, StreamEnd
 from ._core.rate_limit import (
     DAY,
     Entry,
@@ -19,6 +20,7 @@ from ._core.rate_limit import (
     RateLimit,
     Window,
     book,
+    estimate_tokens,
     model_key,
     seconds_until_quota_day_ends,
 )
@@ -392,6 +394,11 @@ class RateLimiter:
         self._exhausted[model] = (self._clock() + wait, error)
         return error
 
+    def plugin(self) -> Plugin:
+        """The pipeline plug-in that paces a client's model calls through this limiter
+        (what ``Client(rate_limiter=...)`` installs)."""
+        return Pacing(self)
+
     def reset(self, model: str | None = None) -> None:
         """Forget per-day exhaustion (of ``model``, or of every model)."""
         if model is None:
@@ -409,3 +416,56 @@ class RateLimiter:
             limits={m: v for m, v in limits.items() if v},
             exhausted={m: e.resets_at for m, (_, e) in self._exhausted.items()},
         )
+
+
+#: The model methods that are paced: those the API's per-model quotas count. ``countTokens``
+#: and batch-job creation have quotas of their own.
+PACED_METHODS = frozenset(
+    {
+        "generateContent",
+        "streamGenerateContent",
+        "embedContent",
+        "batchEmbedContents",
+        "generateAnswer",
+        "generateText",
+        "generateMessage",
+        "embedText",
+        "batchEmbedText",
+        "predict",
+        "predictLongRunning",
+    }
+)
+_KEY = "genlang_async.rate_limiter"
+
+
+def _prompt_tokens(usage: Any) -> int | None:
+    count = usage.get("promptTokenCount") if isinstance(usage, Mapping) else None
+    return count if isinstance(count, int) and not isinstance(count, bool) else None
+
+
+class Pacing(Plugin):
+    """Waits for capacity before each attempt of a paced model call, corrects the token
+    estimate from the answer's usage, and hands 429s to the limiter (a per-day one is raised
+    as :class:`QuotaExhaustedError` instead of being retried)."""
+
+    def __init__(self, limiter: RateLimiter) -> None:
+        self.limiter = limiter
+
+    async def on_request(self, request: Request) -> None:
+        if request.model is None or request.path.rpartition(":")[2] not in PACED_METHODS:
+            return
+        cost = estimate_tokens(request.json) if request.json is not None else 0
+        request.state[_KEY] = await self.limiter.acquire(request.model, cost)
+
+    async def on_response(self, request: Request, response: Response) -> None:
+        if response.error is not None:
+            permit = request.state.pop(_KEY, None)
+            replaced = await self.limiter.failed(permit, response.error)
+            if replaced is not response.error:
+                raise replaced
+        elif not request.stream:
+            usage = response.body.get("usageMetadata") if isinstance(response.body, dict) else None
+            await self.limiter.succeeded(request.state.pop(_KEY, None), _prompt_tokens(usage))
+
+    async def on_stream_end(self, request: Request, end: StreamEnd) -> None:
+        await self.limiter.succeeded(request.state.pop(_KEY, None), _prompt_tokens(end.usage))

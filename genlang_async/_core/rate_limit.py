@@ -104,9 +104,10 @@ def model_key(model: str) -> str:
 
 
 def margin(period: float) -> float:
-    """Seconds added to a window so that network jitter cannot make the server see a call
-    inside the previous one's window: 2% of the period, at most one second."""
-    return min(0.02 * period, 1.0)
+    """Seconds added to a window so that network and scheduling jitter cannot make the
+    server see a call inside the previous one's window: 2% of the period plus 50 ms, at
+    most one second (and at most a tenth of the period)."""
+    return min(0.02 * period + 0.05, 1.0, 0.1 * period)
 
 
 class Entry:

@@ -141,7 +141,9 @@ def test_rate_limit_validates(kwargs: dict[str, object], needle: str) -> None:
 def test_rate_limit_per_and_margin_and_model_key() -> None:
     assert RateLimit(requests=1, period=86_400).per == "day"
     assert RateLimit(requests=1).per == "minute"
-    assert margin(1.0) == pytest.approx(0.02)
+    assert margin(4.0) == pytest.approx(0.13)  # 2% + 50 ms
+    assert margin(0.2) == pytest.approx(0.02)  # at most a tenth of the period
+    assert margin(60.0) == 1.0  # at most a second
     assert margin(86_400.0) == 1.0
     assert model_key("models/gemini-2.5-flash") == "gemini-2.5-flash"
     assert model_key("tunedModels/t") == "tunedModels/t"
