@@ -13,8 +13,25 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from ._chats import Chat, Chats
     from ._client import Client
     from ._concurrency import map_concurrently
+    from ._core.error_details import (
+        BadRequest,
+        DebugInfo,
+        ErrorInfo,
+        FieldViolation,
+        Help,
+        HelpLink,
+        LocalizedMessage,
+        PreconditionFailure,
+        PreconditionViolation,
+        QuotaFailure,
+        QuotaViolation,
+        RequestInfo,
+        ResourceInfo,
+        RetryInfo,
+    )
     from ._core.errors import (
         APIConnectionError,
         APIError,
@@ -38,11 +55,13 @@ if TYPE_CHECKING:
     from ._http.upload import (
         FileProcessingError,
         FileProcessingTimeoutError,
+        ProgressCallback,
         UploadError,
         UploadIntegrityError,
     )
     from ._operations import Operation, OperationFailedError, OperationTimeoutError
     from ._pagination import AsyncPager, Page, PaginationError
+    from ._progress import ProgressBar
     from ._rate_limiter import (
         MemoryStore,
         QuotaExhaustedError,
@@ -67,20 +86,29 @@ __all__ = [
     "APITimeoutError",
     "AsyncPager",
     "AuthenticationError",
+    "BadRequest",
     "BadRequestError",
+    "Chat",
+    "Chats",
     "Client",
     "ConflictError",
+    "DebugInfo",
+    "ErrorInfo",
+    "FieldViolation",
     "FileProcessingError",
     "FileProcessingTimeoutError",
     "GatewayTimeoutError",
     "GenerateContentStream",
     "GenlangError",
+    "Help",
+    "HelpLink",
     "InternalServerError",
     "LiveError",
     "LiveResumptionError",
     "LiveSession",
     "LiveSessionClosedError",
     "LiveTurn",
+    "LocalizedMessage",
     "MemoryStore",
     "MissingAPIKeyError",
     "NotFoundError",
@@ -92,14 +120,23 @@ __all__ = [
     "ParsedResponse",
     "PermissionDeniedError",
     "PoolTimeoutError",
+    "PreconditionFailure",
+    "PreconditionViolation",
+    "ProgressBar",
+    "ProgressCallback",
     "QuotaExhaustedError",
+    "QuotaFailure",
+    "QuotaViolation",
     "RateLimit",
     "RateLimitError",
     "RateLimiter",
     "RateLimiterStats",
     "RedisStore",
+    "RequestInfo",
     "RequestOptions",
+    "ResourceInfo",
     "Resumed",
+    "RetryInfo",
     "ServiceUnavailableError",
     "StreamDecodeError",
     "StructuredOutputError",
@@ -113,7 +150,11 @@ __all__ = [
 ]
 
 _LAZY = {
+    "Chat": "_chats",
+    "Chats": "_chats",
     "Client": "_client",
+    "ProgressBar": "_progress",
+    "ProgressCallback": "_http.upload",
     "RequestOptions": "_core.options",
     "Timeout": "_core.options",
     "AsyncPager": "_pagination",
@@ -150,6 +191,25 @@ _LAZY = {
         ),
         "live",
     ),
+    **{
+        name: "_core.error_details"
+        for name in (
+            "BadRequest",
+            "DebugInfo",
+            "ErrorInfo",
+            "FieldViolation",
+            "Help",
+            "HelpLink",
+            "LocalizedMessage",
+            "PreconditionFailure",
+            "PreconditionViolation",
+            "QuotaFailure",
+            "QuotaViolation",
+            "RequestInfo",
+            "ResourceInfo",
+            "RetryInfo",
+        )
+    },
     **{
         name: "_core.errors"
         for name in (

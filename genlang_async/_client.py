@@ -8,6 +8,7 @@ from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from ._core.errors import GOOGLE_API_ORIGIN
 from ._core.options import DEFAULT_TIMEOUT, Timeout, TimeoutLike
 from ._core.retry import DEFAULT_MAX_RETRIES
 from ._http.transport import Transport
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_BASE_URL", "Client"]
 
-DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com"
+DEFAULT_BASE_URL = GOOGLE_API_ORIGIN
 
 
 class Client(Namespaces):
