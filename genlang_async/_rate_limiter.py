@@ -65,11 +65,25 @@ class Store(Protocol):
 
 
 class _Model:
-    __slots__ = ("last", "windows")
+    __slots__ = ("last", "limits", "specs", "windows")
 
     def __init__(self) -> None:
         self.windows: dict[float, Window] = {}
         self.last = float("-inf")
+        self.specs: Sequence[Spec] = ()
+        #: ``(window, requests, tokens)`` for ``specs``.
+        self.limits: list[tuple[Window, int | None, int | None]] = []
+
+    def resolve(self, specs: Sequence[Spec]) -> list[tuple[Window, int | None, int | None]]:
+        if specs is not self.specs:
+            self.specs, self.limits = specs, []
+            for period, span, requests, tokens in specs:
+                window = self.windows.get(period)
+                if window is None:
+                    window = self.windows[period] = Window(span)
+                window.span = span
+                self.limits.append((window, requests, tokens))
+        return self.limits
 
 
 class MemoryStore:
@@ -85,14 +99,9 @@ class MemoryStore:
         model = self._models.get(key)
         if model is None:
             model = self._models[key] = _Model()
-        windows = []
-        for period, span, requests, tokens in specs:
-            window = model.windows.get(period)
-            if window is None:
-                window = model.windows[period] = Window(span)
-            window.span = span
+        windows = model.resolve(specs)
+        for window, _, _ in windows:
             window.prune(now)
-            windows.append((window, requests, tokens))
         at, entries = book(windows, now, model.last, cost)
         model.last = at
         return at - now, (model, entries)
@@ -100,10 +109,14 @@ class MemoryStore:
     async def book(self, key: str, specs: Sequence[Spec], cost: int) -> tuple[float, Any]:
         return self.book_now(key, specs, cost)
 
-    async def adjust(self, handle: Any, cost: int) -> None:
+    def adjust_now(self, handle: Any, cost: int) -> None:
+        """:meth:`adjust` without the coroutine."""
         entries: list[tuple[Window, Entry]] = handle[1]
         for window, entry in entries:
             window.adjust(entry, cost)
+
+    async def adjust(self, handle: Any, cost: int) -> None:
+        self.adjust_now(handle, cost)
 
     async def cancel(self, handle: Any) -> None:
         model: _Model = handle[0]
@@ -339,7 +352,10 @@ class RateLimiter:
         if permit is None:
             return
         if input_tokens is not None and input_tokens != permit.cost:
-            await self._store.adjust(permit.handle, input_tokens)
+            if self._memory is not None:
+                self._memory.adjust_now(permit.handle, input_tokens)
+            else:
+                await self._store.adjust(permit.handle, input_tokens)
             permit.cost = input_tokens
         if self._adaptive:
             self._learner.grow(permit.model, self._clock())
