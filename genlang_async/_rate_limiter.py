@@ -259,7 +259,9 @@ class RateLimiter:
         self._store: Store = store if store is not None else MemoryStore(clock)
         self._memory = self._store if isinstance(self._store, MemoryStore) else None
         self._track = periods["minute"]
-        self._specs: dict[str, tuple[list[RateLimit], list[Spec]]] = {}
+        self._specs: dict[str, list[Spec]] = {}
+        self._specs_version = 0
+        self._seen: set[str] = set()
         self._exhausted: dict[str, tuple[float, QuotaExhaustedError]] = {}
         self._waits = 0
         self._waited = 0.0
@@ -276,17 +278,21 @@ class RateLimiter:
         return self._store
 
     def _specs_for(self, model: str) -> list[Spec]:
-        limits = self._learner.limits(model)
+        if self._learner.version != self._specs_version:
+            self._specs.clear()
+            self._specs_version = self._learner.version
         cached = self._specs.get(model)
-        if cached is not None and cached[0] is limits:
-            return cached[1]
+        if cached is not None:
+            return cached
+        limits = self._learner.limits(model)
+        self._seen.add(model)
         span = self._learner.span
         specs: list[Spec] = [
             (lim.period, span(model, lim.period), lim.requests, lim.tokens) for lim in limits
         ]
         if self._adaptive and not any(lim.period == self._track for lim in limits):
             specs.append((self._track, span(model, self._track), None, None))
-        self._specs[model] = (limits, specs)
+        self._specs[model] = specs
         return specs
 
     async def acquire(self, model: str, cost: int = 0) -> Permit | None:
@@ -296,7 +302,7 @@ class RateLimiter:
         nothing limits ``model``. Raises :class:`QuotaExhaustedError` when its per-day quota
         is used up.
         """
-        key = model_key(model)
+        key = model[7:] if model.startswith("models/") else model
         if self._exhausted:
             self._check_exhausted(key)
         specs = self._specs_for(key)
@@ -357,7 +363,7 @@ class RateLimiter:
             else:
                 await self._store.adjust(permit.handle, input_tokens)
             permit.cost = input_tokens
-        if self._adaptive:
+        if self._adaptive and self._learner.learned:
             self._learner.grow(permit.model, self._clock())
 
     async def failed(self, permit: Permit | None, error: BaseException) -> BaseException:
@@ -423,7 +429,7 @@ class RateLimiter:
             self._exhausted.pop(model_key(model), None)
 
     def stats(self) -> RateLimiterStats:
-        models = set(self._learner.configured) | set(self._specs)
+        models = set(self._learner.configured) | self._seen
         limits = {m: tuple(self._learner.limits(m)) for m in sorted(models)}
         return RateLimiterStats(
             waits=self._waits,

@@ -174,12 +174,6 @@ class Window:
             at = max(at, entries[-1].at + share)
         return at
 
-    def add(self, at: float, cost: int) -> Entry:
-        entry = Entry(at, cost)
-        self.entries.append(entry)
-        self.tokens += cost
-        return entry
-
     def adjust(self, entry: Entry, cost: int) -> None:
         """Replace a booked call's token estimate by its actual cost."""
         if entry.live:
@@ -210,10 +204,16 @@ def book(
 ) -> tuple[float, list[tuple[Window, Entry]]]:
     """Book the earliest slot, no earlier than ``now`` nor than the model's ``last`` booking,
     that fits every ``(window, requests, tokens)``; returns its time and the entries made."""
-    at = max(now, last)
+    at = now if now > last else last
     for window, requests, tokens in windows:
         at = window.earliest(at, now, cost, requests, tokens)
-    return at, [(window, window.add(at, cost)) for window, _, _ in windows]
+    booked = []
+    for window, _, _ in windows:
+        entry = Entry(at, cost)
+        window.entries.append(entry)
+        window.tokens += cost
+        booked.append((window, entry))
+    return at, booked
 
 
 # -- quotas named by the server -----------------------------------------------------------
@@ -295,6 +295,17 @@ class Learner:
         self._generation: dict[str, int] = {}
         self._lowered: dict[str, int] = {}
         self._effective: dict[str, list[RateLimit]] = {}
+        #: Bumped at every change of any model's limits or margins.
+        self.version = 0
+
+    @property
+    def learned(self) -> bool:
+        """Whether any limit or margin was learned (else there is nothing to grow back)."""
+        return bool(self._learned or self._extra)
+
+    def _changed(self, model: str) -> None:
+        self._effective.pop(model, None)
+        self.version += 1
 
     def configured_for(self, model: str) -> tuple[RateLimit, ...]:
         found = self.configured.get(model)
@@ -379,7 +390,7 @@ class Learner:
         period = self.period_for(model, hit)
         current = _value_in(self.limits(model), hit.kind, period)
         self._generation[model] = generation + 1
-        self._effective.pop(model, None)
+        self._changed(model)
         if current is not None and hit.value is not None and hit.value >= current:
             extras = self._extra.setdefault(model, {})
             extra = extras.get(period, (0.0, now))[0] + max(early, 0.001)
@@ -409,7 +420,7 @@ class Learner:
         if extras:
             for period, (extra, changed) in list(extras.items()):
                 if now - changed >= period:
-                    self._effective.pop(model, None)
+                    self._changed(model)
                     if extra < 0.002:
                         del extras[period]
                     else:
@@ -421,7 +432,7 @@ class Learner:
             if now - entry.changed < key[1]:
                 continue
             value = max(entry.value + 1, int(entry.value * INCREASE))
-            self._effective.pop(model, None)
+            self._changed(model)
             if entry.ceiling is not None and value >= entry.ceiling:
                 if self._configured_value(model, *key) == entry.ceiling:
                     del entries[key]
