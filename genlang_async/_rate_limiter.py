@@ -187,6 +187,18 @@ class RateLimiterStats:
     limits: Mapping[str, tuple[RateLimit, ...]]
     exhausted: Mapping[str, float]
 
+    def summary(self) -> str:
+        """One line for a progress display: how pacing slowed calls down ("" if it did
+        not), e.g. ``"paced: 12 calls waited 3.4 s for capacity; 2 rate-limited (429)"``."""
+        parts = []
+        if self.waits:
+            parts.append(f"{self.waits} calls waited {self.waited_s:.1f} s for capacity")
+        if self.rate_limited:
+            parts.append(f"{self.rate_limited} rate-limited (429)")
+        if self.exhausted:
+            parts.append("daily quota used up: " + ", ".join(sorted(self.exhausted)))
+        return "paced: " + "; ".join(parts) if parts else ""
+
 
 @attrs.define
 class Permit:

@@ -192,3 +192,36 @@ def test_repr_names_the_limits_and_store() -> None:
     )
     assert "'m'" in repr(limiter)
     assert "MemoryStore" in repr(limiter)
+
+
+def test_stats_summary_says_how_pacing_slowed_calls() -> None:
+    from genlang_async._rate_limiter import RateLimiterStats
+
+    assert RateLimiterStats(0, 0.0, 0, {}, {}).summary() == ""
+    stats = RateLimiterStats(12, 3.44, 2, {}, {"m": 1.0})
+    assert stats.summary() == (
+        "paced: 12 calls waited 3.4 s for capacity; 2 rate-limited (429); daily quota used up: m"
+    )
+
+
+def test_the_cli_paces_and_says_so() -> None:
+    import subprocess
+    import sys
+
+    from genlang_async.emulator import EmulatorThread
+
+    with EmulatorThread() as emulator:
+        emulator.quotas.set("gemini-2.5-flash", requests=0, period=86_400)
+        command = ["generate", "gemini-2.5-flash", "hi"]
+        result = subprocess.run(
+            [sys.executable, "-m", "genlang_async", "--base-url", emulator.url, *command],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        generate_calls = [e for e in emulator.request_log if "generateContent" in e["path"]]
+    assert result.returncode != 0
+    assert "QuotaExhaustedError" in result.stderr or "per-day quota" in result.stderr
+    assert "paced: 1 rate-limited (429); daily quota used up: gemini-2.5-flash" in result.stderr
+    assert len(generate_calls) == 1  # stopped, not retried
