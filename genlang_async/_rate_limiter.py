@@ -99,10 +99,7 @@ class MemoryStore:
         model = self._models.get(key)
         if model is None:
             model = self._models[key] = _Model()
-        windows = model.resolve(specs)
-        for window, _, _ in windows:
-            window.prune(now)
-        at, entries = book(windows, now, model.last, cost)
+        at, entries = book(model.resolve(specs), now, model.last, cost)
         model.last = at
         return at - now, (model, entries)
 

@@ -203,9 +203,11 @@ def book(
     windows: Sequence[tuple[Window, int | None, int | None]], now: float, last: float, cost: int
 ) -> tuple[float, list[tuple[Window, Entry]]]:
     """Book the earliest slot, no earlier than ``now`` nor than the model's ``last`` booking,
-    that fits every ``(window, requests, tokens)``; returns its time and the entries made."""
+    that fits every ``(window, requests, tokens)`` (pruned to ``now`` first); returns its
+    time and the entries made."""
     at = now if now > last else last
     for window, requests, tokens in windows:
+        window.prune(now)
         at = window.earliest(at, now, cost, requests, tokens)
     booked = []
     for window, _, _ in windows:
