@@ -73,6 +73,7 @@ async def wait_for(condition: Any, limit: float = 3.0) -> bool:
         "terminal_chat",
         "scripted_responses",
         "extract_invoices",
+        "live_relay",
         "batch_classify_csv",
     ],
 )
@@ -454,3 +455,70 @@ async def test_batch_classify_reads_your_own_csv_into_a_new_workdir(
     example.make_csv(tmp_path / "mine.csv", 15)
     await example.run(client, tmp_path / "new", csv_path=tmp_path / "mine.csv", poll_interval=0.02)
     assert len(read_csv(tmp_path / "new" / "labels.csv")) == 15
+
+
+# --------------------------------------------------------------------- live_relay
+
+
+@pytest.fixture
+async def live_relay_url(client: Client) -> AsyncIterator[str]:
+    relay = load_example("live_relay")
+    runner = web.AppRunner(relay.create_app(client), access_log=None, shutdown_timeout=0.1)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        await runner.cleanup()
+
+
+async def relay_turn(ws: Any, text: str) -> list[dict[str, Any]]:
+    """Send one user turn through the relay; the frames up to the end of the answer."""
+    await ws.send_str(json.dumps({"text": text}))
+    frames = []
+    while True:
+        frame = json.loads((await ws.receive(timeout=10)).data)
+        frames.append(frame)
+        if frame["type"] in ("turnComplete", "error"):
+            return frames
+
+
+async def test_live_relay_answers_and_survives_go_away(live_relay_url: str, emu: Emulator) -> None:
+    emu.faults.live_go_away(after_s=0.05, time_left_s=5)
+    async with ClientSession() as http, http.ws_connect(live_relay_url + "/ws") as ws:
+        first = await relay_turn(ws, "Hello relay")
+        await anyio.sleep(0.1)  # the goAway arrives; the relay's session moves on
+        second = await relay_turn(ws, "Still there?")
+    text = "".join(f["text"] for f in first if f["type"] == "text")
+    assert text.startswith('Emulated answer to "Hello relay".')
+    assert any(f["type"] == "handle" for f in first)
+    rest = "".join(f["text"] for f in second if f["type"] == "text")
+    assert rest.startswith('Emulated answer to "Still there?".')
+    assert {"type": "resumed", "reason": "go_away"} in first + second
+    assert await wait_for(lambda: emu.state.live_connections == 0)
+
+
+async def test_live_relay_resumes_a_reloaded_page_with_its_handle(
+    live_relay_url: str, emu: Emulator
+) -> None:
+    async with ClientSession() as http:
+        async with http.ws_connect(live_relay_url + "/ws") as ws:
+            frames = await relay_turn(ws, "Remember the word amber")
+            handles = [f["handle"] for f in frames if f["type"] == "handle"]
+            while True:  # the handle that covers the answer follows it
+                frame = json.loads((await ws.receive(timeout=10)).data)
+                if frame["type"] == "handle":
+                    handles.append(frame["handle"])
+                    break
+        async with http.ws_connect(live_relay_url + "/ws", params={"handle": handles[-1]}) as ws:
+            await relay_turn(ws, "Which word?")
+        async with http.ws_connect(live_relay_url + "/ws", params={"handle": "stale"}) as ws:
+            error = json.loads((await ws.receive(timeout=10)).data)
+    setups = [e["body"] for e in emu.state.live_log if e["kind"] == "setup"]
+    assert setups[1]["sessionResumption"] == {"handle": handles[-1]}
+    history = emu.state.live_handles[handles[-1]]["history"]
+    assert history[0]["parts"][0]["text"] == "Remember the word amber"
+    assert error["type"] == "error"
+    assert "invalid or has expired" in error["message"]

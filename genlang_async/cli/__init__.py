@@ -87,6 +87,10 @@ def build_parser() -> argparse.ArgumentParser:
         caches.add_parser(action, help=f"{action} a cached content").add_argument("name")
     add_batch_parser(commands)
 
+    live = commands.add_parser("live", help="chat in the terminal over the Live API")
+    live.add_argument("--model", default="gemini-live-2.5-flash-preview")
+    live.add_argument("--system", default=None, help="system instruction")
+
     emulator = commands.add_parser(
         "emulator",
         help="run the local API emulator (also: python -m genlang_async.emulator)",

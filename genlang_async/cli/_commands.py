@@ -13,6 +13,7 @@ from ._batch import BATCH_COMMANDS
 from ._caches import CACHE_COMMANDS
 from ._chat import run_chat
 from ._demo import run_demo
+from ._live import live_chat
 from ._session import open_client
 
 Command = Callable[[argparse.Namespace], Coroutine[Any, Any, int]]
@@ -115,6 +116,7 @@ async def demo(args: argparse.Namespace) -> int:
 COMMANDS: dict[str, Command] = {
     "demo": demo,
     "generate": generate,
+    "live": live_chat,
     "models list": models_list,
     "files upload": files_upload,
     "files list": files_list,
