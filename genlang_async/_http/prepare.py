@@ -13,7 +13,7 @@ from .._core.errors import MissingAPIKeyError
 from .._core.options import RequestOptions
 from .._version import __version__
 
-__all__ = ["Redactor", "RequestBuilder", "encode_json", "encode_query"]
+__all__ = ["JSONBytes", "Redactor", "RequestBuilder", "encode_json", "encode_query"]
 
 #: One encoder for every request body (building one per call costs more than encoding).
 _encode = _json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -26,8 +26,15 @@ _REDACTED = "<redacted>"
 _CACHE_SIZE = 512
 
 
+class JSONBytes(bytes):
+    """A JSON request body encoded beforehand (``json=JSONBytes(...)`` is sent as is): for
+    bodies too large to hold as Python objects, such as inline batches."""
+
+
 def encode_json(value: Any) -> bytes:
-    """Compact UTF-8 JSON."""
+    """Compact UTF-8 JSON (a :class:`JSONBytes` body as it is)."""
+    if isinstance(value, JSONBytes):
+        return value
     return _encode(value).encode()
 
 
