@@ -1,7 +1,7 @@
 """Answer many prompts as fast as your quota allows, paced by a RateLimiter.
 
     python examples/paced_batch.py prompts.txt --rpm 10 --tpm 250000 --rpd 250
-    python examples/paced_batch.py --offline   # the emulator, with a small quota
+    python examples/paced_batch.py --offline   # its own emulator, with a small quota
 
 Every call waits for capacity before it is sent, so the job runs at the quota's pace instead
 of bouncing off 429s; the 429s that still happen teach the limiter, and a used-up daily quota
@@ -57,16 +57,16 @@ async def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tpm", type=int, help="input tokens per minute")
     parser.add_argument("--rpd", type=int, help="requests per day")
     parser.add_argument("--concurrency", type=int, default=32)
-    parser.add_argument("--offline", action="store_true", help="run 100 prompts on the emulator")
+    parser.add_argument("--offline", action="store_true", help="run 40 prompts on an emulator")
     args = parser.parse_args(argv)
     if args.offline:
         from genlang_async.emulator import Emulator
 
-        async with Emulator() as emulator:  # a quota of 20 calls per 2 s, paced to match
-            emulator.quotas.set(args.model, requests=20, period=2.0)
-            limiter = RateLimiter({args.model: RateLimit(requests=20, period=2.0)})
+        async with Emulator() as emulator:  # a quota of 20 calls per second, paced to match
+            emulator.quotas.set(args.model, requests=20, period=1.0)
+            limiter = RateLimiter({args.model: RateLimit(requests=20, period=1.0)})
             async with Client(api_key="offline", base_url=emulator.url, rate_limiter=limiter) as c:
-                prompts = [f"Say something about the number {n}" for n in range(100)]
+                prompts = [f"Say something about the number {n}" for n in range(40)]
                 results = await answer_all(
                     c, prompts, model=args.model, concurrency=args.concurrency, out=sys.stderr
                 )
