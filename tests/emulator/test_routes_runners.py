@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -93,6 +94,8 @@ def test_cli_prints_url_and_serves() -> None:
             "1024",
             "--processing-delay",
             "0",
+            "--batch-duration",
+            "7.5",
         ],
         stdout=subprocess.PIPE,
         text=True,
@@ -106,6 +109,8 @@ def test_cli_prints_url_and_serves() -> None:
         )
         with urllib.request.urlopen(request, timeout=5) as response:
             assert response.status == 200
+        with urllib.request.urlopen(url + "/__emulator/settings", timeout=5) as response:
+            assert json.loads(response.read())["batch_duration"] == 7.5
     finally:
         process.terminate()
         process.wait(timeout=10)
