@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     import aiohttp
 
     from ._chats import Chats
+    from ._rate_limiter import RateLimiter
     from .live import Live
 
 __all__ = ["DEFAULT_BASE_URL", "Client"]
@@ -45,6 +46,8 @@ class Client(Namespaces):
         http_session: a caller-owned ``aiohttp.ClientSession``; used as is, never closed by
             the client (``max_connections`` does not apply to it).
         max_connections: size of the connection pool (default 100).
+        rate_limiter: a :class:`RateLimiter`: every model call waits for capacity within
+            its limits before it is sent (see the rate-limits guide).
 
     The client creates its HTTP session lazily inside the running event loop and may be used
     from one loop after another (two ``asyncio.run`` calls): a session left by a finished
@@ -62,6 +65,7 @@ class Client(Namespaces):
         default_headers: Mapping[str, str] | None = None,
         http_session: aiohttp.ClientSession | None = None,
         max_connections: int = 100,
+        rate_limiter: RateLimiter | None = None,
     ) -> None:
         key = api_key or os.environ.get("GEMINI_API_KEY") or os.environ.get("GOOGLE_API_KEY")
         url = base_url or os.environ.get("GENLANG_BASE_URL") or DEFAULT_BASE_URL
@@ -75,6 +79,15 @@ class Client(Namespaces):
             http_session=http_session,
             max_connections=max_connections,
         )
+        self._rate_limiter = rate_limiter
+        if rate_limiter is not None:
+            from ._rate_limiter import RateLimiter
+
+            if not isinstance(rate_limiter, RateLimiter):
+                raise TypeError(
+                    f"rate_limiter must be a genlang_async.RateLimiter, got {rate_limiter!r}"
+                )
+            self._transport.plugins.append(rate_limiter.plugin())
 
     def __repr__(self) -> str:
         t = self._transport
@@ -96,6 +109,11 @@ class Client(Namespaces):
     @property
     def max_retries(self) -> int:
         return self._transport.max_retries
+
+    @property
+    def rate_limiter(self) -> RateLimiter | None:
+        """The :class:`RateLimiter` pacing this client's model calls, if any."""
+        return self._rate_limiter
 
     @cached_property
     def chats(self) -> Chats:
