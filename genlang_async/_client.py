@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from ._core.errors import GOOGLE_API_ORIGIN
 from ._core.options import DEFAULT_TIMEOUT, Timeout, TimeoutLike
 from ._core.retry import DEFAULT_MAX_RETRIES
+from ._core.secrets import hide_password
 from ._http.transport import Transport
 from ._namespaces import Namespaces
 
@@ -63,6 +64,9 @@ class Client(Namespaces):
         http_session: aiohttp.ClientSession | None = None,
         max_connections: int = 100,
     ) -> None:
+        for name, value in (("api_key", api_key), ("base_url", base_url)):
+            if value is not None and not isinstance(value, str):
+                raise TypeError(f"{name} must be a str, not {type(value).__name__}")
         key = api_key or os.environ.get("GEMINI_API_KEY") or os.environ.get("GOOGLE_API_KEY")
         url = base_url or os.environ.get("GENLANG_BASE_URL") or DEFAULT_BASE_URL
         self._transport = Transport(
@@ -79,7 +83,8 @@ class Client(Namespaces):
     def __repr__(self) -> str:
         t = self._transport
         key = "set" if t.has_api_key else "missing"
-        return f"Client(base_url={t.base_url!r}, api_version={t.api_version!r}, api_key=<{key}>)"
+        shown = hide_password(t.base_url)
+        return f"Client(base_url={shown!r}, api_version={t.api_version!r}, api_key=<{key}>)"
 
     @property
     def base_url(self) -> str:

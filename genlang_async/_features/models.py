@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from genlang_async._http.streaming import GenerateContentStream
     from genlang_async._structured import ParsedResponse, StructuredStream
     from genlang_async.types import (
+        EmbedContentResponse,
         GenerateContentResponse,
         GenerationConfig,
         SafetySetting,
@@ -146,3 +147,18 @@ class Models(generated.Models):
         if response_schema is None:
             return super().stream_generate_content(model, **arguments)
         return stream_structured(super().stream_generate_content, model, response_schema, arguments)
+
+    async def embed_content(
+        self, model: str, *, content: ContentLike, **arguments: Any
+    ) -> EmbedContentResponse:
+        if isinstance(content, (list, tuple)) and sum(isinstance(p, str) for p in content) > 1:
+            raise ValueError(
+                "content is one input: a list of texts would be embedded together, as one "
+                "embedding. For one embedding per text use batch_embed_contents(model, "
+                'requests=[{"content": {"parts": [{"text": text}]}} for text in texts]); to '
+                "embed one input of several parts, pass a Content"
+            )
+        return await super().embed_content(model, content=content, **arguments)
+
+    embed_content.__wrapped__ = generated.Models.embed_content  # type: ignore[attr-defined]
+    embed_content.__doc__ = generated.Models.embed_content.__doc__

@@ -4,6 +4,7 @@ origin), built once per client and cached per path for the common call without o
 from __future__ import annotations
 
 import json as _json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -24,11 +25,43 @@ _SECRET_HEADERS = frozenset({KEY_HEADER, "authorization", "proxy-authorization",
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _REDACTED = "<redacted>"
 _CACHE_SIZE = 512
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def encode_json(value: Any) -> bytes:
-    """Compact UTF-8 JSON."""
-    return _encode(value).encode()
+    """Compact UTF-8 JSON; ``ValueError`` naming the field that holds a lone surrogate (text
+    that is not valid Unicode, e.g. half of an emoji cut from a UTF-16 string)."""
+    text = _encode(value)
+    try:
+        return text.encode()
+    except UnicodeEncodeError:
+        where = _surrogate_path(value, "")
+        raise ValueError(
+            f"{where or 'the request'} holds a lone surrogate (a half of a UTF-16 pair), which "
+            "is not valid Unicode and cannot be sent: fix the text where it was decoded (for "
+            "instance with errors='replace')"
+        ) from None
+
+
+def _surrogate_path(value: Any, path: str) -> str | None:
+    """The wire path (``contents[0].parts[0].text``) of the first string with a surrogate."""
+    if isinstance(value, str):
+        return path if _SURROGATE.search(value) else None
+    items = (
+        value.items()
+        if isinstance(value, dict)
+        else enumerate(value)
+        if isinstance(value, list)
+        else ()
+    )
+    for key, item in items:
+        inner = f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}" if path else str(key)
+        if isinstance(key, str) and _SURROGATE.search(key):
+            return inner
+        found = _surrogate_path(item, inner)
+        if found is not None:
+            return found
+    return None
 
 
 def _origin(url: URL) -> tuple[str, str, int | None]:

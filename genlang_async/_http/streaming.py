@@ -25,7 +25,7 @@ from collections import deque
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NoReturn, TypeVar
 
 from .._core.chunks import ChunkMerger, wire_text
 from .._core.errors import APIConnectionError, api_error_from_response
@@ -107,6 +107,14 @@ class GenerateContentStream(Generic[ChunkT]):
 
     def __aiter__(self) -> Self:
         return self
+
+    def __await__(self) -> NoReturn:
+        """``await stream`` is a mistake from other SDKs: say what to do instead."""
+        raise TypeError(
+            "a stream is not awaited: open it with `async with client.models."
+            "stream_generate_content(...) as stream:` and read it with `async for chunk in "
+            "stream` (or `await stream.get_final_response()` for the whole answer)"
+        )
 
     async def __anext__(self) -> ChunkT:
         return self._parse(await self._next_payload())

@@ -106,7 +106,7 @@ class Batches(Resource):
         path = "batches"
         params: dict[str, Any] = {}
         if page_size is not None:
-            params["pageSize"] = coerce.check_scalar(page_size, int, "page_size")
+            params["pageSize"] = coerce.page_size(page_size)
         if filter is not None:
             params["filter"] = coerce.check_scalar(filter, str, "filter")
         if return_partial_success is not None:

@@ -303,7 +303,7 @@ class TunedModels(Resource):
         path = "tunedModels"
         params: dict[str, Any] = {}
         if page_size is not None:
-            params["pageSize"] = coerce.check_scalar(page_size, int, "page_size")
+            params["pageSize"] = coerce.page_size(page_size)
         if filter is not None:
             params["filter"] = coerce.check_scalar(filter, str, "filter")
         return self._pager(
@@ -495,7 +495,7 @@ class TunedModelsOperations(Resource):
         path = f"{name}/operations"
         params: dict[str, Any] = {}
         if page_size is not None:
-            params["pageSize"] = coerce.check_scalar(page_size, int, "page_size")
+            params["pageSize"] = coerce.page_size(page_size)
         if filter is not None:
             params["filter"] = coerce.check_scalar(filter, str, "filter")
         if return_partial_success is not None:
@@ -605,7 +605,7 @@ class TunedModelsPermissions(Resource):
         path = f"{parent}/permissions"
         params: dict[str, Any] = {}
         if page_size is not None:
-            params["pageSize"] = coerce.check_scalar(page_size, int, "page_size")
+            params["pageSize"] = coerce.page_size(page_size)
         return self._pager(
             path,
             query=params,

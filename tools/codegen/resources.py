@@ -433,9 +433,7 @@ class MethodWriter:
         if m["list"]:
             lines.append(
                 "        if page_size is not None:\n"
-                '            params["pageSize"] = coerce.check_scalar(\n'
-                '                page_size, int, "page_size"\n'
-                "            )\n"
+                '            params["pageSize"] = coerce.page_size(page_size)\n'
             )
         for p in query:
             if p.wire == "updateMask" and m["request"] and m["request"].get("resource_field"):
