@@ -79,7 +79,7 @@ def test_client_arguments_are_typed() -> None:
 async def test_embed_content_is_one_input(client: Client, emulator: Emulator) -> None:
     with pytest.raises(ValueError, match="one embedding per text use batch_embed_contents"):
         await client.models.embed_content(EMBED, content=["a", "b"])
-    with pytest.raises(TypeError, match="for several inputs .* batch_embed_contents"):
+    with pytest.raises(TypeError, match=r"for several inputs .* batch_embed_contents"):
         await client.models.embed_content(EMBED, contents=["a", "b"])  # type: ignore[call-arg]
     assert emulator.request_log == []
     one = await client.models.embed_content(EMBED, content="a")

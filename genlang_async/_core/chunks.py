@@ -15,6 +15,7 @@ from typing import Any
 import attrs
 
 from ..types import GenerateContentResponse
+from .errors import MalformedResponseError
 
 __all__ = ["lazy_chunk", "wire_text"]
 
@@ -23,15 +24,18 @@ def wire_text(chunk: dict[str, Any]) -> str | None:
     """``GenerateContentResponse.text`` read straight from wire JSON: the first candidate's
     non-thought text parts joined, ``None`` without candidates. Kept equal to the typed
     property by a property test."""
-    candidates = chunk.get("candidates")
-    if not candidates:
-        return None
-    content = candidates[0].get("content") or {}
-    return "".join(
-        part["text"]
-        for part in content.get("parts") or ()
-        if isinstance(part.get("text"), str) and not part.get("thought")
-    )
+    try:
+        candidates = chunk.get("candidates")
+        if not candidates:
+            return None
+        content = candidates[0].get("content") or {}
+        return "".join(
+            part["text"]
+            for part in content.get("parts") or ()
+            if isinstance(part.get("text"), str) and not part.get("thought")
+        )
+    except (AttributeError, TypeError, KeyError, IndexError) as exc:
+        raise MalformedResponseError(f"a malformed GenerateContentResponse chunk: {exc}") from None
 
 
 _FIELDS = tuple(field.name for field in attrs.fields(GenerateContentResponse))
@@ -51,8 +55,12 @@ class _LazyResponse(GenerateContentResponse):
             return None
         wire = self._wire
         if wire is not None and name in _FIELDS:
+            try:
+                built = GenerateContentResponse.from_dict(wire)
+            except (TypeError, ValueError) as exc:
+                message = f"a malformed GenerateContentResponse chunk: {exc}"
+                raise MalformedResponseError(message) from None
             self._wire = None
-            built = GenerateContentResponse.from_dict(wire)
             for field in _FIELDS:
                 setattr(self, field, getattr(built, field))
             return getattr(self, name)

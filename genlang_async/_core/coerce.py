@@ -11,6 +11,7 @@ import attrs
 from .. import types
 from ..types import Content, Part, WireModel
 from .checks import check_model
+from .errors import MalformedResponseError
 from .names import resolve_name
 from .options import RequestOptions
 
@@ -269,3 +270,27 @@ def parse_any(data: dict[str, Any]) -> Any:
         if isinstance(cls, type) and issubclass(cls, WireModel):
             return cls.from_dict(data)
     return data
+
+
+def parse_response(cls: type[M], data: Any) -> M:
+    """The typed result of a call; :class:`MalformedResponseError` when the body does not fit
+    (a JSON array, string, number or null, or a field of the wrong shape)."""
+    try:
+        return cls.from_dict(json_object(data, cls.__name__))
+    except (TypeError, ValueError, AttributeError, KeyError) as exc:
+        raise MalformedResponseError(
+            f"the {cls.__name__} in the response is malformed: {exc}"
+        ) from exc
+
+
+def json_object(data: Any, what: str) -> dict[str, Any]:
+    """``data`` if it is a JSON object, else :class:`MalformedResponseError`."""
+    if not isinstance(data, dict):
+        raise MalformedResponseError(f"expected a JSON object ({what}), got {_json_kind(data)}")
+    return data
+
+
+def _json_kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    return {list: "an array", str: "a string", bool: "a boolean"}.get(type(value), "a number")

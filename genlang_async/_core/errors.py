@@ -43,6 +43,7 @@ __all__ = [
     "GatewayTimeoutError",
     "GenlangError",
     "InternalServerError",
+    "MalformedResponseError",
     "MissingAPIKeyError",
     "NotFoundError",
     "PermissionDeniedError",
@@ -79,6 +80,12 @@ class MissingAPIKeyError(GenlangError, ValueError):
                 " stand-in) any non-empty key works, e.g. GEMINI_API_KEY=test."
             )
         super().__init__(text)
+
+
+class MalformedResponseError(GenlangError):
+    """The server answered with a success status, but the body is not what the method
+    returns (not a JSON object, or a field of the wrong shape): a broken proxy, a server
+    bug, or an API change the SDK does not know."""
 
 
 class APIConnectionError(GenlangError):

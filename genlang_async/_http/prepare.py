@@ -22,6 +22,8 @@ _encode = _json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 KEY_HEADER = "x-goog-api-key"
 JSON_TYPE = "application/json; charset=utf-8"
 _SECRET_HEADERS = frozenset({KEY_HEADER, "authorization", "proxy-authorization", "cookie"})
+#: Default headers that authenticate to the API host, never sent to another origin.
+_HOST_CREDENTIALS = (KEY_HEADER, "authorization", "cookie")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _REDACTED = "<redacted>"
 _CACHE_SIZE = 512
@@ -159,6 +161,7 @@ class RequestBuilder:
         self._prefix = "/".join(p for p in (self.base_url, self.api_version) if p) + "/"
         self.redact = Redactor()
         self.redact.add(self.api_key)
+        self.redact.add(URL(base_url).password)
         self.redact.add_headers(default_headers)
         agent = f"genlang-async/{__version__}"
         headers = {"user-agent": agent, "x-goog-api-client": agent}
@@ -212,6 +215,9 @@ class RequestBuilder:
             and not (options and options.extra_headers and _has_key_header(options.extra_headers))
         ):
             raise MissingAPIKeyError(base_url=self.base_url)
+        if not same_origin:  # credentials of the API host stay there (an upload URL elsewhere)
+            for name in _HOST_CREDENTIALS:
+                merged.pop(name, None)
         if content_type is not None:
             merged["content-type"] = content_type
         for extra in (headers, options.extra_headers if options else None):

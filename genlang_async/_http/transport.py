@@ -33,7 +33,13 @@ from .._core.errors import APIConnectionError, APIError
 from .._core.options import RequestOptions, Timeout
 from .._core.plugins import Plugin, Request, Response, Retry, StreamEnd, model_of
 from .body import ByteStream, OnEnd, StreamContext
-from .failures import TRANSPORT_ERRORS, api_error, connection_error, frozen_headers
+from .failures import (
+    TRANSPORT_ERRORS,
+    api_error,
+    connection_error,
+    frozen_headers,
+    redact_bytes,
+)
 from .prepare import JSON_TYPE, RequestBuilder, encode_json
 from .session import SessionPool
 
@@ -466,6 +472,7 @@ class Transport:
         try:
             value = _json.loads(raw) if raw.strip() else {}
         except ValueError as exc:
+            raw = redact_bytes(raw, self._builder.redact)
             raise APIError(
                 f"response is not JSON: {raw[:200]!r}", status_code=status, body=raw
             ) from exc

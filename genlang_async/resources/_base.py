@@ -12,6 +12,7 @@ import inspect
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from .._core import coerce
 from .._core.options import RequestOptions
 from .._http.streaming import GenerateContentStream
 from .._operations import Operation
@@ -99,11 +100,11 @@ class Resource:
         body: Mapping[str, Any] | None = None,
         options: RequestOptions | None = None,
         idempotent: bool = True,
-    ) -> dict[str, Any]:
+    ) -> Any:
         data = await self._transport.request(
             method, path, query=query, json=body, options=options, idempotent=idempotent
         )
-        return data if isinstance(data, dict) else {}
+        return data  # a JSON object ({} for an empty body), checked by coerce.parse_response
 
     def _pager(
         self,
@@ -120,7 +121,7 @@ class Resource:
             if token:
                 page_query["pageToken"] = token
             data = await self._call("GET", path, query=page_query, options=options)
-            response = response_type.from_dict(data)
+            response = coerce.parse_response(response_type, data)
             items = getattr(response, items_field) or []
             next_token = getattr(response, "next_page_token", None) or None
             return Page(items=list(items), next_page_token=next_token, raw=response)
@@ -152,7 +153,7 @@ class Resource:
         name = str(data.get("name") or "")
 
         async def poll() -> dict[str, Any]:
-            return await self._call("GET", name, options=options)
+            return coerce.json_object(await self._call("GET", name, options=options), "Operation")
 
         async def cancel() -> None:
             await self._call("POST", f"{name}:cancel", options=options)

@@ -160,8 +160,9 @@ class Batches(Resource):
             update_mask, body, frozenset({"displayName", "inputConfig", "model", "priority"})
         )
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return EmbedContentBatch.from_dict(
-            await self._call("PATCH", path, query=params, body=body, options=options)
+        return coerce.parse_response(
+            EmbedContentBatch,
+            await self._call("PATCH", path, query=params, body=body, options=options),
         )
 
     async def update_generate_content_batch(
@@ -202,6 +203,7 @@ class Batches(Resource):
             update_mask, body, frozenset({"displayName", "inputConfig", "model", "priority"})
         )
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return GenerateContentBatch.from_dict(
-            await self._call("PATCH", path, query=params, body=body, options=options)
+        return coerce.parse_response(
+            GenerateContentBatch,
+            await self._call("PATCH", path, query=params, body=body, options=options),
         )

@@ -65,8 +65,9 @@ class CachedContents(Resource):
         )
         body = resource.to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return CachedContent.from_dict(
-            await self._call("POST", path, body=body, options=options, idempotent=False)
+        return coerce.parse_response(
+            CachedContent,
+            await self._call("POST", path, body=body, options=options, idempotent=False),
         )
 
     async def delete(
@@ -103,7 +104,7 @@ class CachedContents(Resource):
         name = resolve_name(name, "cachedContents/*", argument="name")
         path = name
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return CachedContent.from_dict(await self._call("GET", path, options=options))
+        return coerce.parse_response(CachedContent, await self._call("GET", path, options=options))
 
     def list(
         self,
@@ -191,6 +192,6 @@ class CachedContents(Resource):
             ),
         )
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return CachedContent.from_dict(
-            await self._call("PATCH", path, query=params, body=body, options=options)
+        return coerce.parse_response(
+            CachedContent, await self._call("PATCH", path, query=params, body=body, options=options)
         )

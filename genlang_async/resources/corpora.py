@@ -98,8 +98,8 @@ class Corpora(Resource):
         )
         body = resource.to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return Corpus.from_dict(
-            await self._call("POST", path, body=body, options=options, idempotent=False)
+        return coerce.parse_response(
+            Corpus, await self._call("POST", path, body=body, options=options, idempotent=False)
         )
 
     async def delete(
@@ -140,7 +140,7 @@ class Corpora(Resource):
         name = resolve_name(name, "corpora/*", argument="name")
         path = name
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return Corpus.from_dict(await self._call("GET", path, options=options))
+        return coerce.parse_response(Corpus, await self._call("GET", path, options=options))
 
     def list(
         self,
@@ -199,8 +199,8 @@ class Corpora(Resource):
         params: dict[str, Any] = {}
         params["updateMask"] = coerce.update_mask_for(update_mask, body, frozenset({"displayName"}))
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return Corpus.from_dict(
-            await self._call("PATCH", path, query=params, body=body, options=options)
+        return coerce.parse_response(
+            Corpus, await self._call("PATCH", path, query=params, body=body, options=options)
         )
 
     async def query(
@@ -229,8 +229,8 @@ class Corpora(Resource):
             results_count=coerce.check_scalar(results_count, int, "results_count"),
         ).to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return QueryCorpusResponse.from_dict(
-            await self._call("POST", path, body=body, options=options)
+        return coerce.parse_response(
+            QueryCorpusResponse, await self._call("POST", path, body=body, options=options)
         )
 
 
@@ -275,8 +275,8 @@ class CorporaDocuments(Resource):
         )
         body = resource.to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return Document.from_dict(
-            await self._call("POST", path, body=body, options=options, idempotent=False)
+        return coerce.parse_response(
+            Document, await self._call("POST", path, body=body, options=options, idempotent=False)
         )
 
     async def delete(
@@ -317,7 +317,7 @@ class CorporaDocuments(Resource):
         name = resolve_name(name, "corpora/*/documents/*", argument="name")
         path = name
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return Document.from_dict(await self._call("GET", path, options=options))
+        return coerce.parse_response(Document, await self._call("GET", path, options=options))
 
     def list(
         self,
@@ -384,8 +384,8 @@ class CorporaDocuments(Resource):
             update_mask, body, frozenset({"customMetadata", "displayName"})
         )
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return Document.from_dict(
-            await self._call("PATCH", path, query=params, body=body, options=options)
+        return coerce.parse_response(
+            Document, await self._call("PATCH", path, query=params, body=body, options=options)
         )
 
     async def query(
@@ -414,8 +414,8 @@ class CorporaDocuments(Resource):
             query=coerce.check_scalar(query, str, "query"),
         ).to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return QueryDocumentResponse.from_dict(
-            await self._call("POST", path, body=body, options=options)
+        return coerce.parse_response(
+            QueryDocumentResponse, await self._call("POST", path, body=body, options=options)
         )
 
 
@@ -476,8 +476,8 @@ class CorporaPermissions(Resource):
         )
         body = resource.to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return Permission.from_dict(
-            await self._call("POST", path, body=body, options=options, idempotent=False)
+        return coerce.parse_response(
+            Permission, await self._call("POST", path, body=body, options=options, idempotent=False)
         )
 
     async def delete(
@@ -514,7 +514,7 @@ class CorporaPermissions(Resource):
         name = resolve_name(name, "corpora/*/permissions/*", argument="name")
         path = name
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return Permission.from_dict(await self._call("GET", path, options=options))
+        return coerce.parse_response(Permission, await self._call("GET", path, options=options))
 
     def list(
         self,
@@ -581,8 +581,8 @@ class CorporaPermissions(Resource):
             update_mask, body, frozenset({"emailAddress", "granteeType", "role"})
         )
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return Permission.from_dict(
-            await self._call("PATCH", path, query=params, body=body, options=options)
+        return coerce.parse_response(
+            Permission, await self._call("PATCH", path, query=params, body=body, options=options)
         )
 
 
@@ -611,8 +611,9 @@ class CorporaDocumentsChunks(Resource):
             ),
         ).to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return BatchCreateChunksResponse.from_dict(
-            await self._call("POST", path, body=body, options=options, idempotent=False)
+        return coerce.parse_response(
+            BatchCreateChunksResponse,
+            await self._call("POST", path, body=body, options=options, idempotent=False),
         )
 
     async def batch_delete(
@@ -657,8 +658,8 @@ class CorporaDocumentsChunks(Resource):
             requests=coerce.as_model_list(requests, UpdateChunkRequest, "requests"),
         ).to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return BatchUpdateChunksResponse.from_dict(
-            await self._call("POST", path, body=body, options=options)
+        return coerce.parse_response(
+            BatchUpdateChunksResponse, await self._call("POST", path, body=body, options=options)
         )
 
     async def create(
@@ -694,8 +695,8 @@ class CorporaDocumentsChunks(Resource):
         )
         body = resource.to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return Chunk.from_dict(
-            await self._call("POST", path, body=body, options=options, idempotent=False)
+        return coerce.parse_response(
+            Chunk, await self._call("POST", path, body=body, options=options, idempotent=False)
         )
 
     async def delete(
@@ -732,7 +733,7 @@ class CorporaDocumentsChunks(Resource):
         name = resolve_name(name, "corpora/*/documents/*/chunks/*", argument="name")
         path = name
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return Chunk.from_dict(await self._call("GET", path, options=options))
+        return coerce.parse_response(Chunk, await self._call("GET", path, options=options))
 
     def list(
         self,
@@ -799,6 +800,6 @@ class CorporaDocumentsChunks(Resource):
             update_mask, body, frozenset({"customMetadata", "data"})
         )
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return Chunk.from_dict(
-            await self._call("PATCH", path, query=params, body=body, options=options)
+        return coerce.parse_response(
+            Chunk, await self._call("PATCH", path, query=params, body=body, options=options)
         )

@@ -82,8 +82,9 @@ class FileSearchStores(Resource):
         )
         body = resource.to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return FileSearchStore.from_dict(
-            await self._call("POST", path, body=body, options=options, idempotent=False)
+        return coerce.parse_response(
+            FileSearchStore,
+            await self._call("POST", path, body=body, options=options, idempotent=False),
         )
 
     async def delete(
@@ -124,7 +125,9 @@ class FileSearchStores(Resource):
         name = resolve_name(name, "fileSearchStores/*", argument="name")
         path = name
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return FileSearchStore.from_dict(await self._call("GET", path, options=options))
+        return coerce.parse_response(
+            FileSearchStore, await self._call("GET", path, options=options)
+        )
 
     async def import_file(
         self,
@@ -226,7 +229,7 @@ class FileSearchStoresDocuments(Resource):
         name = resolve_name(name, "fileSearchStores/*/documents/*", argument="name")
         path = name
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return Document.from_dict(await self._call("GET", path, options=options))
+        return coerce.parse_response(Document, await self._call("GET", path, options=options))
 
     def list(
         self,

@@ -58,7 +58,7 @@ class Files(Resource):
         name = resolve_name(name, "files/*", argument="name")
         path = name
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return File.from_dict(await self._call("GET", path, options=options))
+        return coerce.parse_response(File, await self._call("GET", path, options=options))
 
     def list(
         self,

@@ -47,7 +47,7 @@ class GeneratedFiles(Resource):
         name = resolve_name(name, "generatedFiles/*", argument="name")
         path = name
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return GeneratedFile.from_dict(await self._call("GET", path, options=options))
+        return coerce.parse_response(GeneratedFile, await self._call("GET", path, options=options))
 
     def list(
         self,

@@ -128,8 +128,8 @@ class Models(Resource):
             ),
         ).to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return BatchEmbedContentsResponse.from_dict(
-            await self._call("POST", path, body=body, options=options)
+        return coerce.parse_response(
+            BatchEmbedContentsResponse, await self._call("POST", path, body=body, options=options)
         )
 
     async def batch_embed_text(
@@ -156,8 +156,8 @@ class Models(Resource):
             ),
         ).to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return BatchEmbedTextResponse.from_dict(
-            await self._call("POST", path, body=body, options=options)
+        return coerce.parse_response(
+            BatchEmbedTextResponse, await self._call("POST", path, body=body, options=options)
         )
 
     async def batch_generate_content(
@@ -205,8 +205,8 @@ class Models(Resource):
             prompt=coerce.as_model(prompt, MessagePrompt, "prompt"),
         ).to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return CountMessageTokensResponse.from_dict(
-            await self._call("POST", path, body=body, options=options)
+        return coerce.parse_response(
+            CountMessageTokensResponse, await self._call("POST", path, body=body, options=options)
         )
 
     async def count_text_tokens(
@@ -229,8 +229,8 @@ class Models(Resource):
             prompt=coerce.as_model(prompt, TextPrompt, "prompt"),
         ).to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return CountTextTokensResponse.from_dict(
-            await self._call("POST", path, body=body, options=options)
+        return coerce.parse_response(
+            CountTextTokensResponse, await self._call("POST", path, body=body, options=options)
         )
 
     async def count_tokens(
@@ -261,8 +261,8 @@ class Models(Resource):
             ),
         ).to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return CountTokensResponse.from_dict(
-            await self._call("POST", path, body=body, options=options)
+        return coerce.parse_response(
+            CountTokensResponse, await self._call("POST", path, body=body, options=options)
         )
 
     async def embed_content(
@@ -293,8 +293,8 @@ class Models(Resource):
             ),
         ).to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return EmbedContentResponse.from_dict(
-            await self._call("POST", path, body=body, options=options)
+        return coerce.parse_response(
+            EmbedContentResponse, await self._call("POST", path, body=body, options=options)
         )
 
     async def embed_text(
@@ -317,8 +317,8 @@ class Models(Resource):
             text=coerce.check_scalar(text, str, "text"),
         ).to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return EmbedTextResponse.from_dict(
-            await self._call("POST", path, body=body, options=options)
+        return coerce.parse_response(
+            EmbedTextResponse, await self._call("POST", path, body=body, options=options)
         )
 
     async def generate_answer(
@@ -353,8 +353,8 @@ class Models(Resource):
             temperature=coerce.check_scalar(temperature, (int, float), "temperature"),
         ).to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return GenerateAnswerResponse.from_dict(
-            await self._call("POST", path, body=body, options=options)
+        return coerce.parse_response(
+            GenerateAnswerResponse, await self._call("POST", path, body=body, options=options)
         )
 
     async def generate_content(
@@ -393,8 +393,8 @@ class Models(Resource):
             ),
         ).to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return GenerateContentResponse.from_dict(
-            await self._call("POST", path, body=body, options=options)
+        return coerce.parse_response(
+            GenerateContentResponse, await self._call("POST", path, body=body, options=options)
         )
 
     async def generate_message(
@@ -425,8 +425,8 @@ class Models(Resource):
             top_k=coerce.check_scalar(top_k, int, "top_k"),
         ).to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return GenerateMessageResponse.from_dict(
-            await self._call("POST", path, body=body, options=options)
+        return coerce.parse_response(
+            GenerateMessageResponse, await self._call("POST", path, body=body, options=options)
         )
 
     async def generate_text(
@@ -463,8 +463,8 @@ class Models(Resource):
             stop_sequences=coerce.as_list(stop_sequences, str, "stop_sequences"),
         ).to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return GenerateTextResponse.from_dict(
-            await self._call("POST", path, body=body, options=options)
+        return coerce.parse_response(
+            GenerateTextResponse, await self._call("POST", path, body=body, options=options)
         )
 
     async def get(
@@ -483,7 +483,7 @@ class Models(Resource):
         name = resolve_name(name, "models/*", argument="name")
         path = name
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return Model.from_dict(await self._call("GET", path, options=options))
+        return coerce.parse_response(Model, await self._call("GET", path, options=options))
 
     def list(
         self,
@@ -534,7 +534,9 @@ class Models(Resource):
             parameters=parameters,
         ).to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return PredictResponse.from_dict(await self._call("POST", path, body=body, options=options))
+        return coerce.parse_response(
+            PredictResponse, await self._call("POST", path, body=body, options=options)
+        )
 
     async def predict_long_running(
         self,

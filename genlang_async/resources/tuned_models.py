@@ -225,8 +225,8 @@ class TunedModels(Resource):
             ),
         ).to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return GenerateContentResponse.from_dict(
-            await self._call("POST", path, body=body, options=options)
+        return coerce.parse_response(
+            GenerateContentResponse, await self._call("POST", path, body=body, options=options)
         )
 
     async def generate_text(
@@ -263,8 +263,8 @@ class TunedModels(Resource):
             stop_sequences=coerce.as_list(stop_sequences, str, "stop_sequences"),
         ).to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return GenerateTextResponse.from_dict(
-            await self._call("POST", path, body=body, options=options)
+        return coerce.parse_response(
+            GenerateTextResponse, await self._call("POST", path, body=body, options=options)
         )
 
     async def get(
@@ -283,7 +283,7 @@ class TunedModels(Resource):
         name = resolve_name(name, "tunedModels/*", argument="name")
         path = name
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return TunedModel.from_dict(await self._call("GET", path, options=options))
+        return coerce.parse_response(TunedModel, await self._call("GET", path, options=options))
 
     def list(
         self,
@@ -381,8 +381,8 @@ class TunedModels(Resource):
             ),
         )
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return TunedModel.from_dict(
-            await self._call("PATCH", path, query=params, body=body, options=options)
+        return coerce.parse_response(
+            TunedModel, await self._call("PATCH", path, query=params, body=body, options=options)
         )
 
     def stream_generate_content(
@@ -447,8 +447,9 @@ class TunedModels(Resource):
             email_address=coerce.check_scalar(email_address, str, "email_address"),
         ).to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return TransferOwnershipResponse.from_dict(
-            await self._call("POST", path, body=body, options=options, idempotent=False)
+        return coerce.parse_response(
+            TransferOwnershipResponse,
+            await self._call("POST", path, body=body, options=options, idempotent=False),
         )
 
 
@@ -546,8 +547,8 @@ class TunedModelsPermissions(Resource):
         )
         body = resource.to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return Permission.from_dict(
-            await self._call("POST", path, body=body, options=options, idempotent=False)
+        return coerce.parse_response(
+            Permission, await self._call("POST", path, body=body, options=options, idempotent=False)
         )
 
     async def delete(
@@ -584,7 +585,7 @@ class TunedModelsPermissions(Resource):
         name = resolve_name(name, "tunedModels/*/permissions/*", argument="name")
         path = name
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return Permission.from_dict(await self._call("GET", path, options=options))
+        return coerce.parse_response(Permission, await self._call("GET", path, options=options))
 
     def list(
         self,
@@ -651,6 +652,6 @@ class TunedModelsPermissions(Resource):
             update_mask, body, frozenset({"emailAddress", "granteeType", "role"})
         )
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return Permission.from_dict(
-            await self._call("PATCH", path, query=params, body=body, options=options)
+        return coerce.parse_response(
+            Permission, await self._call("PATCH", path, query=params, body=body, options=options)
         )

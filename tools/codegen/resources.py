@@ -502,9 +502,8 @@ class MethodWriter:
         elif m["response"] == "Empty":
             lines.append(f"        {call}\n")
         else:
-            lines.append(
-                f"        return {m['response']}.from_dict(\n            {call}\n        )\n"
-            )
+            parse = f"coerce.parse_response(\n            {m['response']}, {call}\n        )"
+            lines.append(f"        return {parse}\n")
         return lines
 
 
