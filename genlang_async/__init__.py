@@ -48,6 +48,7 @@ if TYPE_CHECKING:
         PermissionDeniedError,
         PoolTimeoutError,
         RateLimitError,
+        ResponseTooLargeError,
         ServiceUnavailableError,
     )
     from ._core.json_schema import json_schema
@@ -137,6 +138,7 @@ __all__ = [
     "RequestInfo",
     "RequestOptions",
     "ResourceInfo",
+    "ResponseTooLargeError",
     "Resumed",
     "RetryInfo",
     "ServiceUnavailableError",
@@ -230,6 +232,7 @@ _LAZY = {
             "PermissionDeniedError",
             "PoolTimeoutError",
             "RateLimitError",
+            "ResponseTooLargeError",
             "ServiceUnavailableError",
         )
     },

@@ -12,7 +12,8 @@ from ._core.errors import GOOGLE_API_ORIGIN
 from ._core.options import DEFAULT_TIMEOUT, Timeout, TimeoutLike
 from ._core.retry import DEFAULT_MAX_RETRIES
 from ._core.secrets import hide_password
-from ._http.transport import Transport
+from ._core.sse import DEFAULT_MAX_LINE
+from ._http.transport import DEFAULT_MAX_RESPONSE_BYTES, Transport
 from ._namespaces import Namespaces
 
 if TYPE_CHECKING:
@@ -46,6 +47,10 @@ class Client(Namespaces):
         http_session: a caller-owned ``aiohttp.ClientSession``; used as is, never closed by
             the client (``max_connections`` does not apply to it).
         max_connections: size of the connection pool (default 100).
+        max_response_bytes: largest response body read (default 256 MiB; ``None``: no
+            limit); a larger one raises :class:`ResponseTooLargeError` without being read.
+        max_event_bytes: longest line of a streamed answer (default 16 MiB; ``None``: no
+            limit); a longer one raises :class:`ResponseTooLargeError`.
 
     The client creates its HTTP session lazily inside the running event loop and may be used
     from one loop after another (two ``asyncio.run`` calls): a session left by a finished
@@ -63,6 +68,8 @@ class Client(Namespaces):
         default_headers: Mapping[str, str] | None = None,
         http_session: aiohttp.ClientSession | None = None,
         max_connections: int = 100,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        max_event_bytes: int | None = DEFAULT_MAX_LINE,
     ) -> None:
         for name, value in (("api_key", api_key), ("base_url", base_url)):
             if value is not None and not isinstance(value, str):
@@ -79,6 +86,14 @@ class Client(Namespaces):
             http_session=http_session,
             max_connections=max_connections,
         )
+        for name, limit in (
+            ("max_response_bytes", max_response_bytes),
+            ("max_event_bytes", max_event_bytes),
+        ):
+            if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)):
+                raise TypeError(f"{name} must be an int or None, not {type(limit).__name__}")
+        self._transport.max_response_bytes = max_response_bytes
+        self._transport.max_event_bytes = max_event_bytes
 
     def __repr__(self) -> str:
         t = self._transport

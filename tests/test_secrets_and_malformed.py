@@ -15,6 +15,7 @@ from genlang_async import (
     BadRequestError,
     Client,
     MalformedResponseError,
+    ResponseTooLargeError,
 )
 
 pytestmark = pytest.mark.usefixtures("no_key_env")
@@ -118,3 +119,29 @@ async def read_text(client: Client) -> None:
     async with client.models.stream_generate_content("m", contents="hi") as stream:
         async for _ in stream.text_stream:
             pass
+
+
+async def test_a_body_over_the_limit_is_not_read(server: LoopbackServer) -> None:
+    big = {"candidates": [{"content": {"parts": [{"text": "x" * 5000}]}}]}
+    server.reply("POST", "/v1beta/models/m:generateContent", (200, big))
+    async with Client(
+        api_key=TEST_KEY, base_url=server.url, max_retries=0, max_response_bytes=1000
+    ) as client:
+        with pytest.raises(ResponseTooLargeError, match="max_response_bytes=1000"):
+            await client.models.generate_content("m", contents="hi")
+    async with Client(api_key=TEST_KEY, base_url=server.url, max_response_bytes=None) as client:
+        answer = await client.models.generate_content("m", contents="hi")
+    assert answer.text == "x" * 5000
+
+
+async def test_an_event_line_over_the_limit(server: LoopbackServer) -> None:
+    line = json.dumps({"candidates": [{"content": {"parts": [{"text": "y" * 5000}]}}]})
+    server.reply("POST", "/v1beta/models/m:streamGenerateContent", (200, f"data: {line}\r\n\r\n"))
+    async with Client(
+        api_key=TEST_KEY, base_url=server.url, max_retries=0, max_event_bytes=1000
+    ) as client:
+        with pytest.raises(ResponseTooLargeError, match="longer than 1000 bytes"):
+            await read_text(client)
+        assert client.connections_in_use == 0
+    with pytest.raises(TypeError, match="max_event_bytes must be an int"):
+        Client(api_key=TEST_KEY, max_event_bytes="big")  # type: ignore[arg-type]

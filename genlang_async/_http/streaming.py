@@ -28,8 +28,8 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, NoReturn, TypeVar
 
 from .._core.chunks import ChunkMerger, wire_text
-from .._core.errors import APIConnectionError, api_error_from_response
-from .._core.sse import Event, SSEDecoder
+from .._core.errors import APIConnectionError, ResponseTooLargeError, api_error_from_response
+from .._core.sse import DEFAULT_MAX_LINE, Event, LineTooLongError, SSEDecoder
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -59,13 +59,14 @@ class GenerateContentStream(Generic[ChunkT]):
         parse: Callable[[dict[str, Any]], ChunkT],
         *,
         on_complete: Callable[[dict[str, Any]], None] | None = None,
+        max_event_bytes: int | None = DEFAULT_MAX_LINE,
     ) -> None:
         self._open_body = open_body
         self._parse = parse
         self._on_complete = on_complete
         self._context: AbstractAsyncContextManager[ByteStream] | None = None
         self._body: ByteStream | None = None
-        self._decoder = SSEDecoder()
+        self._decoder = SSEDecoder(max_line=max_event_bytes)
         self._events: deque[Event] = deque()
         self._merged = ChunkMerger()
         self._started = False
@@ -174,7 +175,12 @@ class GenerateContentStream(Generic[ChunkT]):
         except BaseException as exc:
             await self._close(exc)
             raise
-        self._events.extend(self._decoder.feed(data))
+        try:
+            events = self._decoder.feed(data)
+        except LineTooLongError as exc:
+            await self.aclose()
+            raise ResponseTooLargeError(f"{exc} (max_event_bytes)") from None
+        self._events.extend(events)
 
     async def _finish(self) -> None:
         final_events = self._decoder.close()

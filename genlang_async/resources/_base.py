@@ -101,10 +101,10 @@ class Resource:
         options: RequestOptions | None = None,
         idempotent: bool = True,
     ) -> Any:
-        data = await self._transport.request(
+        # A JSON object ({} for an empty body) when the server behaves: the callers check.
+        return await self._transport.request(
             method, path, query=query, json=body, options=options, idempotent=idempotent
         )
-        return data  # a JSON object ({} for an empty body), checked by coerce.parse_response
 
     def _pager(
         self,
@@ -142,7 +142,12 @@ class Resource:
                 "POST", path, query={"alt": "sse"}, json=body, options=options
             )
 
-        return GenerateContentStream(open_body, parse, on_complete=on_complete)
+        return GenerateContentStream(
+            open_body,
+            parse,
+            on_complete=on_complete,
+            max_event_bytes=self._transport.max_event_bytes,
+        )
 
     def _operation(
         self,
