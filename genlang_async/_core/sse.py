@@ -139,7 +139,7 @@ class SSEDecoder:
             self._check_line()
         if self._max_line is not None and max(map(len, lines), default=0) > self._max_line:
             raise LineTooLongError(f"an event-stream line is longer than {self._max_line} bytes")
-        elif last == 0x0D:
+        if last == 0x0D:
             self._skip_lf = True  # the CR may be the first half of a CRLF split across reads
         return self._process(lines)
 

@@ -52,6 +52,14 @@ class GenerateArguments(TypedDict, total=False):
     extra_query: Mapping[str, Any] | None
 
 
+def with_arguments_of(doc: str | None, method: Any) -> str:
+    """``doc`` followed by the ``Args:`` section of ``method``'s docstring (the generated
+    method whose keyword arguments an override passes on), for ``help()``."""
+    source = method.__doc__ or ""
+    start = source.find("Args:")
+    return (doc or "").rstrip() + ("\n\n        " + source[start:].rstrip() if start >= 0 else "")
+
+
 class Models(generated.Models):
     """The ``models`` methods of the API; ``generate_content`` and
     ``stream_generate_content`` also take ``response_schema=``."""
@@ -147,6 +155,13 @@ class Models(generated.Models):
         if response_schema is None:
             return super().stream_generate_content(model, **arguments)
         return stream_structured(super().stream_generate_content, model, response_schema, arguments)
+
+    generate_content.__doc__ = with_arguments_of(
+        generate_content.__doc__, generated.Models.generate_content
+    )
+    stream_generate_content.__doc__ = with_arguments_of(
+        stream_generate_content.__doc__, generated.Models.stream_generate_content
+    )
 
     async def embed_content(
         self, model: str, *, content: ContentLike, **arguments: Any

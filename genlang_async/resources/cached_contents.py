@@ -46,6 +46,26 @@ class CachedContents(Resource):
         """Create a cached content.
 
         ``POST /v1beta/cachedContents``
+
+        Args:
+            cached_content: the whole ``CachedContent`` (object or wire dict); the arguments below
+                are set over it.
+            expire_time: ``datetime.datetime | None`` (sent as ``expireTime``).
+            ttl: ``datetime.timedelta | None`` (sent as ``ttl``).
+            display_name: ``str | None`` (sent as ``displayName``).
+            model: ``str | None`` (sent as ``model``).
+            system_instruction: a str, a ``Part``, a ``Content``, a wire dict, or a list of parts
+                (sent as ``systemInstruction``).
+            contents: the conversation: a str (one user turn), ``Content`` turns, parts or dicts
+                (sent as ``contents``).
+            tools: a list of ``Tool`` (or wire dicts) (sent as ``tools``).
+            tool_config: a ``ToolConfig`` or its wire dict (camelCase keys) (sent as
+                ``toolConfig``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         path = "cachedContents"
         resource = coerce.merged_resource(
@@ -82,6 +102,14 @@ class CachedContents(Resource):
         """Delete a cached content.
 
         ``DELETE /v1beta/{name=cachedContents/*}``
+
+        Args:
+            name: the name, ``cachedContents/*`` (a bare id is completed).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "cachedContents/*", argument="name")
         path = name
@@ -100,6 +128,14 @@ class CachedContents(Resource):
         """Get a cached content.
 
         ``GET /v1beta/{name=cachedContents/*}``
+
+        Args:
+            name: the name, ``cachedContents/*`` (a bare id is completed).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "cachedContents/*", argument="name")
         path = name
@@ -119,6 +155,15 @@ class CachedContents(Resource):
         """List cached contents; iterate the pager for every item across pages.
 
         ``GET /v1beta/cachedContents``
+
+        Args:
+            page_size: items per page (at least 1; ``None``: the server's default).
+            page_token: start at this page (a ``next_page_token``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         path = "cachedContents"
         params: dict[str, Any] = {}
@@ -155,6 +200,28 @@ class CachedContents(Resource):
         """Update a cached content: the fields given (or those in ``update_mask``).
 
         ``PATCH /v1beta/{cachedContent.name=cachedContents/*}``
+
+        Args:
+            name: the name, ``cachedContents/*`` (a bare id is completed).
+            cached_content: the whole ``CachedContent`` (object or wire dict); the arguments below
+                are set over it.
+            expire_time: ``datetime.datetime | None`` (sent as ``expireTime``).
+            ttl: ``datetime.timedelta | None`` (sent as ``ttl``).
+            display_name: ``str | None`` (sent as ``displayName``).
+            model: ``str | None`` (sent as ``model``).
+            system_instruction: a str, a ``Part``, a ``Content``, a wire dict, or a list of parts
+                (sent as ``systemInstruction``).
+            contents: the conversation: a str (one user turn), ``Content`` turns, parts or dicts
+                (sent as ``contents``).
+            tools: a list of ``Tool`` (or wire dicts) (sent as ``tools``).
+            tool_config: a ``ToolConfig`` or its wire dict (camelCase keys) (sent as
+                ``toolConfig``).
+            update_mask: the ``updateMask`` query parameter.
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "cachedContents/*", argument="name")
         path = name

@@ -36,6 +36,14 @@ class Files(Resource):
         """Delete a file.
 
         ``DELETE /v1beta/{name=files/*}``
+
+        Args:
+            name: the name, ``files/*`` (a bare id is completed).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "files/*", argument="name")
         path = name
@@ -54,6 +62,14 @@ class Files(Resource):
         """Get a file.
 
         ``GET /v1beta/{name=files/*}``
+
+        Args:
+            name: the name, ``files/*`` (a bare id is completed).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "files/*", argument="name")
         path = name
@@ -73,6 +89,15 @@ class Files(Resource):
         """List files; iterate the pager for every item across pages.
 
         ``GET /v1beta/files``
+
+        Args:
+            page_size: items per page (at least 1; ``None``: the server's default).
+            page_token: start at this page (a ``next_page_token``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         path = "files"
         params: dict[str, Any] = {}

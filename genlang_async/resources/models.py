@@ -94,6 +94,16 @@ class Models(Resource):
         """Start a batch of embedding requests; returns an operation.
 
         ``POST /v1beta/{batch.model=models/*}:asyncBatchEmbedContent``
+
+        Args:
+            model: the name, ``models/*`` or ``tunedModels/*`` (a bare id is completed).
+            batch: a ``EmbedContentBatch`` or its wire dict (camelCase keys) (sent as ``batch``,
+                required).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         model = resolve_name(model, "models/*", "tunedModels/*", argument="model")
         path = f"{model}:asyncBatchEmbedContent"
@@ -119,6 +129,16 @@ class Models(Resource):
         """Embed several inputs in one call.
 
         ``POST /v1beta/{model=models/*}:batchEmbedContents``
+
+        Args:
+            model: the name, ``models/*`` (a bare id is completed).
+            requests: a list of ``EmbedContentRequest`` (or wire dicts) (sent as ``requests``,
+                required).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         model = resolve_name(model, "models/*", argument="model")
         path = f"{model}:batchEmbedContents"
@@ -146,6 +166,16 @@ class Models(Resource):
         """Embed several texts with a legacy PaLM model.
 
         ``POST /v1beta/{model=models/*}:batchEmbedText``
+
+        Args:
+            model: the name, ``models/*`` (a bare id is completed).
+            texts: ``Sequence[str] | None`` (sent as ``texts``).
+            requests: a list of ``EmbedTextRequest`` (or wire dicts) (sent as ``requests``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         model = resolve_name(model, "models/*", argument="model")
         path = f"{model}:batchEmbedText"
@@ -173,6 +203,16 @@ class Models(Resource):
         """Start a batch of generation requests; returns an operation.
 
         ``POST /v1beta/{batch.model=models/*}:batchGenerateContent``
+
+        Args:
+            model: the name, ``models/*`` or ``tunedModels/*`` (a bare id is completed).
+            batch: a ``GenerateContentBatch`` or its wire dict (camelCase keys) (sent as ``batch``,
+                required).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         model = resolve_name(model, "models/*", "tunedModels/*", argument="model")
         path = f"{model}:batchGenerateContent"
@@ -198,6 +238,16 @@ class Models(Resource):
         """Count the tokens of a legacy PaLM chat prompt.
 
         ``POST /v1beta/{model=models/*}:countMessageTokens``
+
+        Args:
+            model: the name, ``models/*`` (a bare id is completed).
+            prompt: a ``MessagePrompt`` or its wire dict (camelCase keys) (sent as ``prompt``,
+                required).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         model = resolve_name(model, "models/*", argument="model")
         path = f"{model}:countMessageTokens"
@@ -222,6 +272,16 @@ class Models(Resource):
         """Count the tokens of a legacy PaLM text prompt.
 
         ``POST /v1beta/{model=models/*}:countTextTokens``
+
+        Args:
+            model: the name, ``models/*`` (a bare id is completed).
+            prompt: a ``TextPrompt`` or its wire dict (camelCase keys) (sent as ``prompt``,
+                required).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         model = resolve_name(model, "models/*", argument="model")
         path = f"{model}:countTextTokens"
@@ -247,6 +307,18 @@ class Models(Resource):
         """Count the tokens ``contents`` would use with this model.
 
         ``POST /v1beta/{model=models/*}:countTokens``
+
+        Args:
+            model: the name, ``models/*`` (a bare id is completed).
+            contents: the conversation: a str (one user turn), ``Content`` turns, parts or dicts
+                (sent as ``contents``).
+            generate_content_request: a ``GenerateContentRequest`` or its wire dict (camelCase keys)
+                (sent as ``generateContentRequest``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         model = resolve_name(model, "models/*", argument="model")
         path = f"{model}:countTokens"
@@ -281,6 +353,19 @@ class Models(Resource):
         """Embed one input.
 
         ``POST /v1beta/{model=models/*}:embedContent``
+
+        Args:
+            model: the name, ``models/*`` (a bare id is completed).
+            content: a str, a ``Part``, a ``Content``, a wire dict, or a list of parts (sent as
+                ``content``, required).
+            task_type: ``TaskType | str | None`` (sent as ``taskType``).
+            title: ``str | None`` (sent as ``title``).
+            output_dimensionality: ``int | None`` (sent as ``outputDimensionality``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         model = resolve_name(model, "models/*", argument="model")
         path = f"{model}:embedContent"
@@ -310,6 +395,15 @@ class Models(Resource):
         """Embed a text with a legacy PaLM model.
 
         ``POST /v1beta/{model=models/*}:embedText``
+
+        Args:
+            model: the name, ``models/*`` (a bare id is completed).
+            text: ``str | None`` (sent as ``text``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         model = resolve_name(model, "models/*", argument="model")
         path = f"{model}:embedText"
@@ -339,6 +433,25 @@ class Models(Resource):
         """Answer a question grounded in passages or a corpus (AQA).
 
         ``POST /v1beta/{model=models/*}:generateAnswer``
+
+        Args:
+            model: the name, ``models/*`` (a bare id is completed).
+            contents: the conversation: a str (one user turn), ``Content`` turns, parts or dicts
+                (sent as ``contents``, required).
+            answer_style: ``GenerateAnswerRequestAnswerStyle | str`` (sent as ``answerStyle``,
+                required).
+            inline_passages: a ``GroundingPassages`` or its wire dict (camelCase keys) (sent as
+                ``inlinePassages``).
+            semantic_retriever: a ``SemanticRetrieverConfig`` or its wire dict (camelCase keys)
+                (sent as ``semanticRetriever``).
+            safety_settings: a list of ``SafetySetting`` (or wire dicts) (sent as
+                ``safetySettings``).
+            temperature: ``float | None`` (sent as ``temperature``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         model = resolve_name(model, "models/*", argument="model")
         path = f"{model}:generateAnswer"
@@ -376,6 +489,26 @@ class Models(Resource):
         """Generate a response to ``contents``.
 
         ``POST /v1beta/{model=models/*}:generateContent``
+
+        Args:
+            model: the name, ``models/*`` or ``tunedModels/*`` (a bare id is completed).
+            contents: the conversation: a str (one user turn), ``Content`` turns, parts or dicts
+                (sent as ``contents``, required).
+            system_instruction: a str, a ``Part``, a ``Content``, a wire dict, or a list of parts
+                (sent as ``systemInstruction``).
+            tools: a list of ``Tool`` (or wire dicts) (sent as ``tools``).
+            tool_config: a ``ToolConfig`` or its wire dict (camelCase keys) (sent as
+                ``toolConfig``).
+            safety_settings: a list of ``SafetySetting`` (or wire dicts) (sent as
+                ``safetySettings``).
+            generation_config: a ``GenerationConfig`` or its wire dict (camelCase keys) (sent as
+                ``generationConfig``).
+            cached_content: ``str | None`` (sent as ``cachedContent``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         model = resolve_name(model, "models/*", "tunedModels/*", argument="model")
         path = f"{model}:generateContent"
@@ -414,6 +547,20 @@ class Models(Resource):
         """Generate a chat reply with a legacy PaLM model.
 
         ``POST /v1beta/{model=models/*}:generateMessage``
+
+        Args:
+            model: the name, ``models/*`` (a bare id is completed).
+            prompt: a ``MessagePrompt`` or its wire dict (camelCase keys) (sent as ``prompt``,
+                required).
+            temperature: ``float | None`` (sent as ``temperature``).
+            candidate_count: ``int | None`` (sent as ``candidateCount``).
+            top_p: ``float | None`` (sent as ``topP``).
+            top_k: ``int | None`` (sent as ``topK``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         model = resolve_name(model, "models/*", argument="model")
         path = f"{model}:generateMessage"
@@ -449,6 +596,24 @@ class Models(Resource):
         """Generate text with a legacy PaLM model.
 
         ``POST /v1beta/{model=models/*}:generateText``
+
+        Args:
+            model: the name, ``models/*`` or ``tunedModels/*`` (a bare id is completed).
+            prompt: a ``TextPrompt`` or its wire dict (camelCase keys) (sent as ``prompt``,
+                required).
+            temperature: ``float | None`` (sent as ``temperature``).
+            candidate_count: ``int | None`` (sent as ``candidateCount``).
+            max_output_tokens: ``int | None`` (sent as ``maxOutputTokens``).
+            top_p: ``float | None`` (sent as ``topP``).
+            top_k: ``int | None`` (sent as ``topK``).
+            safety_settings: a list of ``SafetySetting`` (or wire dicts) (sent as
+                ``safetySettings``).
+            stop_sequences: ``Sequence[str] | None`` (sent as ``stopSequences``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         model = resolve_name(model, "models/*", "tunedModels/*", argument="model")
         path = f"{model}:generateText"
@@ -479,6 +644,14 @@ class Models(Resource):
         """Get a model.
 
         ``GET /v1beta/{name=models/*}``
+
+        Args:
+            name: the name, ``models/*`` (a bare id is completed).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "models/*", argument="name")
         path = name
@@ -498,6 +671,15 @@ class Models(Resource):
         """List models; iterate the pager for every item across pages.
 
         ``GET /v1beta/models``
+
+        Args:
+            page_size: items per page (at least 1; ``None``: the server's default).
+            page_token: start at this page (a ``next_page_token``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         path = "models"
         params: dict[str, Any] = {}
@@ -526,6 +708,16 @@ class Models(Resource):
         """Run a prediction (e.g. Imagen image generation).
 
         ``POST /v1beta/{model=models/*}:predict``
+
+        Args:
+            model: the name, ``models/*`` (a bare id is completed).
+            instances: ``Sequence[Any]`` (sent as ``instances``, required).
+            parameters: ``Any | None`` (sent as ``parameters``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         model = resolve_name(model, "models/*", argument="model")
         path = f"{model}:predict"
@@ -552,6 +744,16 @@ class Models(Resource):
         """Start a long prediction (e.g. Veo video); returns an operation.
 
         ``POST /v1beta/{model=models/*}:predictLongRunning``
+
+        Args:
+            model: the name, ``models/*`` (a bare id is completed).
+            instances: ``Sequence[Any]`` (sent as ``instances``, required).
+            parameters: ``Any | None`` (sent as ``parameters``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         model = resolve_name(model, "models/*", argument="model")
         path = f"{model}:predictLongRunning"
@@ -582,6 +784,26 @@ class Models(Resource):
         """Stream a response to ``contents``: an async iterator of chunks (use ``async with``).
 
         ``POST /v1beta/{model=models/*}:streamGenerateContent``
+
+        Args:
+            model: the name, ``models/*`` or ``tunedModels/*`` (a bare id is completed).
+            contents: the conversation: a str (one user turn), ``Content`` turns, parts or dicts
+                (sent as ``contents``, required).
+            system_instruction: a str, a ``Part``, a ``Content``, a wire dict, or a list of parts
+                (sent as ``systemInstruction``).
+            tools: a list of ``Tool`` (or wire dicts) (sent as ``tools``).
+            tool_config: a ``ToolConfig`` or its wire dict (camelCase keys) (sent as
+                ``toolConfig``).
+            safety_settings: a list of ``SafetySetting`` (or wire dicts) (sent as
+                ``safetySettings``).
+            generation_config: a ``GenerationConfig`` or its wire dict (camelCase keys) (sent as
+                ``generationConfig``).
+            cached_content: ``str | None`` (sent as ``cachedContent``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         model = resolve_name(model, "models/*", "tunedModels/*", argument="model")
         path = f"{model}:streamGenerateContent"
@@ -621,6 +843,14 @@ class ModelsOperations(Resource):
         """Get an operation. Result type: ``PredictLongRunningResponse``.
 
         ``GET /v1beta/{name=models/*/operations/*}``
+
+        Args:
+            name: the name, ``models/*/operations/*`` (a bare id is completed).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "models/*/operations/*", argument="name")
         path = name
@@ -644,6 +874,18 @@ class ModelsOperations(Resource):
         """List operations; iterate the pager for every item across pages.
 
         ``GET /v1beta/{name=models/*}/operations``
+
+        Args:
+            name: the name, ``models/*`` (a bare id is completed).
+            filter: the ``filter`` query parameter.
+            return_partial_success: the ``returnPartialSuccess`` query parameter.
+            page_size: items per page (at least 1; ``None``: the server's default).
+            page_token: start at this page (a ``next_page_token``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "models/*", argument="name")
         path = f"{name}/operations"

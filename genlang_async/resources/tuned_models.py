@@ -80,6 +80,16 @@ class TunedModels(Resource):
         """Start a batch of embedding requests; returns an operation.
 
         ``POST /v1beta/{batch.model=tunedModels/*}:asyncBatchEmbedContent``
+
+        Args:
+            model: the name, ``tunedModels/*`` (a bare id is completed).
+            batch: a ``EmbedContentBatch`` or its wire dict (camelCase keys) (sent as ``batch``,
+                required).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         model = resolve_name(model, "tunedModels/*", argument="model")
         path = f"{model}:asyncBatchEmbedContent"
@@ -105,6 +115,16 @@ class TunedModels(Resource):
         """Start a batch of generation requests; returns an operation.
 
         ``POST /v1beta/{batch.model=tunedModels/*}:batchGenerateContent``
+
+        Args:
+            model: the name, ``tunedModels/*`` (a bare id is completed).
+            batch: a ``GenerateContentBatch`` or its wire dict (camelCase keys) (sent as ``batch``,
+                required).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         model = resolve_name(model, "tunedModels/*", argument="model")
         path = f"{model}:batchGenerateContent"
@@ -139,6 +159,27 @@ class TunedModels(Resource):
         """Create a tuned model.
 
         ``POST /v1beta/tunedModels``
+
+        Args:
+            tuned_model: the whole ``TunedModel`` (object or wire dict); the arguments below are set
+                over it.
+            tuned_model_source: a ``TunedModelSource`` or its wire dict (camelCase keys) (sent as
+                ``tunedModelSource``).
+            base_model: ``str | None`` (sent as ``baseModel``).
+            display_name: ``str | None`` (sent as ``displayName``).
+            description: ``str | None`` (sent as ``description``).
+            temperature: ``float | None`` (sent as ``temperature``).
+            top_p: ``float | None`` (sent as ``topP``).
+            top_k: ``int | None`` (sent as ``topK``).
+            tuning_task: a ``TuningTask`` or its wire dict (camelCase keys) (sent as
+                ``tuningTask``).
+            reader_project_numbers: ``Sequence[int] | None`` (sent as ``readerProjectNumbers``).
+            tuned_model_id: the ``tunedModelId`` query parameter.
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         path = "tunedModels"
         resource = coerce.merged_resource(
@@ -183,6 +224,14 @@ class TunedModels(Resource):
         """Delete a tuned model.
 
         ``DELETE /v1beta/{name=tunedModels/*}``
+
+        Args:
+            name: the name, ``tunedModels/*`` (a bare id is completed).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "tunedModels/*", argument="name")
         path = name
@@ -208,6 +257,26 @@ class TunedModels(Resource):
         """Generate a response to ``contents``.
 
         ``POST /v1beta/{model=tunedModels/*}:generateContent``
+
+        Args:
+            model: the name, ``tunedModels/*`` (a bare id is completed).
+            contents: the conversation: a str (one user turn), ``Content`` turns, parts or dicts
+                (sent as ``contents``, required).
+            system_instruction: a str, a ``Part``, a ``Content``, a wire dict, or a list of parts
+                (sent as ``systemInstruction``).
+            tools: a list of ``Tool`` (or wire dicts) (sent as ``tools``).
+            tool_config: a ``ToolConfig`` or its wire dict (camelCase keys) (sent as
+                ``toolConfig``).
+            safety_settings: a list of ``SafetySetting`` (or wire dicts) (sent as
+                ``safetySettings``).
+            generation_config: a ``GenerationConfig`` or its wire dict (camelCase keys) (sent as
+                ``generationConfig``).
+            cached_content: ``str | None`` (sent as ``cachedContent``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         model = resolve_name(model, "tunedModels/*", argument="model")
         path = f"{model}:generateContent"
@@ -249,6 +318,24 @@ class TunedModels(Resource):
         """Generate text with a legacy PaLM model.
 
         ``POST /v1beta/{model=tunedModels/*}:generateText``
+
+        Args:
+            model: the name, ``tunedModels/*`` (a bare id is completed).
+            prompt: a ``TextPrompt`` or its wire dict (camelCase keys) (sent as ``prompt``,
+                required).
+            temperature: ``float | None`` (sent as ``temperature``).
+            candidate_count: ``int | None`` (sent as ``candidateCount``).
+            max_output_tokens: ``int | None`` (sent as ``maxOutputTokens``).
+            top_p: ``float | None`` (sent as ``topP``).
+            top_k: ``int | None`` (sent as ``topK``).
+            safety_settings: a list of ``SafetySetting`` (or wire dicts) (sent as
+                ``safetySettings``).
+            stop_sequences: ``Sequence[str] | None`` (sent as ``stopSequences``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         model = resolve_name(model, "tunedModels/*", argument="model")
         path = f"{model}:generateText"
@@ -279,6 +366,14 @@ class TunedModels(Resource):
         """Get a tuned model.
 
         ``GET /v1beta/{name=tunedModels/*}``
+
+        Args:
+            name: the name, ``tunedModels/*`` (a bare id is completed).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "tunedModels/*", argument="name")
         path = name
@@ -299,6 +394,16 @@ class TunedModels(Resource):
         """List tuned models; iterate the pager for every item across pages.
 
         ``GET /v1beta/tunedModels``
+
+        Args:
+            filter: the ``filter`` query parameter.
+            page_size: items per page (at least 1; ``None``: the server's default).
+            page_token: start at this page (a ``next_page_token``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         path = "tunedModels"
         params: dict[str, Any] = {}
@@ -338,6 +443,28 @@ class TunedModels(Resource):
         """Update a tuned model: the fields given (or those in ``update_mask``).
 
         ``PATCH /v1beta/{tunedModel.name=tunedModels/*}``
+
+        Args:
+            name: the name, ``tunedModels/*`` (a bare id is completed).
+            tuned_model: the whole ``TunedModel`` (object or wire dict); the arguments below are set
+                over it.
+            tuned_model_source: a ``TunedModelSource`` or its wire dict (camelCase keys) (sent as
+                ``tunedModelSource``).
+            base_model: ``str | None`` (sent as ``baseModel``).
+            display_name: ``str | None`` (sent as ``displayName``).
+            description: ``str | None`` (sent as ``description``).
+            temperature: ``float | None`` (sent as ``temperature``).
+            top_p: ``float | None`` (sent as ``topP``).
+            top_k: ``int | None`` (sent as ``topK``).
+            tuning_task: a ``TuningTask`` or its wire dict (camelCase keys) (sent as
+                ``tuningTask``).
+            reader_project_numbers: ``Sequence[int] | None`` (sent as ``readerProjectNumbers``).
+            update_mask: the ``updateMask`` query parameter.
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "tunedModels/*", argument="name")
         path = name
@@ -404,6 +531,26 @@ class TunedModels(Resource):
         """Stream a response to ``contents``: an async iterator of chunks (use ``async with``).
 
         ``POST /v1beta/{model=tunedModels/*}:streamGenerateContent``
+
+        Args:
+            model: the name, ``tunedModels/*`` (a bare id is completed).
+            contents: the conversation: a str (one user turn), ``Content`` turns, parts or dicts
+                (sent as ``contents``, required).
+            system_instruction: a str, a ``Part``, a ``Content``, a wire dict, or a list of parts
+                (sent as ``systemInstruction``).
+            tools: a list of ``Tool`` (or wire dicts) (sent as ``tools``).
+            tool_config: a ``ToolConfig`` or its wire dict (camelCase keys) (sent as
+                ``toolConfig``).
+            safety_settings: a list of ``SafetySetting`` (or wire dicts) (sent as
+                ``safetySettings``).
+            generation_config: a ``GenerationConfig`` or its wire dict (camelCase keys) (sent as
+                ``generationConfig``).
+            cached_content: ``str | None`` (sent as ``cachedContent``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         model = resolve_name(model, "tunedModels/*", argument="model")
         path = f"{model}:streamGenerateContent"
@@ -440,6 +587,15 @@ class TunedModels(Resource):
         """Transfer ownership of the tuned model to another user.
 
         ``POST /v1beta/{name=tunedModels/*}:transferOwnership``
+
+        Args:
+            name: the name, ``tunedModels/*`` (a bare id is completed).
+            email_address: ``str`` (sent as ``emailAddress``, required).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "tunedModels/*", argument="name")
         path = f"{name}:transferOwnership"
@@ -468,6 +624,14 @@ class TunedModelsOperations(Resource):
         """Get an operation. Result type: ``TunedModel``.
 
         ``GET /v1beta/{name=tunedModels/*/operations/*}``
+
+        Args:
+            name: the name, ``tunedModels/*/operations/*`` (a bare id is completed).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "tunedModels/*/operations/*", argument="name")
         path = name
@@ -491,6 +655,18 @@ class TunedModelsOperations(Resource):
         """List operations; iterate the pager for every item across pages.
 
         ``GET /v1beta/{name=tunedModels/*}/operations``
+
+        Args:
+            name: the name, ``tunedModels/*`` (a bare id is completed).
+            filter: the ``filter`` query parameter.
+            return_partial_success: the ``returnPartialSuccess`` query parameter.
+            page_size: items per page (at least 1; ``None``: the server's default).
+            page_token: start at this page (a ``next_page_token``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "tunedModels/*", argument="name")
         path = f"{name}/operations"
@@ -532,6 +708,19 @@ class TunedModelsPermissions(Resource):
         """Create a permission.
 
         ``POST /v1beta/{parent=tunedModels/*}/permissions``
+
+        Args:
+            parent: the name, ``tunedModels/*`` (a bare id is completed).
+            permission: the whole ``Permission`` (object or wire dict); the arguments below are set
+                over it.
+            grantee_type: ``PermissionGranteeType | str | None`` (sent as ``granteeType``).
+            email_address: ``str | None`` (sent as ``emailAddress``).
+            role: ``PermissionRole | str | None`` (sent as ``role``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         parent = resolve_name(parent, "tunedModels/*", argument="parent")
         path = f"{parent}/permissions"
@@ -563,6 +752,14 @@ class TunedModelsPermissions(Resource):
         """Delete a permission.
 
         ``DELETE /v1beta/{name=tunedModels/*/permissions/*}``
+
+        Args:
+            name: the name, ``tunedModels/*/permissions/*`` (a bare id is completed).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "tunedModels/*/permissions/*", argument="name")
         path = name
@@ -581,6 +778,14 @@ class TunedModelsPermissions(Resource):
         """Get a permission.
 
         ``GET /v1beta/{name=tunedModels/*/permissions/*}``
+
+        Args:
+            name: the name, ``tunedModels/*/permissions/*`` (a bare id is completed).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "tunedModels/*/permissions/*", argument="name")
         path = name
@@ -601,6 +806,16 @@ class TunedModelsPermissions(Resource):
         """List permissions; iterate the pager for every item across pages.
 
         ``GET /v1beta/{parent=tunedModels/*}/permissions``
+
+        Args:
+            parent: the name, ``tunedModels/*`` (a bare id is completed).
+            page_size: items per page (at least 1; ``None``: the server's default).
+            page_token: start at this page (a ``next_page_token``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         parent = resolve_name(parent, "tunedModels/*", argument="parent")
         path = f"{parent}/permissions"
@@ -633,6 +848,20 @@ class TunedModelsPermissions(Resource):
         """Update a permission: the fields given (or those in ``update_mask``).
 
         ``PATCH /v1beta/{permission.name=tunedModels/*/permissions/*}``
+
+        Args:
+            name: the name, ``tunedModels/*/permissions/*`` (a bare id is completed).
+            permission: the whole ``Permission`` (object or wire dict); the arguments below are set
+                over it.
+            grantee_type: ``PermissionGranteeType | str | None`` (sent as ``granteeType``).
+            email_address: ``str | None`` (sent as ``emailAddress``).
+            role: ``PermissionRole | str | None`` (sent as ``role``).
+            update_mask: the ``updateMask`` query parameter.
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "tunedModels/*/permissions/*", argument="name")
         path = name
