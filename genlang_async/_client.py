@@ -143,6 +143,9 @@ class Client(Namespaces):
         await self._transport.aclose()
 
     async def __aenter__(self) -> Client:
+        from ._warmup import warm_up
+
+        await warm_up()  # the first request's imports, off the event loop
         return self
 
     async def __aexit__(
