@@ -13,6 +13,13 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from ._batch import (
+        BatchJob,
+        BatchJobError,
+        BatchOutputError,
+        BatchRequestError,
+        BatchTimeoutError,
+    )
     from ._chats import Chat, Chats
     from ._client import Client
     from ._concurrency import map_concurrently
@@ -90,6 +97,11 @@ __all__ = [
     "AuthenticationError",
     "BadRequest",
     "BadRequestError",
+    "BatchJob",
+    "BatchJobError",
+    "BatchOutputError",
+    "BatchRequestError",
+    "BatchTimeoutError",
     "Chat",
     "Chats",
     "Client",
@@ -157,6 +169,16 @@ _LAZY = {
     "Chat": "_chats",
     "Chats": "_chats",
     "Client": "_client",
+    **{
+        name: "_batch"
+        for name in (
+            "BatchJob",
+            "BatchJobError",
+            "BatchOutputError",
+            "BatchRequestError",
+            "BatchTimeoutError",
+        )
+    },
     "ProgressBar": "_progress",
     "ProgressCallback": "_http.upload",
     "RequestOptions": "_core.options",

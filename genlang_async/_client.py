@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     import aiohttp
 
     from ._chats import Chats
+    from ._rate_limiter import RateLimiter
     from .live import Live
 
 __all__ = ["DEFAULT_BASE_URL", "Client"]
@@ -51,6 +52,8 @@ class Client(Namespaces):
             limit); a larger one raises :class:`ResponseTooLargeError` without being read.
         max_event_bytes: longest line of a streamed answer (default 16 MiB; ``None``: no
             limit); a longer one raises :class:`ResponseTooLargeError`.
+        rate_limiter: a :class:`RateLimiter`: every model call waits for capacity within
+            its limits before it is sent (see the rate-limits guide).
 
     The client creates its HTTP session lazily inside the running event loop and may be used
     from one loop after another (two ``asyncio.run`` calls): a session left by a finished
@@ -70,6 +73,7 @@ class Client(Namespaces):
         max_connections: int = 100,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         max_event_bytes: int | None = DEFAULT_MAX_LINE,
+        rate_limiter: RateLimiter | None = None,
     ) -> None:
         for name, value in (("api_key", api_key), ("base_url", base_url)):
             if value is not None and not isinstance(value, str):
@@ -94,6 +98,15 @@ class Client(Namespaces):
                 raise TypeError(f"{name} must be an int or None, not {type(limit).__name__}")
         self._transport.max_response_bytes = max_response_bytes
         self._transport.max_event_bytes = max_event_bytes
+        self._rate_limiter = rate_limiter
+        if rate_limiter is not None:
+            from ._rate_limiter import RateLimiter
+
+            if not isinstance(rate_limiter, RateLimiter):
+                raise TypeError(
+                    f"rate_limiter must be a genlang_async.RateLimiter, got {rate_limiter!r}"
+                )
+            self._transport.plugins.append(rate_limiter.plugin())
 
     def __repr__(self) -> str:
         t = self._transport
@@ -116,6 +129,11 @@ class Client(Namespaces):
     @property
     def max_retries(self) -> int:
         return self._transport.max_retries
+
+    @property
+    def rate_limiter(self) -> RateLimiter | None:
+        """The :class:`RateLimiter` pacing this client's model calls, if any."""
+        return self._rate_limiter
 
     @cached_property
     def chats(self) -> Chats:

@@ -1,7 +1,8 @@
 """``client.models``: the generated methods, with ``response_schema=`` (structured output)
-on ``generate_content`` and ``stream_generate_content``.
+on ``generate_content`` and ``stream_generate_content``, and ``embed_many``.
 
-Thin: the behaviour lives in :mod:`genlang_async._structured`; a call without the new
+Thin: the behaviour lives in :mod:`genlang_async._structured` and
+:mod:`genlang_async._embed_many`; a call without the new
 arguments goes straight to the generated method.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, overload
 
+from genlang_async._embed_many import EmbedManyModels
 from genlang_async._structured import generate_structured, stream_structured
 
 from ..resources import models as generated
@@ -60,9 +62,10 @@ def with_arguments_of(doc: str | None, method: Any) -> str:
     return (doc or "").rstrip() + ("\n\n        " + source[start:].rstrip() if start >= 0 else "")
 
 
-class Models(generated.Models):
+class Models(EmbedManyModels, generated.Models):
     """The ``models`` methods of the API; ``generate_content`` and
-    ``stream_generate_content`` also take ``response_schema=``."""
+    ``stream_generate_content`` also take ``response_schema=``; :meth:`embed_many` embeds
+    any number of texts."""
 
     @overload
     async def generate_content(

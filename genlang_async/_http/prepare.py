@@ -14,7 +14,7 @@ from .._core.errors import MissingAPIKeyError
 from .._core.options import RequestOptions
 from .._version import __version__
 
-__all__ = ["Redactor", "RequestBuilder", "encode_json", "encode_query"]
+__all__ = ["JSONBytes", "Redactor", "RequestBuilder", "encode_json", "encode_query"]
 
 #: One encoder for every request body (building one per call costs more than encoding).
 _encode = _json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -30,9 +30,17 @@ _CACHE_SIZE = 512
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+class JSONBytes(bytes):
+    """A JSON request body encoded beforehand (``json=JSONBytes(...)`` is sent as is): for
+    bodies too large to hold as Python objects, such as inline batches."""
+
+
 def encode_json(value: Any) -> bytes:
-    """Compact UTF-8 JSON; ``ValueError`` naming the field that holds a lone surrogate (text
-    that is not valid Unicode, e.g. half of an emoji cut from a UTF-16 string)."""
+    """Compact UTF-8 JSON (a :class:`JSONBytes` body as it is); ``ValueError`` naming the
+    field that holds a lone surrogate (text that is not valid Unicode, e.g. half of an emoji
+    cut from a UTF-16 string)."""
+    if isinstance(value, JSONBytes):
+        return value
     text = _encode(value)
     try:
         return text.encode()
@@ -49,13 +57,12 @@ def _surrogate_path(value: Any, path: str) -> str | None:
     """The wire path (``contents[0].parts[0].text``) of the first string with a surrogate."""
     if isinstance(value, str):
         return path if _SURROGATE.search(value) else None
-    items = (
-        value.items()
-        if isinstance(value, dict)
-        else enumerate(value)
-        if isinstance(value, list)
-        else ()
-    )
+    if isinstance(value, dict):
+        items: Any = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
     for key, item in items:
         inner = f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}" if path else str(key)
         if isinstance(key, str) and _SURROGATE.search(key):

@@ -21,7 +21,6 @@ the frames of the cancelled code (and what they hold) until the task next yields
 from __future__ import annotations
 
 import json
-from collections import deque
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from types import TracebackType
@@ -53,6 +52,23 @@ class GenerateContentStream(Generic[ChunkT]):
     one response (text joined per candidate, the last ``usageMetadata``).
     """
 
+    __slots__ = (
+        "__weakref__",
+        "_body",
+        "_context",
+        "_cursor",
+        "_decoder",
+        "_ended_normally",
+        "_events",
+        "_finished",
+        "_merger",
+        "_on_complete",
+        "_open_body",
+        "_parse",
+        "_started",
+        "_unmerged",
+    )
+
     def __init__(
         self,
         open_body: BodyOpener,
@@ -67,8 +83,12 @@ class GenerateContentStream(Generic[ChunkT]):
         self._context: AbstractAsyncContextManager[ByteStream] | None = None
         self._body: ByteStream | None = None
         self._decoder = SSEDecoder(max_line=max_event_bytes)
-        self._events: deque[Event] = deque()
-        self._merged = ChunkMerger()
+        self._events: list[Event] = []  # decoded, not yet read from _cursor on
+        self._cursor = 0
+        # Chunks are merged only once asked (get_final_response, a chat). Until then each is
+        # kept as its event text: a string, which the garbage collector never scans.
+        self._unmerged: list[str] = []
+        self._merger: ChunkMerger | None = None if on_complete is None else ChunkMerger()
         self._started = False
         self._finished = False
         self._ended_normally = False
@@ -130,15 +150,17 @@ class GenerateContentStream(Generic[ChunkT]):
 
     async def get_final_response(self) -> ChunkT:
         """Read the stream to its end and return all chunks merged into one response."""
+        self._merger_now()
         async for _ in self:
             pass
-        return self._parse(self._merged.result())
+        return self._parse(self._merged())
 
     # -- internals ------------------------------------------------------------------------
 
     def _add_done_callback(self, callback: Callable[[dict[str, Any]], None]) -> None:
         """Call ``callback(merged wire response)`` once the stream has been read to its end
         without error (not when it is left early, cancelled or fails)."""
+        self._merger_now()
         previous = self._on_complete
         if previous is None:
             self._on_complete = callback
@@ -176,11 +198,10 @@ class GenerateContentStream(Generic[ChunkT]):
             await self._close(exc)
             raise
         try:
-            events = self._decoder.feed(data)
+            self._events, self._cursor = self._decoder.feed(data), 0
         except LineTooLongError as exc:
             await self.aclose()
             raise ResponseTooLargeError(f"{exc} (max_event_bytes)") from None
-        self._events.extend(events)
 
     async def _finish(self) -> None:
         final_events = self._decoder.close()
@@ -188,12 +209,12 @@ class GenerateContentStream(Generic[ChunkT]):
         if self._decoder.truncated:
             raise APIConnectionError("the stream ended in the middle of an event")
         self._ended_normally = True
-        self._events.extend(final_events)
+        self._events, self._cursor = final_events, 0
 
     def _complete(self) -> None:
         if self._ended_normally and self._on_complete is not None:
             callback, self._on_complete = self._on_complete, None
-            callback(self._merged.result())
+            callback(self._merged())
 
     def _decode(self, event: Event) -> dict[str, Any] | None:
         if not event.data:
@@ -215,8 +236,11 @@ class GenerateContentStream(Generic[ChunkT]):
     async def _next_payload(self) -> dict[str, Any]:
         """The next chunk as wire JSON (already folded into the merged response)."""
         while True:
-            while self._events:
-                payload = self._accept(self._events.popleft())
+            events = self._events
+            while self._cursor < len(events):
+                event = events[self._cursor]
+                self._cursor += 1
+                payload = self._accept(event)
                 if payload is not None:
                     return payload
             if self._finished:
@@ -231,11 +255,30 @@ class GenerateContentStream(Generic[ChunkT]):
             self._release(exc)
             raise
         if payload is not None:
-            self._merged.add(payload)
+            merger = self._merger
+            if merger is not None:
+                merger.add(payload)
+            else:
+                self._unmerged.append(event.data)
             usage = payload.get("usageMetadata")
             if usage is not None and self._body is not None:
                 self._body.usage = usage
         return payload
+
+    def _merger_now(self) -> ChunkMerger:
+        """The merger, holding every chunk so far; from now on chunks are merged as they
+        arrive."""
+        merger = self._merger
+        if merger is None:
+            merger = self._merger = ChunkMerger()
+            for data in self._unmerged:
+                merger.add(json.loads(data))
+            self._unmerged = []
+        return merger
+
+    def _merged(self) -> dict[str, Any]:
+        """Every chunk so far merged into one response (wire JSON)."""
+        return self._merger_now().result()
 
     def _release(self, error: BaseException | None = None) -> None:
         """Drop the connection synchronously (usable where awaiting is not possible)."""

@@ -449,40 +449,52 @@ class Transport:
         method, url, shown, headers, data, client_timeout, pool_wait, request = prepared
         if request is not None:
             await self._notify_request(request, attempt)
-        session = await self.pool.get()
-        slot = await self.pool.acquire(pool_wait)
-        started = time.monotonic()
+        pool = self.pool
+        session = pool.ready() or await pool.get()
+        slot = pool.take() or await pool.acquire(pool_wait)
+        timed = request is not None or logger.isEnabledFor(logging.DEBUG)
+        started = time.monotonic() if timed else 0.0
+        response = None
         try:
-            async with session.request(
+            response = await session.request(
                 method,
                 url,
                 headers=headers,
                 data=data,
                 timeout=client_timeout,
                 allow_redirects=False,
-            ) as response:
-                raw = await _read_body(response, self.max_response_bytes)
-                status = response.status
+            )
+            raw = await _read_body(response, self.max_response_bytes)
         except TRANSPORT_ERRORS as exc:
+            if response is not None:
+                response.close()
             logger.debug("%s %s failed: %s", method, shown, self._builder.redact(repr(exc)))
             raise connection_error(exc, method, shown, self._builder.redact, stream=False) from exc
+        except BaseException:
+            if response is not None:
+                response.close()
+            raise
         finally:
-            self.pool.release(slot)
-        logger.debug(
-            "%s %s -> %d (%.0f ms)", method, shown, status, (time.monotonic() - started) * 1000
-        )
+            pool.release(slot)
+        status = response.status
+        if timed:
+            elapsed = (time.monotonic() - started) * 1000
+            logger.debug("%s %s -> %d (%.0f ms)", method, shown, status, elapsed)
         if not 200 <= status < 300:
             error = api_error(status, response.reason, response.headers, raw, self._builder.redact)
             if request is not None:
                 await self._notify_response(request, response, started, error=error)
             raise error
         try:
-            value = _json.loads(raw) if raw.strip() else {}
+            value = _json.loads(raw) if raw else {}
         except ValueError as exc:
-            raw = redact_bytes(raw, self._builder.redact)
-            raise APIError(
-                f"response is not JSON: {raw[:200]!r}", status_code=status, body=raw
-            ) from exc
+            if not raw.strip():
+                value = {}
+            else:
+                raw = redact_bytes(raw, self._builder.redact)
+                raise APIError(
+                    f"response is not JSON: {raw[:200]!r}", status_code=status, body=raw
+                ) from exc
         if request is not None:
             await self._notify_response(request, response, started, body=value)
         return value
@@ -525,8 +537,8 @@ class Transport:
         method, url, shown, headers, data, client_timeout, pool_wait, request = prepared
         if request is not None:
             await self._notify_request(request, attempt)
-        session = await self.pool.get()
-        slot = await self.pool.acquire(pool_wait)
+        session = self.pool.ready() or await self.pool.get()
+        slot = self.pool.take() or await self.pool.acquire(pool_wait)
         started = time.monotonic()
         response: aiohttp.ClientResponse | None = None
         try:
@@ -586,7 +598,7 @@ class Transport:
         path_or_url: str,
         *,
         headers: Mapping[str, str],
-        data: bytes | AsyncIterable[bytes] | None,
+        data: bytes | AsyncIterable[bytes | memoryview] | None,
         query: Mapping[str, Any] | None = None,
         options: RequestOptions | None = None,
         retry: bool = False,
