@@ -53,7 +53,15 @@ __all__ = ["Chat", "Chats", "MessageLike"]
 #: What ``send_message`` accepts: text, one part, a list of parts, or a whole ``Content``.
 MessageLike = str | Part | Content | Mapping[str, Any] | Sequence[str | Part]
 
-_UNSET: Any = object()
+
+class _ChatDefault:
+    """The default of a per-message setting: the chat's own (shown as such by ``help()``)."""
+
+    def __repr__(self) -> str:
+        return "<the chat's setting>"
+
+
+_UNSET: Any = _ChatDefault()
 _SETTINGS = ("system_instruction", "generation_config", "tools", "safety_settings", "tool_config")
 
 T = TypeVar("T")

@@ -35,6 +35,15 @@ __all__ = ["CallArguments", "GenerateArguments", "GenerationModels"]
 
 T = TypeVar("T")
 
+
+def with_arguments_of(doc: str | None, method: Any) -> str:
+    """``doc`` followed by the ``Args:`` section of ``method``'s docstring (the generated
+    method whose keyword arguments an override passes on), for ``help()``."""
+    source = method.__doc__ or ""
+    start = source.find("Args:")
+    return (doc or "").rstrip() + ("\n\n        " + source[start:].rstrip() if start >= 0 else "")
+
+
 # The mixin is typed as the generated class it goes before (its ``super()``).
 if TYPE_CHECKING:
     _Base = generated.Models
@@ -206,3 +215,10 @@ class GenerationModels(_Base):
             stream = open_stream(model, **wire)
             return stream
         return stream_structured(open_stream, model, response_schema, wire)
+
+    generate_content.__doc__ = with_arguments_of(
+        generate_content.__doc__, generated.Models.generate_content
+    )
+    stream_generate_content.__doc__ = with_arguments_of(
+        stream_generate_content.__doc__, generated.Models.stream_generate_content
+    )

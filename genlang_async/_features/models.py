@@ -1,13 +1,20 @@
 """``client.models``: the generated methods, with the hand-written features' mixins before
 them (declared in ``tools/codegen/api/hand_written.json``): generation
-(``response_schema=``, Python callables in ``tools=``) and ``embed_many``."""
+(``response_schema=``, Python callables in ``tools=``) and ``embed_many``; ``embed_content``
+refuses a list of texts that would be embedded as one."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from genlang_async._embed_many import EmbedManyModels
 
 from ..resources import models as generated
 from .generation import GenerationModels
+
+if TYPE_CHECKING:
+    from genlang_async._core.coerce import ContentLike
+    from genlang_async.types import EmbedContentResponse
 
 __all__ = ["Models"]
 
@@ -15,4 +22,20 @@ __all__ = ["Models"]
 class Models(GenerationModels, EmbedManyModels, generated.Models):
     """The ``models`` methods of the API; ``generate_content`` and
     ``stream_generate_content`` also take ``response_schema=`` (structured output) and
-    Python callables in ``tools=`` (automatic function calling); plus ``embed_many``."""
+    Python callables in ``tools=`` (automatic function calling); :meth:`embed_many` embeds
+    any number of texts."""
+
+    async def embed_content(
+        self, model: str, *, content: ContentLike, **arguments: Any
+    ) -> EmbedContentResponse:
+        if isinstance(content, (list, tuple)) and sum(isinstance(p, str) for p in content) > 1:
+            raise ValueError(
+                "content is one input: a list of texts would be embedded together, as one "
+                "embedding. For one embedding per text use batch_embed_contents(model, "
+                'requests=[{"content": {"parts": [{"text": text}]}} for text in texts]); to '
+                "embed one input of several parts, pass a Content"
+            )
+        return await super().embed_content(model, content=content, **arguments)
+
+    embed_content.__wrapped__ = generated.Models.embed_content  # type: ignore[attr-defined]
+    embed_content.__doc__ = generated.Models.embed_content.__doc__

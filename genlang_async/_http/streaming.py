@@ -24,11 +24,11 @@ import json
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NoReturn, TypeVar
 
 from .._core.chunks import ChunkMerger, wire_text
-from .._core.errors import APIConnectionError, api_error_from_response
-from .._core.sse import Event, SSEDecoder
+from .._core.errors import APIConnectionError, ResponseTooLargeError, api_error_from_response
+from .._core.sse import DEFAULT_MAX_LINE, Event, LineTooLongError, SSEDecoder
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -75,13 +75,14 @@ class GenerateContentStream(Generic[ChunkT]):
         parse: Callable[[dict[str, Any]], ChunkT],
         *,
         on_complete: Callable[[dict[str, Any]], None] | None = None,
+        max_event_bytes: int | None = DEFAULT_MAX_LINE,
     ) -> None:
         self._open_body = open_body
         self._parse = parse
         self._on_complete = on_complete
         self._context: AbstractAsyncContextManager[ByteStream] | None = None
         self._body: ByteStream | None = None
-        self._decoder = SSEDecoder()
+        self._decoder = SSEDecoder(max_line=max_event_bytes)
         self._events: list[Event] = []  # decoded, not yet read from _cursor on
         self._cursor = 0
         # Chunks are merged only once asked (get_final_response, a chat). Until then each is
@@ -127,6 +128,14 @@ class GenerateContentStream(Generic[ChunkT]):
 
     def __aiter__(self) -> Self:
         return self
+
+    def __await__(self) -> NoReturn:
+        """``await stream`` is a mistake from other SDKs: say what to do instead."""
+        raise TypeError(
+            "a stream is not awaited: open it with `async with client.models."
+            "stream_generate_content(...) as stream:` and read it with `async for chunk in "
+            "stream` (or `await stream.get_final_response()` for the whole answer)"
+        )
 
     async def __anext__(self) -> ChunkT:
         return self._parse(await self._next_payload())
@@ -188,7 +197,11 @@ class GenerateContentStream(Generic[ChunkT]):
         except BaseException as exc:
             await self._close(exc)
             raise
-        self._events, self._cursor = self._decoder.feed(data), 0
+        try:
+            self._events, self._cursor = self._decoder.feed(data), 0
+        except LineTooLongError as exc:
+            await self.aclose()
+            raise ResponseTooLargeError(f"{exc} (max_event_bytes)") from None
 
     async def _finish(self) -> None:
         final_events = self._decoder.close()

@@ -29,11 +29,18 @@ import attrs
 from yarl import URL
 
 from .._core import retry as _retry
-from .._core.errors import APIConnectionError, APIError
+from .._core.errors import APIConnectionError, APIError, ResponseTooLargeError
 from .._core.options import RequestOptions, Timeout
 from .._core.plugins import Plugin, Request, Response, Retry, StreamEnd, model_of
+from .._core.sse import DEFAULT_MAX_LINE
 from .body import ByteStream, OnEnd, StreamContext
-from .failures import TRANSPORT_ERRORS, api_error, connection_error, frozen_headers
+from .failures import (
+    TRANSPORT_ERRORS,
+    api_error,
+    connection_error,
+    frozen_headers,
+    redact_bytes,
+)
 from .prepare import JSON_TYPE, RequestBuilder, encode_json
 from .session import SessionPool
 
@@ -43,6 +50,8 @@ logger = logging.getLogger("genlang_async")
 
 _T = TypeVar("_T")
 _MAX_ERROR_BODY = 1 << 20
+#: Largest unary response body read by default (a long answer is a few hundred KiB).
+DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024
 _UNSET: Any = object()
 
 
@@ -125,6 +134,10 @@ class Transport:
         self._timeouts: tuple[Timeout, aiohttp.ClientTimeout, aiohttp.ClientTimeout] | None = None
         self.max_retries = max_retries
         self.max_server_delay = max_server_delay
+        #: Largest unary response body read (``None``: no limit); see ``Client``.
+        self.max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES
+        #: Longest event-stream line read (``None``: no limit); see ``Client``.
+        self.max_event_bytes: int | None = DEFAULT_MAX_LINE
         self.plugins: list[Plugin] = list(plugins or ())
         self.sleep: Callable[[float], Awaitable[None]] = anyio.sleep
         self.random: Callable[[], float] = random.random
@@ -451,7 +464,7 @@ class Transport:
                 timeout=client_timeout,
                 allow_redirects=False,
             )
-            raw = await response.read()
+            raw = await _read_body(response, self.max_response_bytes)
         except TRANSPORT_ERRORS as exc:
             if response is not None:
                 response.close()
@@ -478,6 +491,7 @@ class Transport:
             if not raw.strip():
                 value = {}
             else:
+                raw = redact_bytes(raw, self._builder.redact)
                 raise APIError(
                     f"response is not JSON: {raw[:200]!r}", status_code=status, body=raw
                 ) from exc
@@ -647,6 +661,21 @@ class Transport:
             max_retries=self._max_retries(options) if retry and replayable else 0,
             request=request,
         )
+
+
+async def _read_body(response: aiohttp.ClientResponse, limit: int | None) -> bytes:
+    """The whole body, or :class:`ResponseTooLargeError` as soon as it exceeds ``limit``."""
+    declared = response.content_length
+    if limit is None or (declared is not None and declared <= limit):
+        return await response.read()
+    if declared is not None:
+        raise ResponseTooLargeError(
+            f"the response body is {declared} bytes, over max_response_bytes={limit}"
+        )
+    body = await _read_limited(response, limit + 1)
+    if len(body) > limit:
+        raise ResponseTooLargeError(f"the response body is over max_response_bytes={limit}")
+    return body
 
 
 async def _read_limited(response: aiohttp.ClientResponse, limit: int) -> bytes:
