@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, overload
 from genlang_async._structured import generate_structured, stream_structured
 from genlang_async._tools import with_tools
 
+from ..resources import models as generated
+
 if TYPE_CHECKING:
     from typing_extensions import Required, Unpack
 
@@ -23,7 +25,6 @@ if TYPE_CHECKING:
     from genlang_async._http.streaming import GenerateContentStream
     from genlang_async._structured import ParsedResponse, StructuredStream
     from genlang_async._tools import ToolErrors, ToolLike, ToolStream
-    from genlang_async.resources import models as generated
     from genlang_async.types import (
         GenerateContentResponse,
         GenerationConfig,
