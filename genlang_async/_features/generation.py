@@ -39,10 +39,25 @@ T = TypeVar("T")
 
 def with_arguments_of(doc: str | None, method: Any) -> str:
     """``doc`` followed by the ``Args:`` section of ``method``'s docstring (the generated
-    method whose keyword arguments an override passes on), for ``help()``."""
+    method whose keyword arguments an override passes on) and :data:`_OWN_ARGUMENTS`, for
+    ``help()``."""
     source = method.__doc__ or ""
     start = source.find("Args:")
-    return (doc or "").rstrip() + ("\n\n        " + source[start:].rstrip() if start >= 0 else "")
+    if start < 0:
+        return doc or ""
+    own = "".join(f"\n            {name}: {text}" for name, text in _OWN_ARGUMENTS.items())
+    return (doc or "").rstrip() + "\n\n        " + source[start:].rstrip() + own
+
+
+#: The arguments the mixin adds to the generated methods, as ``help()`` lists them.
+_OWN_ARGUMENTS = {
+    "response_schema": "a Python type or a JSON Schema dict the answer must fit.",
+    "repair_attempts": "re-asks when the answer does not fit (not on streams).",
+    "automatic_function_calling": "run the Python callables in tools (default True).",
+    "max_tool_rounds": "rounds of tool calls before ToolLoopError (default 10).",
+    "tool_errors": '"return" (default) reports a raising tool to the model; "raise" raises.',
+    "tool_timeout": "seconds per tool call, or a dict by function name.",
+}
 
 
 # The mixin is typed as the generated class it goes before (its ``super()``).
