@@ -73,6 +73,7 @@ async def wait_for(condition: Any, limit: float = 3.0) -> bool:
         "terminal_chat",
         "scripted_responses",
         "extract_invoices",
+        "tool_chat",
         "live_relay",
         "batch_classify_csv",
     ],
@@ -378,6 +379,21 @@ async def test_extract_invoices_writes_typed_rows(
     target = tmp_path / "out.csv"
     assert await invoices.main(["--sample", "3", "--output", str(target)]) == 0
     assert len(target.read_text().splitlines()) == 4
+
+
+async def test_tool_chat_shows_the_calls_live(client: Client) -> None:
+    tool_chat = load_example("tool_chat")
+    out = io.StringIO()
+    lines = ["Call get_weather and find_trains for Oslo.", "Thanks!", "", "not sent"]
+    chat = await tool_chat.run(client, lines, out, delay=0.05)
+    shown = out.getvalue()
+    assert "-> calling get_weather(city=" in shown
+    assert "-> calling find_trains(" in shown
+    assert "<- find_trains: {'result': [{'departs': '9:05'" in shown
+    assert "not sent" not in shown
+    roles = [turn.role for turn in chat.history]
+    assert roles == ["user", "model", "user", "model", "user", "model"]
+    assert client.connections_in_use == 0
 
 
 # ------------------------------------------------------------------ batch_classify_csv

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..types import GenerateContentResponse
+from .errors import MalformedResponseError
 from .lazy import LazyFields
 
 __all__ = ["lazy_chunk", "wire_text"]
@@ -22,15 +23,18 @@ def wire_text(chunk: dict[str, Any]) -> str | None:
     """``GenerateContentResponse.text`` read straight from wire JSON: the first candidate's
     non-thought text parts joined, ``None`` without candidates. Kept equal to the typed
     property by a property test."""
-    candidates = chunk.get("candidates")
-    if not candidates:
-        return None
-    content = candidates[0].get("content") or {}
-    return "".join(
-        part["text"]
-        for part in content.get("parts") or ()
-        if isinstance(part.get("text"), str) and not part.get("thought")
-    )
+    try:
+        candidates = chunk.get("candidates")
+        if not candidates:
+            return None
+        content = candidates[0].get("content") or {}
+        return "".join(
+            part["text"]
+            for part in content.get("parts") or ()
+            if isinstance(part.get("text"), str) and not part.get("thought")
+        )
+    except (AttributeError, TypeError, KeyError, IndexError) as exc:
+        raise MalformedResponseError(f"a malformed GenerateContentResponse chunk: {exc}") from None
 
 
 class _LazyResponse(LazyFields, GenerateContentResponse):

@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 import attrs
 
 from ..types import WireModel
+from .errors import MalformedResponseError
 
 __all__ = ["LazyFields"]
 
@@ -34,8 +35,12 @@ class LazyFields:
         wire = self._wire
         eager = self._eager
         if wire is not None and name in attrs.fields_dict(eager):
+            try:
+                built = eager.from_dict(wire)
+            except (TypeError, ValueError) as exc:
+                message = f"a malformed {eager.__name__} in the response: {exc}"
+                raise MalformedResponseError(message) from None
             setattr(self, "_wire", None)  # noqa: B010  # the subclass declares the slot
-            built = eager.from_dict(wire)
             for field in attrs.fields(eager):
                 setattr(self, field.name, getattr(built, field.name))
             return getattr(self, name)

@@ -61,6 +61,12 @@ class GenerateContentResponseHelpers:
         """Function calls predicted in the first candidate, in order."""
         return [p.function_call for p in self.parts if p.function_call is not None]
 
+    @property
+    def tool_history(self) -> list[Content]:
+        """The turns automatic function calling exchanged before this response (model turns
+        with calls, function responses): empty here; set on the responses of a tool loop."""
+        return []
+
 
 class ContentHelpers:
     """Constructors and shortcuts for ``Content``."""

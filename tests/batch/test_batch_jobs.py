@@ -13,6 +13,7 @@ import pytest
 from genlang_async import (
     BatchJob,
     BatchJobError,
+    BatchOutputError,
     BatchRequestError,
     BatchTimeoutError,
     Client,
@@ -290,3 +291,19 @@ async def test_stopping_early_releases_the_download(client: Client) -> None:
             break
     assert client.connections_in_use == 0
     assert repr(job) == f"<BatchJob name={job.name!r} state=BATCH_STATE_SUCCEEDED>"
+
+
+async def test_malformed_server_answers_raise_batch_output_error(
+    client: Client, emulator: Emulator
+) -> None:
+    emulator.script("/v1beta/batches/*", [{"name": "batches/abc"}], method="GET")
+    with pytest.raises(BatchOutputError, match="has no metadata"):
+        await client.batches.attach("batches/abc")
+    job = await client.batches.submit(MODEL, {"a": "x"})
+    done = {**job.raw, "done": True, "response": {"responsesFile": "files/out"}}
+    done["metadata"] = {**job.raw["metadata"], "state": "BATCH_STATE_SUCCEEDED"}
+    emulator.script(f"/v1beta/{job.name}", [done], method="GET")
+    # a pretty-printed JSON document is not JSONL: its first line is "{"
+    emulator.script("/download/v1beta/files/out:download", [{"response": {}}], method="GET")
+    with pytest.raises(BatchOutputError, match="line 1 of the batch output is not a JSON object"):
+        await all_results(job)
