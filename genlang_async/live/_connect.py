@@ -11,14 +11,17 @@ import anyio
 
 from .._core.coerce import as_content, as_model, as_model_list
 from .._core.names import resolve_name
+from .._tools import ToolOptions, has_callables, split_tools
 from ..types import BidiGenerateContentSetup, Tool
 from ._session import LiveSession
+from ._tools import LiveTools
 
 if TYPE_CHECKING:
     from anyio.abc import TaskGroup
 
     from .._core.coerce import ContentLike
     from .._http.transport import Transport
+    from .._tools import ToolLike
 
 __all__ = ["Live", "LiveConnect"]
 
@@ -39,7 +42,8 @@ class Live:
         config: BidiGenerateContentSetup | Mapping[str, Any] | None = None,
         system_instruction: ContentLike | None = None,
         response_modalities: Sequence[str] | None = None,
-        tools: Sequence[Tool | Mapping[str, Any]] | None = None,
+        tools: Sequence[ToolLike] | None = None,
+        tool_timeout: float | Mapping[str, float] | None = None,
         resumption: bool = True,
         handle: str | None = None,
         max_send_wait: float = 30.0,
@@ -62,6 +66,13 @@ class Live:
             max_send_wait: longest time a send waits while the session moves to a new
                 connection.
             max_resume_wait: longest time spent trying to open the new connection.
+            tool_timeout: seconds a Python callable in ``tools`` may run (or a
+                ``{name: seconds}`` map); a late one is answered with an error.
+
+        Python callables in ``tools`` are declared as for ``generate_content`` and run
+        automatically: each ``toolCall`` to them is answered with one ``toolResponse``, and
+        a call named by ``toolCallCancellation`` is cancelled and left unanswered. The
+        ``toolCall`` and ``toolCallCancellation`` messages are still yielded to the reader.
 
         The setup is checked here; nothing is sent until the block is entered, which
         sends ``setup`` and waits for ``setupComplete``. Leaving the block closes the
@@ -79,6 +90,11 @@ class Live:
                 raise TypeError("response_modalities must be a list such as ['AUDIO']")
             generation = body.setdefault("generationConfig", {})
             generation["responseModalities"] = [str(m) for m in response_modalities]
+        runner: LiveTools | None = None
+        if has_callables(tools):
+            assert tools is not None
+            tools, executor = split_tools(tools, ToolOptions(tool_timeout=tool_timeout))
+            runner = LiveTools(executor)
         declared = as_model_list(tools, Tool, "tools")
         if declared is not None:
             body["tools"] = [*body.get("tools", []), *(t.to_dict() for t in declared)]
@@ -102,7 +118,7 @@ class Live:
                 handle=handle or None,
                 max_send_wait=float(max_send_wait),
                 max_resume_wait=float(max_resume_wait),
-                on_tool_call=None,
+                tools=runner,
             )
         )
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import collections
 import logging
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import anyio
@@ -38,6 +38,7 @@ from ._turns import LiveEvent, LiveTurn, Resumed, TurnBuilder
 
 if TYPE_CHECKING:
     from .._http.transport import Transport
+    from ._tools import LiveTools
 
 __all__ = ["LiveSession"]
 
@@ -82,7 +83,7 @@ class LiveSession:
         handle: str | None,
         max_send_wait: float,
         max_resume_wait: float,
-        on_tool_call: Callable[[LiveSession, BidiGenerateContentServerMessage], None] | None,
+        tools: LiveTools | None,
     ) -> None:
         self._transport = transport
         self._setup = setup
@@ -90,7 +91,7 @@ class LiveSession:
         self._handle = handle
         self._max_send_wait = max_send_wait
         self._max_resume_wait = max_resume_wait
-        self._on_tool_call = on_tool_call
+        self._tools = tools
         self._ws: WebSocket | None = None
         self._send_lock = anyio.Lock()
         self._ready = anyio.Event()
@@ -171,6 +172,8 @@ class LiveSession:
         self._closing = True
         self._ready.set()
         self._reader_scope.cancel()
+        if self._tools is not None:
+            self._tools.cancel_all()
         if self._ws is not None:
             await self._ws.close()
         self._push(_END)
@@ -234,8 +237,8 @@ class LiveSession:
             self._going_away = True
             if self._ready.is_set():
                 self._ready = anyio.Event()  # hold new sends until the next connection
-        if "toolCall" in data and self._on_tool_call is not None:
-            self._on_tool_call(self, message)
+        if self._tools is not None and ("toolCall" in data or "toolCallCancellation" in data):
+            self._tools.note(self, message)
 
     async def _resume(self, reason: str) -> None:
         old = self._ws

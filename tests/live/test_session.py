@@ -83,9 +83,14 @@ async def test_audio_stream_end_ends_the_turn(live_client: Client, emu: Emulator
     assert kinds[1] == {"audioStreamEnd": True}
 
 
-async def test_new_input_interrupts_the_answer(live_client: Client, emu: Emulator) -> None:
+def slow_answers(emu: Emulator) -> None:
+    """Answers in 8 parts 50 ms apart, so that input can arrive mid-answer."""
     emu.settings.stream_chunks = 8
     emu.settings.stream_chunk_delay = 0.05
+
+
+async def test_new_input_interrupts_the_answer(live_client: Client, emu: Emulator) -> None:
+    slow_answers(emu)
     async with live_client.live.connect(MODEL, response_modalities=["TEXT"]) as session:
         await session.send_text("A long story please")
         turns = aiter(session.turns())
@@ -264,8 +269,7 @@ async def test_input_during_a_pending_tool_call_cancels_it(live_client: Client) 
 
 
 async def test_speech_during_an_answer_interrupts_it(live_client: Client, emu: Emulator) -> None:
-    emu.settings.stream_chunks = 8
-    emu.settings.stream_chunk_delay = 0.05
+    slow_answers(emu)
     async with live_client.live.connect(MODEL, response_modalities=["TEXT"]) as session:
         await session.send_text("Talk for a while")
         turns = aiter(session.turns())
