@@ -17,10 +17,19 @@ _TIMESTAMP_RE = re.compile(
 )
 
 
-def format_timestamp(epoch: float) -> str:
-    """RFC 3339 UTC timestamp with microseconds and a ``Z`` suffix."""
-    moment = _dt.datetime.fromtimestamp(epoch, tz=_dt.timezone.utc)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+def format_timestamp(epoch: float, *, digits: int = 6) -> str:
+    """RFC 3339 UTC timestamp with ``digits`` (6 or 9) fractional digits and a ``Z`` suffix.
+
+    The live API writes ``createTime`` / ``updateTime`` with 6 digits and computed expiry
+    times (``expireTime``, ``expirationTime``) with 9.
+    """
+    whole = int(epoch // 1)
+    nanos = round((epoch - whole) * 1e9)
+    if nanos >= 1_000_000_000:
+        whole, nanos = whole + 1, nanos - 1_000_000_000
+    moment = _dt.datetime.fromtimestamp(whole, tz=_dt.timezone.utc)
+    fraction = f"{nanos:09d}"[:digits]
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + fraction + "Z"
 
 
 def now() -> float:

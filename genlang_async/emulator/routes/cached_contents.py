@@ -74,7 +74,7 @@ async def create(ctx: Ctx) -> web.StreamResponse:
         "model": model_name,
         "createTime": created,
         "updateTime": created,
-        "expireTime": format_timestamp(expires),
+        "expireTime": format_timestamp(expires, digits=9),
     }
     if "displayName" in body:
         item["displayName"] = str(body["displayName"])
@@ -116,7 +116,7 @@ async def patch(ctx: Ctx) -> web.StreamResponse:
     expires = _expiry({k: body[k] for k in fields if k in body})
     if expires is None:
         raise invalid("Only the expiration (ttl or expire_time) of a CachedContent can be updated.")
-    item["expireTime"] = format_timestamp(expires)
+    item["expireTime"] = format_timestamp(expires, digits=9)
     item["updateTime"] = stamp()
     return json_response(item)
 
