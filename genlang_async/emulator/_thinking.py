@@ -37,9 +37,7 @@ def thought_tokens(text: str, config: dict[str, Any]) -> int:
 
 def signature(seed: int, index: int) -> str:
     """An opaque base64 ``thoughtSignature`` (deterministic, like every emulator answer)."""
-    digest = b"".join(
-        hashlib.sha256(f"{seed}:{index}:{k}".encode()).digest() for k in range(3)
-    )
+    digest = b"".join(hashlib.sha256(f"{seed}:{index}:{k}".encode()).digest() for k in range(3))
     return base64.b64encode(b"\x12" + digest[:95]).decode()
 
 
