@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
     from ._client import Client
     from ._concurrency import map_concurrently
-    from ._errors import (
+    from ._core.errors import (
         APIConnectionError,
         APIError,
         APITimeoutError,
@@ -31,16 +31,16 @@ if TYPE_CHECKING:
         RateLimitError,
         ServiceUnavailableError,
     )
-    from ._operations import Operation, OperationFailedError, OperationTimeoutError
-    from ._options import RequestOptions, Timeout
-    from ._pagination import AsyncPager, Page, PaginationError
-    from ._streaming import GenerateContentStream, StreamDecodeError
-    from ._upload import (
+    from ._core.options import RequestOptions, Timeout
+    from ._http.streaming import GenerateContentStream, StreamDecodeError
+    from ._http.upload import (
         FileProcessingError,
         FileProcessingTimeoutError,
         UploadError,
         UploadIntegrityError,
     )
+    from ._operations import Operation, OperationFailedError, OperationTimeoutError
+    from ._pagination import AsyncPager, Page, PaginationError
 
 __all__ = [
     "APIConnectionError",
@@ -78,23 +78,23 @@ __all__ = [
 
 _LAZY = {
     "Client": "_client",
-    "RequestOptions": "_options",
-    "Timeout": "_options",
+    "RequestOptions": "_core.options",
+    "Timeout": "_core.options",
     "AsyncPager": "_pagination",
     "Page": "_pagination",
     "PaginationError": "_pagination",
     "Operation": "_operations",
     "OperationFailedError": "_operations",
     "OperationTimeoutError": "_operations",
-    "GenerateContentStream": "_streaming",
-    "StreamDecodeError": "_streaming",
+    "GenerateContentStream": "_http.streaming",
+    "StreamDecodeError": "_http.streaming",
     "map_concurrently": "_concurrency",
-    "FileProcessingError": "_upload",
-    "FileProcessingTimeoutError": "_upload",
-    "UploadError": "_upload",
-    "UploadIntegrityError": "_upload",
+    "FileProcessingError": "_http.upload",
+    "FileProcessingTimeoutError": "_http.upload",
+    "UploadError": "_http.upload",
+    "UploadIntegrityError": "_http.upload",
     **{
-        name: "_errors"
+        name: "_core.errors"
         for name in (
             "APIConnectionError",
             "APIError",

@@ -16,14 +16,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ._names import resolve_name
-from .resources._base import (
+from ._core.coerce import (
     ContentLike,
     as_content,
     as_contents,
     as_model,
     as_model_list,
 )
+from ._core.names import resolve_name
 from .types import (
     Content,
     GenerateContentResponse,
@@ -35,8 +35,8 @@ from .types import (
 )
 
 if TYPE_CHECKING:
-    from ._options import TimeoutLike
-    from ._streaming import GenerateContentStream
+    from ._core.options import TimeoutLike
+    from ._http.streaming import GenerateContentStream
     from .resources._generated import Models
 
 __all__ = ["Chat", "Chats", "MessageLike"]

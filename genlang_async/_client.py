@@ -8,10 +8,10 @@ from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from ._core.options import DEFAULT_TIMEOUT, Timeout, TimeoutLike
+from ._core.retry import DEFAULT_MAX_RETRIES
+from ._http.transport import Transport
 from ._namespaces import Namespaces
-from ._options import DEFAULT_TIMEOUT, Timeout, TimeoutLike
-from ._retry import DEFAULT_MAX_RETRIES
-from ._transport import Transport
 
 if TYPE_CHECKING:
     import aiohttp
@@ -38,7 +38,7 @@ class Client(Namespaces):
             limits. Default ``Timeout(connect=10, read=300)``: a stalled connection fails after
             300 s without data; no overall deadline unless ``total`` is set.
         max_retries: retries after the first attempt (default 2, so at most 3 attempts); see
-            ``genlang_async._retry`` for which failures are retried.
+            ``genlang_async._core.retry`` for which failures are retried.
         default_headers: extra headers for every request.
         http_session: a caller-owned ``aiohttp.ClientSession``; used as is, never closed by
             the client (``max_connections`` does not apply to it).

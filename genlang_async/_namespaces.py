@@ -10,7 +10,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ._transport import Transport
+    from ._http.transport import Transport
     from .resources._generated import (
         Batches,
         CachedContents,

@@ -16,7 +16,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 import anyio
 
-from ._errors import GenlangError
+from ._core.errors import GenlangError
 
 __all__ = ["Operation", "OperationFailedError", "OperationTimeoutError"]
 

@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 
-from ._errors import GenlangError
+from ._core.errors import GenlangError
 
 __all__ = ["AsyncPager", "Page", "PaginationError"]
 

@@ -25,7 +25,7 @@ from genlang_async import (
     RateLimitError,
     ServiceUnavailableError,
 )
-from genlang_async._error_details import (
+from genlang_async._core.error_details import (
     BadRequest,
     DebugInfo,
     ErrorInfo,
@@ -39,7 +39,7 @@ from genlang_async._error_details import (
     parse_duration,
     parse_error_details,
 )
-from genlang_async._errors import api_error_from_response
+from genlang_async._core.errors import api_error_from_response
 
 FIXTURES = Path("/work/shared/fixtures/real/errors")
 needs_fixtures = pytest.mark.skipif(not FIXTURES.is_dir(), reason="recorded fixtures not present")
@@ -283,3 +283,11 @@ def test_parse_duration(text: str, seconds: float) -> None:
 @pytest.mark.parametrize("text", ["", "3.5", "s", "1.2.3s", "abc", "1e3s"])
 def test_parse_duration_rejects(text: str) -> None:
     assert parse_duration(text) is None
+
+
+def test_details_import_path_of_the_docs() -> None:
+    # docs/errors.md imports the detail classes from ``genlang_async._error_details``.
+    from genlang_async import _error_details
+
+    assert _error_details.QuotaFailure is QuotaFailure
+    assert set(_error_details.__all__) <= set(dir(_error_details))

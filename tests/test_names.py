@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from genlang_async._names import resolve_name
+from genlang_async._core.names import resolve_name
 
 MODEL_PATTERNS = ("models/*", "tunedModels/*")
 

@@ -9,7 +9,7 @@ import anyio
 import anyio.lowlevel
 import pytest
 
-from genlang_async._errors import GenlangError
+from genlang_async._core.errors import GenlangError
 from genlang_async._operations import Operation, OperationFailedError, OperationTimeoutError
 
 pytestmark = pytest.mark.anyio  # see tests/test_pagination.py

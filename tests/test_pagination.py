@@ -6,7 +6,7 @@ import gc
 
 import pytest
 
-from genlang_async._errors import GenlangError
+from genlang_async._core.errors import GenlangError
 from genlang_async._pagination import AsyncPager, Page, PaginationError
 
 # Marked at module level (not only by conftest's late marking) so that parametrized async

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from genlang_async._retry import (
+from genlang_async._core.retry import (
     DEFAULT_MAX_RETRIES,
     INITIAL_BACKOFF,
     JITTER,

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from genlang_async._sse import Event, SSEDecoder, aiter_sse
+from genlang_async._core.sse import Event, SSEDecoder, aiter_sse
 
 
 def decode(*chunks: bytes, dispatch_at_eof: bool = False) -> list[Event]:

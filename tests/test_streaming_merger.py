@@ -9,8 +9,8 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from genlang_async._chunks import wire_text
-from genlang_async._streaming import ChunkMerger
+from genlang_async._core.chunks import wire_text
+from genlang_async._http.streaming import ChunkMerger
 from genlang_async.types import GenerateContentResponse
 
 

@@ -35,7 +35,7 @@ from genlang_async import (
     ServiceUnavailableError,
     Timeout,
 )
-from genlang_async._transport import StreamContext, encode_query
+from genlang_async._http.transport import StreamContext, encode_query
 
 pytestmark = pytest.mark.usefixtures("no_key_env")
 

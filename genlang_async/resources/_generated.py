@@ -11,11 +11,29 @@ from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from .._chunks import lazy_chunk
-from .._names import resolve_name
+from .._core.chunks import lazy_chunk
+from .._core.coerce import (
+    ContentLike,
+    ContentsLike,
+    as_content,
+    as_contents,
+    as_list,
+    as_model,
+    as_model_list,
+    batch_output,
+    check_scalar,
+    fill_field,
+    merged_resource,
+    model_name,
+    optional_name,
+    parse_any,
+    request_options,
+    update_mask_for,
+)
+from .._core.names import resolve_name
+from .._http.streaming import GenerateContentStream
 from .._operations import Operation as OperationHandle
 from .._pagination import AsyncPager
-from .._streaming import GenerateContentStream
 from ..types import (
     AsyncBatchEmbedContentRequest,
     BatchCreateChunksRequest,
@@ -109,28 +127,10 @@ from ..types import (
     UpdateChunkRequest,
     UploadToFileSearchStoreResponse,
 )
-from ._base import (
-    ContentLike,
-    ContentsLike,
-    Resource,
-    as_content,
-    as_contents,
-    as_list,
-    as_model,
-    as_model_list,
-    batch_output,
-    check_scalar,
-    fill_field,
-    merged_resource,
-    model_name,
-    optional_name,
-    parse_any,
-    request_options,
-    update_mask_for,
-)
+from ._base import Resource
 
 if TYPE_CHECKING:
-    from .._options import TimeoutLike
+    from .._core.options import TimeoutLike
 
 __all__ = [
     "Batches",

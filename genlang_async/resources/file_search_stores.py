@@ -6,15 +6,15 @@ from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from genlang_async._upload import DEFAULT_CHUNK_SIZE
+from genlang_async._http.upload import DEFAULT_CHUNK_SIZE
 
 from ._generated import FileSearchStoresBase, FileSearchStoresUpload
 from .media import Media
 
 if TYPE_CHECKING:
+    from genlang_async._core.options import TimeoutLike
+    from genlang_async._http.upload import ProgressCallback, UploadSource
     from genlang_async._operations import Operation
-    from genlang_async._options import TimeoutLike
-    from genlang_async._upload import ProgressCallback, UploadSource
     from genlang_async.types import ChunkingConfig, CustomMetadata, UploadToFileSearchStoreResponse
 
 __all__ = ["FileSearchStoreUpload", "FileSearchStores"]

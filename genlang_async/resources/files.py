@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from genlang_async._names import resolve_name
-from genlang_async._upload import (
+from genlang_async._core.names import resolve_name
+from genlang_async._http.upload import (
     DEFAULT_CHUNK_SIZE,
     check_destination,
     wait_until_active,
@@ -14,13 +14,13 @@ from genlang_async._upload import (
 )
 from genlang_async.types import File
 
-from ._base import request_options
+from .._core.coerce import request_options
 from ._generated import FilesBase
 from .media import upload_file
 
 if TYPE_CHECKING:
-    from genlang_async._options import TimeoutLike
-    from genlang_async._upload import ProgressCallback, UploadSource
+    from genlang_async._core.options import TimeoutLike
+    from genlang_async._http.upload import ProgressCallback, UploadSource
 
 __all__ = ["Files"]
 

@@ -1,5 +1,5 @@
 """``client.media``: uploads (resumable or multipart) into the Files API and into file search
-stores. The protocol work is in :mod:`genlang_async._upload`; this module builds the request
+stores. The protocol work is in :mod:`genlang_async._http.upload`; this module builds the request
 metadata and picks the result type."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from genlang_async._names import resolve_name
-from genlang_async._upload import (
+from genlang_async._core.names import resolve_name
+from genlang_async._http.upload import (
     DEFAULT_CHUNK_SIZE,
     UploadError,
     check_upload_arguments,
@@ -27,14 +27,14 @@ from genlang_async.types import (
     UploadToFileSearchStoreResponse,
 )
 
-from ._base import as_model, as_model_list, check_scalar, request_options
+from .._core.coerce import as_model, as_model_list, check_scalar, request_options
 from ._generated import MediaBase
 
 if TYPE_CHECKING:
+    from genlang_async._core.options import RequestOptions, TimeoutLike
+    from genlang_async._http.transport import Transport
+    from genlang_async._http.upload import ProgressCallback, UploadSource
     from genlang_async._operations import Operation
-    from genlang_async._options import RequestOptions, TimeoutLike
-    from genlang_async._transport import Transport
-    from genlang_async._upload import ProgressCallback, UploadSource
 
 __all__ = ["Media", "upload_file"]
 

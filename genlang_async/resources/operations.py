@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from .._names import resolve_name
+from .._core.coerce import batch_output, parse_any, request_options
+from .._core.names import resolve_name
 from .._operations import Operation
 from ..types import (
     EmbedContentBatchOutput,
@@ -25,10 +26,10 @@ from ..types import (
     TunedModel,
     UploadToFileSearchStoreResponse,
 )
-from ._base import Resource, batch_output, parse_any, request_options
+from ._base import Resource
 
 if TYPE_CHECKING:
-    from .._options import TimeoutLike
+    from .._core.options import TimeoutLike
 
 __all__ = ["OPERATION_PATTERNS", "Operations"]
 

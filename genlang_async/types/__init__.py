@@ -19,12 +19,12 @@ from ._base import WireModel as WireModel
 from ._generated_index import MODULE_OF
 
 if TYPE_CHECKING:
-    from genlang_async._convert import Duration as Duration
-    from genlang_async._convert import Timestamp as Timestamp
+    from genlang_async.types._convert import Duration as Duration
+    from genlang_async.types._convert import Timestamp as Timestamp
 
     from ._generated_index import *  # noqa: F403
 
-_EXTRA = {"Duration": "genlang_async._convert", "Timestamp": "genlang_async._convert"}
+_EXTRA = {"Duration": "genlang_async.types._convert", "Timestamp": "genlang_async.types._convert"}
 
 __all__ = sorted([*MODULE_OF, *_EXTRA, "WireEnum", "WireModel"])
 

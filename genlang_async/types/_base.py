@@ -1,23 +1,24 @@
 """Base classes of the generated models (hand-written).
 
 Every generated class derives from :class:`WireModel`; every generated enum from :class:`WireEnum`.
-Conversion to and from wire JSON is done by the one converter in ``genlang_async._convert``,
+Conversion to and from wire JSON is done by the one converter in ``genlang_async.types._convert``,
 which is imported the first time ``from_dict`` / ``to_dict`` is used, not at import time.
 """
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, TypeVar
 
 import attrs
 
+from ._enum import WireEnum
+
 __all__ = ["Wire", "WireEnum", "WireModel"]
 
 _M = TypeVar("_M", bound="WireModel")
 
-#: Per field: (python attribute, wire name, wire kind); see ``genlang_async._convert``.
+#: Per field: (python attribute, wire name, wire kind); see ``genlang_async.types._convert``.
 Wire = tuple[tuple[str, str, str], ...]
 
 _structure_hooks: dict[type[Any], Callable[[Any], Any]] = {}
@@ -25,7 +26,7 @@ _unstructure_hooks: dict[type[Any], Callable[[Any], dict[str, Any]]] = {}
 
 
 def _structure_hook(cls: type[Any]) -> Callable[[Any], Any]:
-    from genlang_async._convert import converter
+    from ._convert import converter
 
     hook: Callable[..., Any] = converter.get_structure_hook(cls)
     _structure_hooks[cls] = hook
@@ -33,7 +34,7 @@ def _structure_hook(cls: type[Any]) -> Callable[[Any], Any]:
 
 
 def _unstructure_hook(cls: type[Any]) -> Callable[[Any], dict[str, Any]]:
-    from genlang_async._convert import converter
+    from ._convert import converter
 
     hook: Callable[[Any], dict[str, Any]] = converter.get_unstructure_hook(cls)
     _unstructure_hooks[cls] = hook
@@ -73,17 +74,3 @@ class WireModel:
             if value is not None:
                 parts.append(f"{field.name}={value!r}")
         return f"{type(self).__name__}({', '.join(parts)})"
-
-
-class WireEnum(str, enum.Enum):
-    """Base of the API enums: members are their wire strings.
-
-    Fields typed ``SomeEnum | str`` hold a member for known values and the raw wire value
-    for values this SDK version does not know yet (never an error).
-    """
-
-    def __str__(self) -> str:
-        return str(self.value)
-
-    def __format__(self, spec: str) -> str:
-        return format(str(self.value), spec)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from genlang_async import Client, NotFoundError
-from genlang_async._upload import FileProcessingError, FileProcessingTimeoutError
+from genlang_async._http.upload import FileProcessingError, FileProcessingTimeoutError
 from genlang_async.emulator import Emulator
 from genlang_async.types import File, FileState, UploadToFileSearchStoreResponse
 

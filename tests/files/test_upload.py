@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from genlang_async import APIConnectionError, Client, ServiceUnavailableError
-from genlang_async._upload import UploadError, UploadIntegrityError
+from genlang_async._http.upload import UploadError, UploadIntegrityError
 from genlang_async.emulator import Emulator
 from genlang_async.emulator._faults import Fault
 from genlang_async.types import CreateFileResponse, File

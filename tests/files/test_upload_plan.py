@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from genlang_async import _upload
-from genlang_async._upload import (
+from genlang_async._http import upload as _upload
+from genlang_async._http.upload import (
     UploadError,
     UploadIntegrityError,
     chunk_size_for,

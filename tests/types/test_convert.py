@@ -7,7 +7,7 @@ import datetime
 import pytest
 
 import genlang_async.types as T
-from genlang_async import _convert as C
+from genlang_async.types import _convert as C
 
 UTC = datetime.timezone.utc
 

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from wire_strategies import schema_strategy
 
-from genlang_async._chunks import lazy_chunk
+from genlang_async._core.chunks import lazy_chunk
 from genlang_async.types import GenerateContentResponse
 
 chunks = schema_strategy("GenerateContentResponse")

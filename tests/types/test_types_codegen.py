@@ -65,7 +65,7 @@ def test_import_genlang_async_does_not_load_types() -> None:
     out = run_python(
         "import sys, genlang_async; "
         "print(sorted(m for m in sys.modules if m.startswith(('genlang_async.types', "
-        "'genlang_async._convert', 'cattrs'))))"
+        "'genlang_async.types._convert', 'cattrs'))))"
     )
     assert out == "[]"
 

@@ -82,7 +82,6 @@ CREATING = {
 BASE_IMPORTS = (
     "ContentLike",
     "ContentsLike",
-    "Resource",
     "as_content",
     "as_contents",
     "as_list",
@@ -593,14 +592,15 @@ def build(api: dict[str, Any]) -> tuple[str, str]:
         "from collections.abc import Mapping, Sequence\n"
         "from functools import cached_property\n"
         "from typing import TYPE_CHECKING, Any\n\n"
-        "from .._names import resolve_name\n"
+        "from .._core.names import resolve_name\n"
         "from .._operations import Operation as OperationHandle\n"
         "from .._pagination import AsyncPager\n"
-        "from .._chunks import lazy_chunk\n"
-        "from .._streaming import GenerateContentStream\n"
+        "from .._core.chunks import lazy_chunk\n"
+        "from .._http.streaming import GenerateContentStream\n"
         f"from ..types import (\n{type_imports})\n"
-        f"from ._base import (\n{base_imports})\n\n"
-        "if TYPE_CHECKING:\n    from .._options import TimeoutLike\n\n"
+        f"from .._core.coerce import (\n{base_imports})\n"
+        "from ._base import Resource\n\n"
+        "if TYPE_CHECKING:\n    from .._core.options import TimeoutLike\n\n"
         f"__all__ = {exported!r}\n\n\n" + "\n\n".join(reversed(classes))
     )
 
@@ -628,7 +628,7 @@ def build(api: dict[str, Any]) -> tuple[str, str]:
         "from __future__ import annotations\n\n"
         "from functools import cached_property\n"
         "from typing import TYPE_CHECKING\n\n"
-        f"if TYPE_CHECKING:\n    from ._transport import Transport\n{checking}\n\n"
+        f"if TYPE_CHECKING:\n    from ._http.transport import Transport\n{checking}\n\n"
         "class Namespaces:\n"
         '    """``client.models``, ``client.files``, ... created lazily."""\n\n'
         "    _transport: Transport\n\n" + "\n".join(props)

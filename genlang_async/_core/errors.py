@@ -26,10 +26,10 @@ import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ._retry import Failure, parse_retry_after
+from .retry import Failure, parse_retry_after
 
 if TYPE_CHECKING:
-    from ._error_details import ErrorDetail, ErrorInfo
+    from .error_details import ErrorDetail, ErrorInfo
 
 __all__ = [
     "APIConnectionError",
@@ -100,7 +100,7 @@ class APIError(GenlangError):
         status: the ``google.rpc.Code`` name from the body (``"RESOURCE_EXHAUSTED"``), or
             ``None`` when the body was not an API error (a proxy's HTML page, say).
         message: the server's message.
-        details: typed ``google.rpc`` details (see ``genlang_async._error_details``);
+        details: typed ``google.rpc`` details (see ``genlang_async._core.error_details``);
             unknown ones are plain dicts.
         body: the raw response body.
         headers: the response headers.
@@ -133,7 +133,7 @@ class APIError(GenlangError):
     @property
     def error_info(self) -> ErrorInfo | None:
         """The first ``google.rpc.ErrorInfo`` detail, if any."""
-        from ._error_details import ErrorInfo
+        from .error_details import ErrorInfo
 
         for detail in self.details:
             if isinstance(detail, ErrorInfo):
@@ -234,7 +234,7 @@ def api_error_from_response(
     now: float | None = None,
 ) -> APIError:
     """Build the typed :class:`APIError` for an error response (pure; no I/O)."""
-    from ._error_details import RetryInfo, parse_error_details
+    from .error_details import RetryInfo, parse_error_details
 
     error = _error_object(body)
     status: str | None = None

@@ -30,12 +30,14 @@ from __future__ import annotations
 import binascii
 import datetime
 import re
+import sys
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
+import attrs
 import cattrs
 
-from genlang_async.types._base import WireEnum, WireModel
+from ._enum import WireEnum
 
 __all__ = [
     "Duration",
@@ -267,9 +269,9 @@ _unstructure_fns: dict[type[Any], Callable[[Any], dict[str, Any]]] = {}
 
 
 def _resolve(name: str) -> Any:
-    import genlang_async.types as types_module
-
-    return getattr(types_module, name)
+    # The package is loaded (this module is part of it); its lazy ``__getattr__`` imports the
+    # class's module. Looked up, not imported, so the types and the converter form no cycle.
+    return getattr(sys.modules[__package__ or ""], name)
 
 
 def _enum_value(value: Any) -> Any:
@@ -444,7 +446,8 @@ def _unstructure_fn(cls: type[Any]) -> Callable[[Any], dict[str, Any]]:
 
 
 def _is_model(t: Any) -> bool:
-    return isinstance(t, type) and issubclass(t, WireModel)
+    """A generated message class: it carries a wire table (``WireModel`` and subclasses)."""
+    return isinstance(t, type) and hasattr(t, "_wire_") and attrs.has(t)
 
 
 def _structure_enum(value: Any, cls: type[WireEnum]) -> Any:

@@ -34,16 +34,16 @@ import attrs
 from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
-from . import _retry
-from ._errors import (
+from .._core import retry as _retry
+from .._core.errors import (
     APIConnectionError,
     APIError,
     APITimeoutError,
     MissingAPIKeyError,
     api_error_from_response,
 )
-from ._options import RequestOptions, Timeout
-from ._version import __version__
+from .._core.options import RequestOptions, Timeout
+from .._version import __version__
 
 __all__ = ["ByteStream", "RawResponse", "StreamContext", "Transport"]
 

@@ -35,13 +35,13 @@ from urllib.parse import urljoin
 
 import anyio
 
-from . import _retry
-from ._errors import APIConnectionError, APIError, GenlangError
+from .._core import retry as _retry
+from .._core.errors import APIConnectionError, APIError, GenlangError
 
 if TYPE_CHECKING:
-    from ._options import RequestOptions
-    from ._transport import RawResponse, Transport
-    from .types import File, Status
+    from .._core.options import RequestOptions
+    from ..types import File, Status
+    from .transport import RawResponse, Transport
 
 __all__ = [
     "DEFAULT_CHUNK_SIZE",

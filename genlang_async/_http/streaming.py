@@ -27,14 +27,14 @@ from contextlib import AbstractAsyncContextManager
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from ._chunks import wire_text
-from ._errors import APIConnectionError, api_error_from_response
-from ._sse import Event, SSEDecoder
+from .._core.chunks import ChunkMerger, wire_text
+from .._core.errors import APIConnectionError, api_error_from_response
+from .._core.sse import Event, SSEDecoder
 
 if TYPE_CHECKING:
     from typing_extensions import Self
 
-    from ._transport import ByteStream
+    from .transport import ByteStream
 
 ChunkT = TypeVar("ChunkT")
 
@@ -242,115 +242,4 @@ class _TextStream(AsyncIterator[str]):
                 return text
 
 
-class ChunkMerger:
-    """Folds ``GenerateContentResponse`` wire chunks into one: text parts are joined per
-    candidate, other parts appended, and every other field keeps its last value."""
-
-    def __init__(self) -> None:
-        self._response: dict[str, Any] = {}
-        self._candidates: dict[int, _CandidateState] = {}
-
-    def add(self, chunk: dict[str, Any]) -> None:
-        self._response.update(chunk)
-        candidates = chunk.get("candidates")
-        if isinstance(candidates, list):
-            for candidate in candidates:
-                if isinstance(candidate, dict):
-                    self._add_candidate(candidate)
-
-    def _add_candidate(self, candidate: dict[str, Any]) -> None:
-        index = candidate.get("index", 0)
-        if not isinstance(index, int):
-            index = 0
-        state = self._candidates.get(index)
-        if state is None:
-            state = self._candidates[index] = _CandidateState()
-        state.fields.update(candidate)
-        content = candidate.get("content")
-        if isinstance(content, dict):
-            state.add_content(content)
-
-    def result(self) -> dict[str, Any]:
-        """The merged response as wire JSON (a fresh dict; the merger can go on)."""
-        merged = dict(self._response)
-        merged.pop("candidates", None)
-        if self._candidates:
-            merged["candidates"] = [
-                self._candidates[index].to_dict() for index in sorted(self._candidates)
-            ]
-        return merged
-
-
-class _CandidateState:
-    """One candidate's merged fields, content fields and parts."""
-
-    __slots__ = ("content", "fields", "parts")
-
-    def __init__(self) -> None:
-        self.fields: dict[str, Any] = {}
-        self.content: dict[str, Any] | None = None
-        self.parts: list[dict[str, Any] | _TextRun] = []
-
-    def add_content(self, content: dict[str, Any]) -> None:
-        if self.content is None:
-            self.content = {}
-        self.content.update(content)
-        parts = self.parts
-        for part in content.get("parts") or ():
-            if not isinstance(part, dict):
-                continue
-            if not _is_plain_text(part):
-                parts.append(dict(part))
-                continue
-            last = parts[-1] if parts else None
-            if isinstance(last, _TextRun) and last.continues_with(part):
-                last.add(part)
-            else:
-                parts.append(_TextRun(part))
-
-    def to_dict(self) -> dict[str, Any]:
-        candidate = dict(self.fields)
-        if self.content is not None:
-            candidate["content"] = {
-                **self.content,
-                "parts": [
-                    part.to_dict() if isinstance(part, _TextRun) else dict(part)
-                    for part in self.parts
-                ],
-            }
-        return candidate
-
-
-_TEXT_KEYS = frozenset({"text", "thought", "thoughtSignature"})
-
-
-def _is_plain_text(part: dict[str, Any]) -> bool:
-    return isinstance(part.get("text"), str) and part.keys() <= _TEXT_KEYS
-
-
-class _TextRun:
-    """Consecutive text parts of one kind (thought or answer), joined once when read, so a
-    long stream costs linear time. A run ends at a part carrying a thought signature."""
-
-    __slots__ = ("fields", "pieces")
-
-    def __init__(self, part: dict[str, Any]) -> None:
-        self.fields = dict(part)
-        self.pieces = [part["text"]]
-
-    def continues_with(self, part: dict[str, Any]) -> bool:
-        """Whether the plain text ``part`` joins this run."""
-        return "thoughtSignature" not in self.fields and bool(self.fields.get("thought")) == bool(
-            part.get("thought")
-        )
-
-    def add(self, part: dict[str, Any]) -> None:
-        self.pieces.append(part["text"])
-        if "thoughtSignature" in part:
-            self.fields["thoughtSignature"] = part["thoughtSignature"]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {**self.fields, "text": "".join(self.pieces)}
-
-
-__all__ = ["ChunkMerger", "GenerateContentStream", "StreamDecodeError"]
+__all__ = ["GenerateContentStream", "StreamDecodeError"]

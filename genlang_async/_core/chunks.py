@@ -1,0 +1,199 @@
+"""Stream chunks that are typed on demand.
+
+A streamed answer arrives as hundreds of small chunks, and the usual loop reads only
+``chunk.text``. Each chunk is therefore a :class:`GenerateContentResponse` that keeps its
+wire JSON: ``chunk.text`` is read straight from it, and the first access to any field builds
+the typed fields (once). To the caller it behaves as the eagerly built object would: same
+fields, ``==``, ``repr``, ``to_dict()``, ``attrs.evolve``, copies; only ``type(chunk)`` is a
+private subclass.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from ..types import GenerateContentResponse
+
+__all__ = ["lazy_chunk", "wire_text"]
+
+
+def wire_text(chunk: dict[str, Any]) -> str | None:
+    """``GenerateContentResponse.text`` read straight from wire JSON: the first candidate's
+    non-thought text parts joined, ``None`` without candidates. Kept equal to the typed
+    property by a property test."""
+    candidates = chunk.get("candidates")
+    if not candidates:
+        return None
+    content = candidates[0].get("content") or {}
+    return "".join(
+        part["text"]
+        for part in content.get("parts") or ()
+        if isinstance(part.get("text"), str) and not part.get("thought")
+    )
+
+
+_FIELDS = tuple(field.name for field in attrs.fields(GenerateContentResponse))
+
+
+class _LazyResponse(GenerateContentResponse):
+    """A ``GenerateContentResponse`` whose fields are built from ``_wire`` on first use."""
+
+    __slots__ = ("_wire",)
+
+    _wire: dict[str, Any] | None
+
+    def __getattr__(self, name: str) -> Any:
+        # Reached only for slots not set yet: the fields before they are built, and
+        # ``_wire`` on copies made by attrs (``evolve``, ``copy``), which are built already.
+        if name == "_wire":
+            return None
+        wire = self._wire
+        if wire is not None and name in _FIELDS:
+            self._wire = None
+            built = GenerateContentResponse.from_dict(wire)
+            for field in _FIELDS:
+                setattr(self, field, getattr(built, field))
+            return getattr(self, name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    @property
+    def text(self) -> str | None:
+        wire = self._wire
+        if wire is not None:
+            return wire_text(wire)
+        return super().text
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, GenerateContentResponse):
+            return NotImplemented
+        return all(getattr(self, field) == getattr(other, field) for field in _FIELDS)
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    __hash__ = None  # mutable, like the class it stands for
+
+    def __repr__(self) -> str:
+        shown = super().__repr__()
+        return GenerateContentResponse.__name__ + shown[len(type(self).__name__) :]
+
+
+def lazy_chunk(wire: dict[str, Any]) -> GenerateContentResponse:
+    """A chunk typed on demand from its wire JSON (which it keeps; do not change it)."""
+    chunk = object.__new__(_LazyResponse)
+    chunk._wire = wire
+    return chunk
+
+
+class ChunkMerger:
+    """Folds ``GenerateContentResponse`` wire chunks into one: text parts are joined per
+    candidate, other parts appended, and every other field keeps its last value."""
+
+    def __init__(self) -> None:
+        self._response: dict[str, Any] = {}
+        self._candidates: dict[int, _CandidateState] = {}
+
+    def add(self, chunk: dict[str, Any]) -> None:
+        self._response.update(chunk)
+        candidates = chunk.get("candidates")
+        if isinstance(candidates, list):
+            for candidate in candidates:
+                if isinstance(candidate, dict):
+                    self._add_candidate(candidate)
+
+    def _add_candidate(self, candidate: dict[str, Any]) -> None:
+        index = candidate.get("index", 0)
+        if not isinstance(index, int):
+            index = 0
+        state = self._candidates.get(index)
+        if state is None:
+            state = self._candidates[index] = _CandidateState()
+        state.fields.update(candidate)
+        content = candidate.get("content")
+        if isinstance(content, dict):
+            state.add_content(content)
+
+    def result(self) -> dict[str, Any]:
+        """The merged response as wire JSON (a fresh dict; the merger can go on)."""
+        merged = dict(self._response)
+        merged.pop("candidates", None)
+        if self._candidates:
+            merged["candidates"] = [
+                self._candidates[index].to_dict() for index in sorted(self._candidates)
+            ]
+        return merged
+
+
+class _CandidateState:
+    """One candidate's merged fields, content fields and parts."""
+
+    __slots__ = ("content", "fields", "parts")
+
+    def __init__(self) -> None:
+        self.fields: dict[str, Any] = {}
+        self.content: dict[str, Any] | None = None
+        self.parts: list[dict[str, Any] | _TextRun] = []
+
+    def add_content(self, content: dict[str, Any]) -> None:
+        if self.content is None:
+            self.content = {}
+        self.content.update(content)
+        parts = self.parts
+        for part in content.get("parts") or ():
+            if not isinstance(part, dict):
+                continue
+            if not _is_plain_text(part):
+                parts.append(dict(part))
+                continue
+            last = parts[-1] if parts else None
+            if isinstance(last, _TextRun) and last.continues_with(part):
+                last.add(part)
+            else:
+                parts.append(_TextRun(part))
+
+    def to_dict(self) -> dict[str, Any]:
+        candidate = dict(self.fields)
+        if self.content is not None:
+            candidate["content"] = {
+                **self.content,
+                "parts": [
+                    part.to_dict() if isinstance(part, _TextRun) else dict(part)
+                    for part in self.parts
+                ],
+            }
+        return candidate
+
+
+_TEXT_KEYS = frozenset({"text", "thought", "thoughtSignature"})
+
+
+def _is_plain_text(part: dict[str, Any]) -> bool:
+    return isinstance(part.get("text"), str) and part.keys() <= _TEXT_KEYS
+
+
+class _TextRun:
+    """Consecutive text parts of one kind (thought or answer), joined once when read, so a
+    long stream costs linear time. A run ends at a part carrying a thought signature."""
+
+    __slots__ = ("fields", "pieces")
+
+    def __init__(self, part: dict[str, Any]) -> None:
+        self.fields = dict(part)
+        self.pieces = [part["text"]]
+
+    def continues_with(self, part: dict[str, Any]) -> bool:
+        """Whether the plain text ``part`` joins this run."""
+        return "thoughtSignature" not in self.fields and bool(self.fields.get("thought")) == bool(
+            part.get("thought")
+        )
+
+    def add(self, part: dict[str, Any]) -> None:
+        self.pieces.append(part["text"])
+        if "thoughtSignature" in part:
+            self.fields["thoughtSignature"] = part["thoughtSignature"]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.fields, "text": "".join(self.pieces)}
