@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from ._errors import ApiError, invalid
+from ._int_enums import messages, names_in
 from ._wire import camelize
 
 if TYPE_CHECKING:
@@ -111,7 +112,7 @@ class Ctx:
             ) from exc
         if not isinstance(value, dict):
             raise invalid("Invalid JSON payload received. Expected an object.")
-        value = camelize(value)
+        value = names_in(camelize(value), messages(self.route.name)[0])
         self._body = value
         return dict(value)
 
