@@ -28,9 +28,11 @@ if TYPE_CHECKING:
         MissingAPIKeyError,
         NotFoundError,
         PermissionDeniedError,
+        PoolTimeoutError,
         RateLimitError,
         ServiceUnavailableError,
     )
+    from ._core.json_schema import json_schema
     from ._core.options import RequestOptions, Timeout
     from ._http.streaming import GenerateContentStream, StreamDecodeError
     from ._http.upload import (
@@ -41,6 +43,23 @@ if TYPE_CHECKING:
     )
     from ._operations import Operation, OperationFailedError, OperationTimeoutError
     from ._pagination import AsyncPager, Page, PaginationError
+    from ._rate_limiter import (
+        MemoryStore,
+        QuotaExhaustedError,
+        RateLimit,
+        RateLimiter,
+        RateLimiterStats,
+    )
+    from ._redis_store import RedisStore
+    from ._structured import ParsedResponse, StructuredOutputError, StructuredStream
+    from .live import (
+        LiveError,
+        LiveResumptionError,
+        LiveSession,
+        LiveSessionClosedError,
+        LiveTurn,
+        Resumed,
+    )
 
 __all__ = [
     "APIConnectionError",
@@ -57,6 +76,12 @@ __all__ = [
     "GenerateContentStream",
     "GenlangError",
     "InternalServerError",
+    "LiveError",
+    "LiveResumptionError",
+    "LiveSession",
+    "LiveSessionClosedError",
+    "LiveTurn",
+    "MemoryStore",
     "MissingAPIKeyError",
     "NotFoundError",
     "Operation",
@@ -64,15 +89,26 @@ __all__ = [
     "OperationTimeoutError",
     "Page",
     "PaginationError",
+    "ParsedResponse",
     "PermissionDeniedError",
+    "PoolTimeoutError",
+    "QuotaExhaustedError",
+    "RateLimit",
     "RateLimitError",
+    "RateLimiter",
+    "RateLimiterStats",
+    "RedisStore",
     "RequestOptions",
+    "Resumed",
     "ServiceUnavailableError",
     "StreamDecodeError",
+    "StructuredOutputError",
+    "StructuredStream",
     "Timeout",
     "UploadError",
     "UploadIntegrityError",
     "__version__",
+    "json_schema",
     "map_concurrently",
 ]
 
@@ -89,10 +125,31 @@ _LAZY = {
     "GenerateContentStream": "_http.streaming",
     "StreamDecodeError": "_http.streaming",
     "map_concurrently": "_concurrency",
+    "ParsedResponse": "_structured",
+    "StructuredOutputError": "_structured",
+    "StructuredStream": "_structured",
+    "json_schema": "_core.json_schema",
+    "MemoryStore": "_rate_limiter",
+    "QuotaExhaustedError": "_rate_limiter",
+    "RateLimit": "_rate_limiter",
+    "RateLimiter": "_rate_limiter",
+    "RateLimiterStats": "_rate_limiter",
+    "RedisStore": "_redis_store",
     "FileProcessingError": "_http.upload",
     "FileProcessingTimeoutError": "_http.upload",
     "UploadError": "_http.upload",
     "UploadIntegrityError": "_http.upload",
+    **dict.fromkeys(
+        (
+            "LiveError",
+            "LiveResumptionError",
+            "LiveSession",
+            "LiveSessionClosedError",
+            "LiveTurn",
+            "Resumed",
+        ),
+        "live",
+    ),
     **{
         name: "_core.errors"
         for name in (
@@ -108,6 +165,7 @@ _LAZY = {
             "MissingAPIKeyError",
             "NotFoundError",
             "PermissionDeniedError",
+            "PoolTimeoutError",
             "RateLimitError",
             "ServiceUnavailableError",
         )

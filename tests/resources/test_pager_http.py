@@ -7,7 +7,7 @@ from genlang_async import AsyncPager, Client, Page
 from genlang_async import types as T
 from genlang_async.emulator import Emulator, Fault
 
-TOTAL_MODELS = 56  # the emulator's catalogue: 50 recorded + 6 from other recordings and legacy
+TOTAL_MODELS = 58  # the emulator's catalogue: 50 recorded, 8 more (see docs/emulator.md)
 
 
 def list_queries(emu: Emulator) -> list[dict[str, str]]:
@@ -21,15 +21,15 @@ async def test_items_across_pages(client: Client, emulator: Emulator) -> None:
     names = [model.name async for model in pager]
     assert len(names) == len(set(names)) == TOTAL_MODELS
     queries = list_queries(emulator)
-    assert len(queries) == 8  # 8 full pages, the last without a next page token
+    assert len(queries) == 9  # 8 full pages and 2 left over
     assert all(q["pageSize"] == "7" for q in queries)
     assert "pageToken" not in queries[0]
     assert all("pageToken" in q for q in queries[1:])
 
 
 async def test_pages(client: Client, emulator: Emulator) -> None:
-    pages = [page async for page in client.models.list(page_size=20).pages()]
-    assert [len(p.items) for p in pages] == [20, 20, 16]
+    pages = [page async for page in client.models.list(page_size=21).pages()]
+    assert [len(p.items) for p in pages] == [21, 21, 16]
     assert [p.has_next_page for p in pages] == [True, True, False]
     assert all(isinstance(p, Page) for p in pages)
     assert isinstance(pages[0].raw, T.ListModelsResponse)
@@ -47,7 +47,7 @@ async def test_await_gives_the_first_page_only(client: Client, emulator: Emulato
 
 
 async def test_iterating_twice_restarts(client: Client, emulator: Emulator) -> None:
-    pager = client.models.list(page_size=30)
+    pager = client.models.list(page_size=31)
     first = [m.name async for m in pager]
     second = [m.name async for m in pager]
     assert first == second
@@ -77,7 +77,7 @@ async def test_request_options_reach_every_page(client: Client, emulator: Emulat
         Fault("delay", "/v1beta/models", times=1000, headers={"x-trace": "abc"})
     )
     models = await client.models.list(
-        page_size=10, extra_headers={"X-Trace": "abc"}, extra_query={"q": "1"}, timeout=5
+        page_size=11, extra_headers={"X-Trace": "abc"}, extra_query={"q": "1"}, timeout=5
     ).to_list()
     assert len(models) == TOTAL_MODELS
     queries = list_queries(emulator)
