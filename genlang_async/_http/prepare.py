@@ -16,7 +16,7 @@ from .._version import __version__
 __all__ = ["Redactor", "RequestBuilder", "encode_json", "encode_query"]
 
 #: One encoder for every request body (building one per call costs more than encoding).
-_encode = _json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_encode = _json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
 
 KEY_HEADER = "x-goog-api-key"
 JSON_TYPE = "application/json; charset=utf-8"
@@ -27,8 +27,15 @@ _CACHE_SIZE = 512
 
 
 def encode_json(value: Any) -> bytes:
-    """Compact UTF-8 JSON."""
-    return _encode(value).encode()
+    """Compact UTF-8 JSON. Typed fields already spell NaN and infinities as proto3 JSON
+    strings; one left in free-form JSON (a ``Struct`` / ``Value``) cannot be sent."""
+    try:
+        return _encode(value).encode()
+    except ValueError as exc:
+        raise ValueError(
+            "request body: NaN or an infinity in a free-form JSON field (JSON has no such "
+            "numbers; typed float fields send them as 'NaN' / 'Infinity' / '-Infinity')"
+        ) from exc
 
 
 def _origin(url: URL) -> tuple[str, str, int | None]:

@@ -62,6 +62,20 @@ def parse_timestamp(value: str) -> float | None:
     return moment.timestamp() + micro
 
 
+def exact_utc(value: str) -> str | None:
+    """An RFC 3339 timestamp rewritten in UTC with 9 fractional digits, to the nanosecond
+    (no float on the way); ``None`` when malformed."""
+    match = _TIMESTAMP_RE.match(value)
+    if match is None or parse_timestamp(value) is None:
+        return None
+    fraction, zone = match.group(7) or "", match.group(8)
+    moment = _dt.datetime.strptime(value[:19], "%Y-%m-%dT%H:%M:%S")
+    if zone != "Z":
+        sign = 1 if zone[0] == "+" else -1
+        moment -= sign * _dt.timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6]))
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + fraction.ljust(9, "0") + "Z"
+
+
 def parse_duration(value: Any) -> float | None:
     """Seconds of a protobuf JSON duration like ``"3.5s"``; ``None`` when malformed."""
     if not isinstance(value, str):

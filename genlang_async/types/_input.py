@@ -57,11 +57,13 @@ def _fields(cls: type[Any]) -> dict[str, tuple[str, str, str]]:
 
 
 def _unknown(cls: type[Any], key: str, path: str) -> ValueError:
-    wires = [wire for _attr, wire, _kind in cls._wire_]
-    pythons = {attr: wire for attr, wire, _kind in cls._wire_}
-    candidates = difflib.get_close_matches(key, [*wires, *pythons], n=3, cutoff=0.6)
-    near = sorted({str(pythons.get(name, name)) for name in candidates})
-    hint = f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else ""
+    by_name = {name: (attr, wire) for attr, wire, _kind in cls._wire_ for name in (attr, wire)}
+    close = difflib.get_close_matches(key, list(by_name), n=4, cutoff=0.6)
+    near = sorted({by_name[name] for name in close})
+    spelled = [
+        f"{attr!r} ({wire!r} on the wire)" if attr != wire else repr(attr) for attr, wire in near
+    ]
+    hint = f"; did you mean {' or '.join(spelled)}?" if spelled else ""
     return ValueError(
         f"{path}: unknown field {key!r} for {cls.__name__}{hint} "
         '(a field newer than this SDK can be sent in "extra": {"fieldName": value})'
