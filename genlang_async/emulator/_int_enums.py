@@ -30,10 +30,19 @@ def wants_int_enums(query: Mapping[str, str]) -> bool:
     return any("enum-encoding=int" in query.get(key, "") for key in ("$alt", "alt"))
 
 
+#: Emulator routes that are other spellings of a described method.
+_SAME_AS = {
+    "files.create": "media.upload",
+    "fileSearchStores.uploadToFileSearchStore": "media.uploadToFileSearchStore",
+}
+
+
 def messages(route_name: str) -> tuple[str | None, str | None]:
     """(request message, response message) of an API method id such as
     ``models.generateContent``; ``(None, None)`` for routes outside the API description."""
-    found = _tables()["methods"].get(route_name)
+    if route_name.endswith(".operations.list"):
+        route_name = "models.operations.list"
+    found = _tables()["methods"].get(_SAME_AS.get(route_name, route_name))
     return (found[0], found[1]) if found else (None, None)
 
 

@@ -146,7 +146,7 @@ def test_snake_case_keys_become_wire_names_at_every_depth() -> None:
 
 
 def test_unknown_key_lists_near_matches_and_the_escape_hatch() -> None:
-    with pytest.raises(ValueError) as info:
+    with pytest.raises(ValueError, match="unknown field") as info:
         as_model({"max_output_token": 5}, T.GenerationConfig, "generation_config")
     message = str(info.value)
     assert message.startswith("generation_config: unknown field 'max_output_token'")
