@@ -312,7 +312,7 @@ def generate(
     if thought_tokens:
         usage["thoughtsTokenCount"] = thought_tokens
     usage["totalTokenCount"] = prompt_tokens + candidate_tokens + thought_tokens
-    ordered_usage = {
+    ordered_usage: dict[str, Any] = {
         k: usage[k]
         for k in (
             "promptTokenCount",
@@ -325,7 +325,26 @@ def generate(
         )
         if k in usage and usage[k] != []
     }
+    if _gemini2_shape(model):
+        _reshape_gemini2(candidates, ordered_usage, candidate_tokens, seed)
     return {"candidates": candidates, "usageMetadata": ordered_usage, **base}
+
+
+def _gemini2_shape(model: dict[str, Any]) -> bool:
+    return model_id(model).startswith("gemini-2.0")
+
+
+def _reshape_gemini2(
+    candidates: list[dict[str, Any]], usage: dict[str, Any], tokens: int, seed: int
+) -> None:
+    """Gemini 2.0 answers as recorded (2026): no candidate ``index``, ``avgLogprobs``, and
+    ``candidatesTokensDetails`` in the usage."""
+    for candidate in candidates:
+        candidate.pop("index", None)
+        if "content" in candidate:
+            candidate["avgLogprobs"] = -round(rng_for(seed, "logprobs").random(), 12)
+    if tokens:
+        usage["candidatesTokensDetails"] = [{"modality": "TEXT", "tokenCount": tokens}]
 
 
 def stream_chunks(response: dict[str, Any], pieces: int) -> list[dict[str, Any]]:
@@ -368,7 +387,8 @@ def stream_chunks(response: dict[str, Any], pieces: int) -> list[dict[str, Any]]
                 for key in ("finishReason", "safetyRatings", "finishMessage"):
                     if key in cand:
                         out[key] = cand[key]
-            out["index"] = cand["index"]
+            if "index" in cand:
+                out["index"] = cand["index"]
             out_candidates.append(out)
         chunk: dict[str, Any] = {"candidates": out_candidates}
         if last:

@@ -8,14 +8,15 @@ from typing import Any
 
 from . import _tokens
 from ._errors import invalid
-from ._models import model_id
+from ._models import model_id, model_version
 from ._textgen import rng_for, sentence
 
 _LEVELS = ("MINIMAL", "LOW", "MEDIUM", "HIGH")
 
 
 def is_gemini3(model: dict[str, Any]) -> bool:
-    return model_id(model).startswith(("gemini-3", "nano-banana"))
+    """Gemini 3 models, and aliases the live API resolves to one (``gemini-flash-latest``)."""
+    return model_version(model).startswith(("gemini-3", "nano-banana"))
 
 
 def thinks(model: dict[str, Any], config: dict[str, Any]) -> bool:
