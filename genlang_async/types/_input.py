@@ -124,6 +124,16 @@ def _message_class(name: str) -> type[Any]:
     return cls
 
 
+def _from_text(parse: Callable[[str], Any], value: Any, path: str, expected: str) -> Any:
+    """``parse(value)`` for valid wire text, else a ``ValueError`` saying what is expected."""
+    if isinstance(value, str):
+        try:
+            return parse(value)
+        except ValueError:
+            pass
+    raise ValueError(f"{path}: expected {expected}, got {value!r}")
+
+
 def _duration(value: Any, path: str) -> Any:
     if isinstance(value, datetime.timedelta):
         return value
@@ -133,30 +143,25 @@ def _duration(value: Any, path: str) -> Any:
         nanos = int(decimal.Decimal(repr(value)) * 1_000_000_000)
         seconds, rest = divmod(abs(nanos), 1_000_000_000)
         sign = "-" if nanos < 0 else ""
-        text = f"{sign}{seconds}.{rest:09d}".rstrip("0").rstrip(".") + "s"
-        return _codec().parse_duration(text)
-    if isinstance(value, str):
-        try:
-            return _codec().parse_duration(value)
-        except ValueError:
-            pass
-    raise ValueError(
-        f"{path}: expected a duration: a datetime.timedelta, seconds as a number (3600, 1.5) "
-        f"or a string such as '3600s' or '1.5s' (up to 9 fractional digits), got {value!r}"
+        value = f"{sign}{seconds}.{rest:09d}".rstrip("0").rstrip(".") + "s"
+    return _from_text(
+        _codec().parse_duration,
+        value,
+        path,
+        "a duration: a datetime.timedelta, seconds as a number (3600, 1.5) "
+        "or a string such as '3600s' or '1.5s' (up to 9 fractional digits)",
     )
 
 
 def _timestamp(value: Any, path: str) -> Any:
     if isinstance(value, datetime.datetime):
         return value
-    if isinstance(value, str):
-        try:
-            return _codec().parse_timestamp(value)
-        except ValueError:
-            pass
-    raise ValueError(
-        f"{path}: expected a timestamp: a datetime or an RFC 3339 string such as "
-        f"'2025-01-31T12:00:00Z' or '2025-01-31T12:00:00.123456789+01:00', got {value!r}"
+    return _from_text(
+        _codec().parse_timestamp,
+        value,
+        path,
+        "a timestamp: a datetime or an RFC 3339 string such as "
+        "'2025-01-31T12:00:00Z' or '2025-01-31T12:00:00.123456789+01:00'",
     )
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 import json
 import math
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -17,21 +16,13 @@ import genlang_async.types as T
 from genlang_async import Client
 from genlang_async._core.coerce import as_duration, as_model, as_timestamp
 from genlang_async.emulator import Emulator
+from genlang_async.emulator.pytest_plugin import client, emulator, emulator_settings
 from genlang_async.types._input import from_user
 
 MODEL = "gemini-2.5-flash"
 
 
-@pytest.fixture
-async def emu() -> AsyncIterator[Emulator]:
-    async with Emulator(operation_delay=0.0) as emulator:
-        yield emulator
-
-
-@pytest.fixture
-async def client(emu: Emulator) -> AsyncIterator[Client]:
-    async with Client(api_key="k", base_url=emu.url) as sdk_client:
-        yield sdk_client
+__all__ = ["client", "emulator", "emulator_settings"]  # fixtures
 
 
 # -- durations and timestamps ------------------------------------------------------------------
@@ -81,7 +72,7 @@ def test_timestamp_from_datetime_and_bad_values() -> None:
 
 
 async def test_cached_contents_ttl_as_text_number_and_timedelta(
-    client: Client, emu: Emulator
+    client: Client, emulator: Emulator
 ) -> None:
     contents = [{"role": "user", "parts": [{"text": "cache me"}]}]
     made = await client.cached_contents.create(model=MODEL, contents=contents, ttl="3600s")
@@ -90,10 +81,10 @@ async def test_cached_contents_ttl_as_text_number_and_timedelta(
         assert made.name is not None
         patched = await client.cached_contents.patch(made.name, ttl=ttl)
         assert patched.expire_time is not None
-    emu.request_log.clear()
+    emulator.request_log.clear()
     with pytest.raises(ValueError, match="ttl"):
         await client.cached_contents.patch(made.name, ttl="5 minutes")
-    assert emu.request_log == []  # nothing sent
+    assert emulator.request_log == []  # nothing sent
     exact = "2031-05-06T07:08:09.123456789Z"
     dated = await client.cached_contents.create(model=MODEL, contents=contents, expire_time=exact)
     assert dated.expire_time is not None
@@ -221,8 +212,8 @@ def test_nan_and_infinities_are_proto3_json_strings() -> None:
     assert embedding.to_dict() == {"values": [0.5, "NaN", "Infinity"]}
 
 
-async def test_nan_in_a_request_is_sent_as_valid_json(client: Client, emu: Emulator) -> None:
-    emu.script("*:generateContent", [{"candidates": []}])
+async def test_nan_in_a_request_is_sent_as_valid_json(client: Client, emulator: Emulator) -> None:
+    emulator.script("*:generateContent", [{"candidates": []}])
     await client.models.generate_content(
         MODEL, contents="x", generation_config={"temperature": float("nan")}
     )
