@@ -13,8 +13,32 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from ._batch import (
+        BatchJob,
+        BatchJobError,
+        BatchOutputError,
+        BatchRequestError,
+        BatchTimeoutError,
+    )
+    from ._chats import Chat, Chats
     from ._client import Client
     from ._concurrency import map_concurrently
+    from ._core.error_details import (
+        BadRequest,
+        DebugInfo,
+        ErrorInfo,
+        FieldViolation,
+        Help,
+        HelpLink,
+        LocalizedMessage,
+        PreconditionFailure,
+        PreconditionViolation,
+        QuotaFailure,
+        QuotaViolation,
+        RequestInfo,
+        ResourceInfo,
+        RetryInfo,
+    )
     from ._core.errors import (
         APIConnectionError,
         APIError,
@@ -25,11 +49,13 @@ if TYPE_CHECKING:
         GatewayTimeoutError,
         GenlangError,
         InternalServerError,
+        MalformedResponseError,
         MissingAPIKeyError,
         NotFoundError,
         PermissionDeniedError,
         PoolTimeoutError,
         RateLimitError,
+        ResponseTooLargeError,
         ServiceUnavailableError,
     )
     from ._core.json_schema import json_schema
@@ -38,11 +64,13 @@ if TYPE_CHECKING:
     from ._http.upload import (
         FileProcessingError,
         FileProcessingTimeoutError,
+        ProgressCallback,
         UploadError,
         UploadIntegrityError,
     )
     from ._operations import Operation, OperationFailedError, OperationTimeoutError
     from ._pagination import AsyncPager, Page, PaginationError
+    from ._progress import ProgressBar
     from ._rate_limiter import (
         MemoryStore,
         QuotaExhaustedError,
@@ -52,6 +80,14 @@ if TYPE_CHECKING:
     )
     from ._redis_store import RedisStore
     from ._structured import ParsedResponse, StructuredOutputError, StructuredStream
+    from ._tools import (
+        FunctionCallEvent,
+        FunctionResultEvent,
+        TextEvent,
+        ToolLoopError,
+        ToolStream,
+        function_declaration,
+    )
     from .live import (
         LiveError,
         LiveResumptionError,
@@ -67,20 +103,37 @@ __all__ = [
     "APITimeoutError",
     "AsyncPager",
     "AuthenticationError",
+    "BadRequest",
     "BadRequestError",
+    "BatchJob",
+    "BatchJobError",
+    "BatchOutputError",
+    "BatchRequestError",
+    "BatchTimeoutError",
+    "Chat",
+    "Chats",
     "Client",
     "ConflictError",
+    "DebugInfo",
+    "ErrorInfo",
+    "FieldViolation",
     "FileProcessingError",
     "FileProcessingTimeoutError",
+    "FunctionCallEvent",
+    "FunctionResultEvent",
     "GatewayTimeoutError",
     "GenerateContentStream",
     "GenlangError",
+    "Help",
+    "HelpLink",
     "InternalServerError",
     "LiveError",
     "LiveResumptionError",
     "LiveSession",
     "LiveSessionClosedError",
     "LiveTurn",
+    "LocalizedMessage",
+    "MalformedResponseError",
     "MemoryStore",
     "MissingAPIKeyError",
     "NotFoundError",
@@ -92,28 +145,56 @@ __all__ = [
     "ParsedResponse",
     "PermissionDeniedError",
     "PoolTimeoutError",
+    "PreconditionFailure",
+    "PreconditionViolation",
+    "ProgressBar",
+    "ProgressCallback",
     "QuotaExhaustedError",
+    "QuotaFailure",
+    "QuotaViolation",
     "RateLimit",
     "RateLimitError",
     "RateLimiter",
     "RateLimiterStats",
     "RedisStore",
+    "RequestInfo",
     "RequestOptions",
+    "ResourceInfo",
+    "ResponseTooLargeError",
     "Resumed",
+    "RetryInfo",
     "ServiceUnavailableError",
     "StreamDecodeError",
     "StructuredOutputError",
     "StructuredStream",
+    "TextEvent",
     "Timeout",
+    "ToolLoopError",
+    "ToolStream",
     "UploadError",
     "UploadIntegrityError",
     "__version__",
+    "function_declaration",
     "json_schema",
     "map_concurrently",
 ]
 
 _LAZY = {
+    "Chat": "_chats",
+    "Chats": "_chats",
     "Client": "_client",
+    **{
+        name: "_batch"
+        for name in (
+            "BatchJob",
+            "BatchJobError",
+            "BatchOutputError",
+            "BatchRequestError",
+            "BatchTimeoutError",
+        )
+    },
+    "ProgressBar": "_progress",
+    "ProgressCallback": "_http.upload",
     "RequestOptions": "_core.options",
     "Timeout": "_core.options",
     "AsyncPager": "_pagination",
@@ -128,6 +209,12 @@ _LAZY = {
     "ParsedResponse": "_structured",
     "StructuredOutputError": "_structured",
     "StructuredStream": "_structured",
+    "FunctionCallEvent": "_tools",
+    "FunctionResultEvent": "_tools",
+    "TextEvent": "_tools",
+    "ToolLoopError": "_tools",
+    "ToolStream": "_tools",
+    "function_declaration": "_tools",
     "json_schema": "_core.json_schema",
     "MemoryStore": "_rate_limiter",
     "QuotaExhaustedError": "_rate_limiter",
@@ -151,6 +238,25 @@ _LAZY = {
         "live",
     ),
     **{
+        name: "_core.error_details"
+        for name in (
+            "BadRequest",
+            "DebugInfo",
+            "ErrorInfo",
+            "FieldViolation",
+            "Help",
+            "HelpLink",
+            "LocalizedMessage",
+            "PreconditionFailure",
+            "PreconditionViolation",
+            "QuotaFailure",
+            "QuotaViolation",
+            "RequestInfo",
+            "ResourceInfo",
+            "RetryInfo",
+        )
+    },
+    **{
         name: "_core.errors"
         for name in (
             "APIConnectionError",
@@ -162,11 +268,13 @@ _LAZY = {
             "GatewayTimeoutError",
             "GenlangError",
             "InternalServerError",
+            "MalformedResponseError",
             "MissingAPIKeyError",
             "NotFoundError",
             "PermissionDeniedError",
             "PoolTimeoutError",
             "RateLimitError",
+            "ResponseTooLargeError",
             "ServiceUnavailableError",
         )
     },

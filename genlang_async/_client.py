@@ -8,20 +8,24 @@ from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from ._core.errors import GOOGLE_API_ORIGIN
 from ._core.options import DEFAULT_TIMEOUT, Timeout, TimeoutLike
 from ._core.retry import DEFAULT_MAX_RETRIES
-from ._http.transport import Transport
+from ._core.secrets import hide_password
+from ._core.sse import DEFAULT_MAX_LINE
+from ._http.transport import DEFAULT_MAX_RESPONSE_BYTES, Transport
 from ._namespaces import Namespaces
 
 if TYPE_CHECKING:
     import aiohttp
 
     from ._chats import Chats
+    from ._rate_limiter import RateLimiter
     from .live import Live
 
 __all__ = ["DEFAULT_BASE_URL", "Client"]
 
-DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com"
+DEFAULT_BASE_URL = GOOGLE_API_ORIGIN
 
 
 class Client(Namespaces):
@@ -44,6 +48,12 @@ class Client(Namespaces):
         http_session: a caller-owned ``aiohttp.ClientSession``; used as is, never closed by
             the client (``max_connections`` does not apply to it).
         max_connections: size of the connection pool (default 100).
+        max_response_bytes: largest response body read (default 256 MiB; ``None``: no
+            limit); a larger one raises :class:`ResponseTooLargeError` without being read.
+        max_event_bytes: longest line of a streamed answer (default 16 MiB; ``None``: no
+            limit); a longer one raises :class:`ResponseTooLargeError`.
+        rate_limiter: a :class:`RateLimiter`: every model call waits for capacity within
+            its limits before it is sent (see the rate-limits guide).
 
     The client creates its HTTP session lazily inside the running event loop and may be used
     from one loop after another (two ``asyncio.run`` calls): a session left by a finished
@@ -61,7 +71,13 @@ class Client(Namespaces):
         default_headers: Mapping[str, str] | None = None,
         http_session: aiohttp.ClientSession | None = None,
         max_connections: int = 100,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        max_event_bytes: int | None = DEFAULT_MAX_LINE,
+        rate_limiter: RateLimiter | None = None,
     ) -> None:
+        for name, value in (("api_key", api_key), ("base_url", base_url)):
+            if value is not None and not isinstance(value, str):
+                raise TypeError(f"{name} must be a str, not {type(value).__name__}")
         key = api_key or os.environ.get("GEMINI_API_KEY") or os.environ.get("GOOGLE_API_KEY")
         url = base_url or os.environ.get("GENLANG_BASE_URL") or DEFAULT_BASE_URL
         self._transport = Transport(
@@ -74,11 +90,29 @@ class Client(Namespaces):
             http_session=http_session,
             max_connections=max_connections,
         )
+        for name, limit in (
+            ("max_response_bytes", max_response_bytes),
+            ("max_event_bytes", max_event_bytes),
+        ):
+            if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)):
+                raise TypeError(f"{name} must be an int or None, not {type(limit).__name__}")
+        self._transport.max_response_bytes = max_response_bytes
+        self._transport.max_event_bytes = max_event_bytes
+        self._rate_limiter = rate_limiter
+        if rate_limiter is not None:
+            from ._rate_limiter import RateLimiter
+
+            if not isinstance(rate_limiter, RateLimiter):
+                raise TypeError(
+                    f"rate_limiter must be a genlang_async.RateLimiter, got {rate_limiter!r}"
+                )
+            self._transport.plugins.append(rate_limiter.plugin())
 
     def __repr__(self) -> str:
         t = self._transport
         key = "set" if t.has_api_key else "missing"
-        return f"Client(base_url={t.base_url!r}, api_version={t.api_version!r}, api_key=<{key}>)"
+        shown = hide_password(t.base_url)
+        return f"Client(base_url={shown!r}, api_version={t.api_version!r}, api_key=<{key}>)"
 
     @property
     def base_url(self) -> str:
@@ -95,6 +129,11 @@ class Client(Namespaces):
     @property
     def max_retries(self) -> int:
         return self._transport.max_retries
+
+    @property
+    def rate_limiter(self) -> RateLimiter | None:
+        """The :class:`RateLimiter` pacing this client's model calls, if any."""
+        return self._rate_limiter
 
     @cached_property
     def chats(self) -> Chats:
@@ -122,6 +161,9 @@ class Client(Namespaces):
         await self._transport.aclose()
 
     async def __aenter__(self) -> Client:
+        from ._warmup import warm_up
+
+        await warm_up()  # the first request's imports, off the event loop
         return self
 
     async def __aexit__(

@@ -28,6 +28,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .retry import Failure, parse_retry_after
+from .secrets import hide_password
 
 if TYPE_CHECKING:
     from .error_details import ErrorDetail, ErrorInfo
@@ -42,16 +43,20 @@ __all__ = [
     "GatewayTimeoutError",
     "GenlangError",
     "InternalServerError",
+    "MalformedResponseError",
     "MissingAPIKeyError",
     "NotFoundError",
     "PermissionDeniedError",
     "PoolTimeoutError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "ServiceUnavailableError",
     "api_error_from_response",
 ]
 
 _MAX_TEXT = 300
+#: The live API's origin: a key is needed there, any key works elsewhere (an emulator).
+GOOGLE_API_ORIGIN = "https://generativelanguage.googleapis.com"
 
 
 class GenlangError(Exception):
@@ -64,12 +69,29 @@ class MissingAPIKeyError(GenlangError, ValueError):
     Raised by the first request that needs the key, not when the client is built.
     """
 
-    def __init__(self, message: str | None = None) -> None:
-        super().__init__(
-            message
-            or "No API key: pass Client(api_key=...) or set the GEMINI_API_KEY "
+    def __init__(self, message: str | None = None, *, base_url: str | None = None) -> None:
+        text = message or (
+            "No API key: pass Client(api_key=...) or set the GEMINI_API_KEY "
             "(or GOOGLE_API_KEY) environment variable."
         )
+        if base_url is not None and not base_url.startswith(GOOGLE_API_ORIGIN):
+            shown = hide_password(base_url)
+            text += (
+                f" The base URL {shown} is not Google's: against the emulator (or another"
+                " stand-in) any non-empty key works, e.g. GEMINI_API_KEY=test."
+            )
+        super().__init__(text)
+
+
+class MalformedResponseError(GenlangError):
+    """The server answered with a success status, but the body is not what the method
+    returns (not a JSON object, or a field of the wrong shape): a broken proxy, a server
+    bug, or an API change the SDK does not know."""
+
+
+class ResponseTooLargeError(GenlangError):
+    """A response body (or one line of an event stream) is larger than the client's limit:
+    ``Client(max_response_bytes=..., max_event_bytes=...)``. Nothing more is read."""
 
 
 class APIConnectionError(GenlangError):

@@ -15,7 +15,8 @@ Google's upload protocols, as the API speaks them:
 The pieces that decide (chunk sizes, headers, MIME types, the multipart body, the integrity
 check) are plain functions; :func:`open_source` and :class:`ResumableUpload` do the I/O.
 Memory stays flat in the file size: a file is read one chunk at a time (``anyio`` file I/O),
-and only the chunk in flight is held. The sha256 of the data is computed while reading, once.
+and only the chunk in flight is held. The sha256 of the data is computed once, piece by piece
+as the bytes go out (no pass of its own).
 """
 
 from __future__ import annotations
@@ -324,7 +325,7 @@ class _PathSource(Source):
 
 class _IterableSource(Source):
     """An async iterable: read forward only. The current chunk is kept so that a lost chunk
-    can be sent again; anything before it is gone."""
+    can be sent again, from any offset inside it; anything before it is gone."""
 
     def __init__(self, iterable: AsyncIterable[bytes]) -> None:
         self._iterator: AsyncIterator[bytes] = aiter(iterable)
@@ -344,11 +345,12 @@ class _IterableSource(Source):
                 f"cannot resume the upload of {self.label} from byte {offset}: an async "
                 f"iterable cannot be rewound and bytes before {self._start} are gone"
             )
-        if offset < end:  # sending (part of) the current chunk again
-            return self._chunk[offset - self._start :]
         if offset > end:
             raise UploadError(f"read at byte {offset} beyond the {end} bytes read so far")
-        buffer = bytearray(self._carry)
+        # From ``offset``: what is left of the current chunk (sent again after a failure that
+        # the server acknowledged only in part), then what follows it, up to ``limit``.
+        buffer = bytearray(self._chunk[offset - self._start :])
+        buffer += self._carry
         self._carry = b""
         while len(buffer) < limit and not self._drained:
             try:
@@ -433,7 +435,7 @@ class _Digest:
         self._hasher = hashlib.sha256()
         self.length = 0
 
-    async def feed(self, offset: int, data: bytes) -> None:
+    async def feed(self, offset: int, data: bytes | memoryview) -> None:
         if offset > self.length:
             raise UploadError(f"internal error: read at {offset} past {self.length} hashed bytes")
         skip = self.length - offset
@@ -450,20 +452,29 @@ class _Digest:
         return self._hasher.hexdigest()
 
 
-def _body(data: bytes, headers: dict[str, str]) -> bytes | AsyncIterable[bytes]:
+def _body(
+    data: bytes, headers: dict[str, str], digest: _Digest | None = None, offset: int = 0
+) -> bytes | AsyncIterable[bytes | memoryview]:
     """``data`` as a request body. Over :data:`_BODY_PIECE` bytes it is handed to the HTTP
     client in pieces (with an explicit ``Content-Length``, so not chunked): one large write
-    would hold up the event loop."""
+    would hold up the event loop. With a ``digest``, each piece (at ``offset`` in the
+    source) is hashed just before it is handed over, while the previous one is going out;
+    a smaller body must be fed to the digest by the caller."""
     if len(data) <= _BODY_PIECE:
         return data
     headers["Content-Length"] = str(len(data))
-    return _pieces(data)
+    return _pieces(data, digest, offset)
 
 
-async def _pieces(data: bytes) -> AsyncIterator[bytes]:
+async def _pieces(
+    data: bytes, digest: _Digest | None, offset: int
+) -> AsyncIterator[bytes | memoryview]:
     view = memoryview(data)
     for start in range(0, len(view), _BODY_PIECE):
-        yield bytes(view[start : start + _BODY_PIECE])
+        piece = view[start : start + _BODY_PIECE]
+        if digest is not None:
+            await digest.feed(offset + start, piece)
+        yield piece
 
 
 class UploadResult:
@@ -570,7 +581,6 @@ class ResumableUpload:
                     f"{source.label} changed while being uploaded: read {len(data)} bytes at "
                     f"offset {offset}, expected {expected}"
                 )
-        await self._digest.feed(offset, data)
         return data
 
     async def _transfer(self, url: str, chunk: int) -> tuple[dict[str, Any], int]:
@@ -608,9 +618,15 @@ class ResumableUpload:
         self._sent_end = max(self._sent_end, end)
         last = self._source.at_end(end)
         headers = chunk_headers(offset, last=last)
+        if len(data) <= _BODY_PIECE:
+            await self._digest.feed(offset, data)
         try:
             response = await self._transport.send_raw(
-                "POST", url, headers=headers, data=_body(data, headers), options=self._options
+                "POST",
+                url,
+                headers=headers,
+                data=_body(data, headers, self._digest, offset),
+                options=self._options,
             )
         except APIError as exc:
             if exc.status_code in _SESSION_GONE:
@@ -752,6 +768,26 @@ def check_upload_arguments(
         raise TypeError("progress must be callable: progress(sent_bytes, total_bytes_or_None)")
     if resumable is False and isinstance(file, AsyncIterable):
         raise ValueError("an async iterable has no known size: it is always sent resumable")
+
+
+async def with_progress(
+    chunks: AsyncIterable[bytes], progress: ProgressCallback | None, total: int | None
+) -> AsyncIterator[bytes]:
+    """``chunks`` unchanged, calling ``progress(received_bytes, total)`` after each one (and
+    once before the first, with 0), as a download's progress callback."""
+    report = _Reporter(progress)
+    received = 0
+    await report(received, total)
+    async for chunk in chunks:
+        yield chunk
+        received += len(chunk)
+        await report(received, total)
+
+
+def content_length(headers: Mapping[str, str]) -> int | None:
+    """The ``Content-Length`` of a response as an ``int``; ``None`` when absent or invalid."""
+    value = headers.get("Content-Length", "")
+    return int(value) if value.isdigit() else None
 
 
 async def write_stream(chunks: AsyncIterable[bytes], destination: object) -> int:

@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .. import Client
+    from .. import Client, RateLimiter
 
 OFFLINE_KEY = "offline-demo-key"
 
@@ -20,14 +20,32 @@ def _configured_key() -> str | None:
 
 @asynccontextmanager
 async def open_client(base_url: str | None) -> AsyncIterator[Client]:
-    """Yield a ready client; without an API key or base URL, run the embedded emulator."""
+    """Yield a ready client; without an API key or base URL, run the embedded emulator.
+
+    Its calls are paced by an adaptive :class:`~genlang_async.RateLimiter` (it learns the
+    quotas from 429s, and stops a model whose daily quota is used up); when pacing slowed
+    the command down, a line on stderr says so at the end.
+    """
+    from .. import Client, RateLimiter
+
+    limiter = RateLimiter()
+    try:
+        if _configured_key() is not None or base_url is not None:
+            key = _configured_key() or OFFLINE_KEY
+            async with Client(api_key=key, base_url=base_url, rate_limiter=limiter) as client:
+                yield client
+        else:
+            async with _offline_client(limiter) as client:
+                yield client
+    finally:
+        summary = limiter.stats().summary()
+        if summary:
+            print(summary, file=sys.stderr)
+
+
+@asynccontextmanager
+async def _offline_client(limiter: RateLimiter) -> AsyncIterator[Client]:
     from .. import Client
-
-    if _configured_key() is not None or base_url is not None:
-        async with Client(api_key=_configured_key() or OFFLINE_KEY, base_url=base_url) as client:
-            yield client
-        return
-
     from ..emulator import Emulator
 
     async with Emulator() as emulator:
@@ -35,5 +53,7 @@ async def open_client(base_url: str | None) -> AsyncIterator[Client]:
             f"No GEMINI_API_KEY set: using the embedded emulator at {emulator.url}",
             file=sys.stderr,
         )
-        async with Client(api_key=OFFLINE_KEY, base_url=emulator.url) as client:
+        async with Client(
+            api_key=OFFLINE_KEY, base_url=emulator.url, rate_limiter=limiter
+        ) as client:
             yield client

@@ -10,13 +10,13 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable, Mapping
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 
 @functools.cache
 def _tables() -> dict[str, Any]:
-    text = resources.files(__package__).joinpath("_wire_tables.json").read_text(encoding="utf-8")
+    text = Path(__file__).with_name("_wire_tables.json").read_text(encoding="utf-8")
     return json.loads(text)  # type: ignore[no-any-return]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import functools
 import json
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 #: Methods a model supports implicitly when it lists the key method.
@@ -21,7 +21,7 @@ _VERSIONS = {"gemini-flash-latest": "gemini-3.6-flash"}
 
 @functools.cache
 def _data() -> dict[str, Any]:
-    text = resources.files(__package__).joinpath("_catalogue.json").read_text(encoding="utf-8")
+    text = Path(__file__).with_name("_catalogue.json").read_text(encoding="utf-8")
     return json.loads(text)  # type: ignore[no-any-return]
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 import re
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
@@ -12,7 +11,8 @@ from aiohttp import web
 
 from ._errors import ApiError, invalid
 from ._int_enums import messages, names_in
-from ._wire import camelize
+from ._request_checks import check_request
+from ._wire import camelize, load_json_object
 
 if TYPE_CHECKING:
     from ._faults import Fault
@@ -104,15 +104,8 @@ class Ctx:
                 raise invalid("Request body is required.")
             self._body = {}
             return {}
-        try:
-            value = json.loads(raw)
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise invalid(
-                f"Invalid JSON payload received. {exc.__class__.__name__}: {exc}"
-            ) from exc
-        if not isinstance(value, dict):
-            raise invalid("Invalid JSON payload received. Expected an object.")
-        value = names_in(camelize(value), messages(self.route.name)[0])
+        value = names_in(camelize(load_json_object(raw)), messages(self.route.name)[0])
+        check_request(value)
         self._body = value
         return dict(value)
 

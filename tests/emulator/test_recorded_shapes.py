@@ -41,6 +41,7 @@ NOT_PRODUCED = {
     "generate/file_search_grounding": "grounding tools are not emulated",
     "generate/google_search_grounding": "grounding tools are not emulated",
     "stream_sse/google_search_grounding": "grounding tools are not emulated",
+    "generate/image_generation_inline_data": "image output is not emulated",
     "generate/implicit_cache_usage": "implicit caching is not emulated",
     "stream_json/function_call_json_array": "the emulator calls a function only when its "
     "name is in the prompt; this prompt does not name it",

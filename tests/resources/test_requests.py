@@ -142,7 +142,7 @@ async def test_bare_ids_are_completed(client: Client, emulator: Emulator) -> Non
             lambda c: c.models.batch_embed_contents(
                 "gemini-embedding-001", requests=[{"model": "bad name", "content": {}}]
             ),
-            None,
+            "'models/{model}'",  # a sub-request's model is completed and checked as well
         ),
     ],
 )
@@ -177,7 +177,6 @@ async def test_wrong_names_raise_value_error_before_sending(
         (lambda c: c.batches.list(filter=5).to_list(), "filter"),
         (lambda c: c.corpora.delete("c1", force="yes"), "force"),
         (lambda c: c.corpora.patch("c1", display_name=5), "display_name"),
-        (lambda c: c.cached_contents.create(model=MODEL, ttl=300), "ttl"),
         (lambda c: c.models.batch_embed_text("embedding-gecko-001", texts="abc"), "texts"),
         (lambda c: c.corpora.patch("c1", display_name="x", update_mask=[1]), "update_mask"),
     ],
