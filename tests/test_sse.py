@@ -244,11 +244,19 @@ def test_accepts_bytearray_and_memoryview() -> None:
 # --- end of stream --------------------------------------------------------------------------
 
 
-def test_incomplete_event_discarded_at_eof() -> None:
+@pytest.mark.parametrize("ending", [b"\n", b"\r\n", b"\r", b"\r\n\r\n", b"\n\n"])
+def test_final_event_at_eof_is_delivered_whatever_line_ending(ending: bytes) -> None:
+    """The live API ended a stream with ``}\\r\\n`` and EOF (no blank line)."""
     decoder = SSEDecoder()
-    assert decoder.feed(b"data: a\n\ndata: b\n") == [Event(data="a")]
-    assert decoder.close() == []
-    assert decoder.truncated
+    assert decoder.feed(b"data: a\n\ndata: b" + ending) == [Event(data="a")] + (
+        [Event(data="b")] if ending in (b"\r\n\r\n", b"\n\n") else []
+    )
+    assert decoder.close() == ([] if ending in (b"\r\n\r\n", b"\n\n") else [Event(data="b")])
+    assert not decoder.truncated
+
+
+def test_final_event_at_eof_split_across_reads() -> None:
+    assert decode(b'data: {"a":', b" 1}\r", b"\n") == [Event(data='{"a": 1}')]
 
 
 def test_unterminated_line_discarded_at_eof() -> None:

@@ -5,6 +5,7 @@ frames): typed chunks, errors at open and mid-stream, cut connections, malformed
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import anyio
@@ -303,3 +304,23 @@ async def test_consumed_stream_cannot_restart(client: Client) -> None:
     async for _ in s:
         pass
     assert [c async for c in s] == []
+
+
+REAL = Path(__file__).resolve().parent / "fixtures" / "real"
+
+
+async def test_final_event_before_eof_is_delivered(client: Client, emulator: Emulator) -> None:
+    """The live API ended a stream with one ``\\r\\n`` then EOF (recorded): no error."""
+    recorded = json.loads((REAL / "stream_sse" / "prompt_blocked_safety.json").read_text())
+    body = recorded["response"]["body_text"].encode()
+    assert body.endswith(b"}\r\n")
+    for ending in (b"\r\n", b"\n", b"\r"):
+        emulator.script(STREAM_PATH, [body[:-2] + ending])
+        chunks = [c async for c in stream(client)]
+        assert len(chunks) == 1
+        assert chunks[0].prompt_feedback is not None
+        assert chunks[0].prompt_feedback.block_reason == "SAFETY"
+    emulator.script(STREAM_PATH, [body[:-2]])  # no line ending: may be cut, a typed error
+    with pytest.raises(APIConnectionError):
+        await collect(stream(client, max_retries=0), [])
+    assert client.connections_in_use == 0

@@ -3,6 +3,7 @@ before anything is sent; and parsing operation results whose type the payload na
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, overload
 
@@ -10,6 +11,7 @@ import attrs
 
 from .. import types
 from ..types import Content, Part, WireModel
+from ..types._input import convert, from_user
 from .checks import check_model
 from .errors import MalformedResponseError
 from .names import resolve_name
@@ -47,11 +49,12 @@ def request_options(
 
 
 def as_model(value: Any, cls: type[M], argument: str) -> M | None:
-    """``None``, an instance of ``cls``, or a wire-JSON dict for it."""
+    """``None``, an instance of ``cls``, or a dict for it (wire or Python field names, checked
+    at every depth: see ``genlang_async.types._input``)."""
     if value is None:
         return value
     if isinstance(value, Mapping):
-        value = cls.from_dict(value)
+        value = from_user(cls, value, argument)
     if isinstance(value, cls):
         check_model(value, argument)
         return value
@@ -151,6 +154,16 @@ def check_scalar(value: Any, expected: type | tuple[type, ...], argument: str) -
     if not isinstance(value, expected):
         raise TypeError(f"{argument} must be {_names(expected)}, not {type(value).__name__}")
     return value
+
+
+def as_duration(value: Any, argument: str) -> datetime.timedelta | None:
+    """A Duration argument: ``timedelta``, seconds as a number, or ``"3600s"`` / ``"1.5s"``."""
+    return None if value is None else convert("duration", value, argument)
+
+
+def as_timestamp(value: Any, argument: str) -> datetime.datetime | None:
+    """A Timestamp argument: ``datetime`` or RFC 3339 text (up to 9 fractional digits)."""
+    return None if value is None else convert("timestamp", value, argument)
 
 
 def _as_tuple(expected: type | tuple[type, ...]) -> tuple[type, ...]:

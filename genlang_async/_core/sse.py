@@ -11,11 +11,12 @@ rules are those of the WHATWG HTML standard ("Parsing an event stream"):
   contains NUL; ``retry`` is used only when it is all ASCII digits; other fields are ignored;
 - a line starting with ``:`` is a comment; a line without a colon is a field with empty value.
 
-End of stream: :meth:`SSEDecoder.close` follows the standard and **discards** an event that is
-not terminated by a blank line (it may be a truncated frame). The Gemini API always ends
-frames with ``\\r\\n\\r\\n``, so complete responses are unaffected; after ``close()``,
-:attr:`SSEDecoder.truncated` tells whether something was discarded, so a caller can report
-a cut-off stream. Pass ``dispatch_at_eof=True`` to dispatch such a final event instead.
+End of stream: a final event whose last line ended with a line ending (CR, LF or CRLF) is
+complete even when the blank line after it is missing, and :meth:`SSEDecoder.close`
+dispatches it (the live API was seen ending a stream with ``...}\\r\\n`` and EOF). A final
+line with no line ending at all may be a truncated frame: it is **discarded**, as the
+standard says, and :attr:`SSEDecoder.truncated` tells so after ``close()``, so a caller can
+report a cut-off stream. Pass ``dispatch_at_eof=True`` to dispatch even such a line.
 
 Lines may be arbitrarily long. Only newly fed bytes are searched for line endings, and each
 byte is scanned and copied a constant number of times, so a multi-megabyte ``data:`` line
@@ -59,7 +60,7 @@ class SSEDecoder:
     [Event(event='message', data='{"a": 1}', id=None, retry=None)]
     >>> decoder.feed(b"\\ndata: tail")
     []
-    >>> decoder.close()  # the unterminated final event is discarded, per the standard
+    >>> decoder.close()  # the final line has no line ending: discarded, per the standard
     []
     >>> decoder.truncated
     True
@@ -159,11 +160,11 @@ class SSEDecoder:
         if self._buf:
             lines.append(bytes(self._buf))
             self._buf.clear()
-        if self._dispatch_at_eof:
-            lines.append(b"")
-            return self._process(lines)
+        if self._dispatch_at_eof or not lines:
+            # every line was terminated: only the blank line is missing, the event is whole
+            return self._process([*lines, b""])
         # Per the standard, a final line without a line ending is not processed at all.
-        self.truncated = bool(lines) or bool(self._data)
+        self.truncated = True
         self._data = []
         return []
 

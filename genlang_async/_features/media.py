@@ -57,9 +57,8 @@ async def upload_file(
     if name is not None:
         name = resolve_name(name, "files/*", argument="name")
     async with await open_source(file, mime_type) as source:
-        metadata = CreateFileRequest(
-            file=File(name=name, display_name=display_name, mime_type=source.mime_type)
-        ).to_dict()
+        # ``File.mimeType`` is output-only: the type travels in the upload's Content-Type
+        metadata = CreateFileRequest(file=File(name=name, display_name=display_name)).to_dict()
         result = await run_upload(
             transport,
             url=upload_url(transport, "files"),

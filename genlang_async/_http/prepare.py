@@ -17,7 +17,7 @@ from .._version import __version__
 __all__ = ["JSONBytes", "Redactor", "RequestBuilder", "encode_json", "encode_query"]
 
 #: One encoder for every request body (building one per call costs more than encoding).
-_encode = _json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_encode = _json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
 
 KEY_HEADER = "x-goog-api-key"
 JSON_TYPE = "application/json; charset=utf-8"
@@ -41,7 +41,13 @@ def encode_json(value: Any) -> bytes:
     cut from a UTF-16 string)."""
     if isinstance(value, JSONBytes):
         return value
-    text = _encode(value)
+    try:
+        text = _encode(value)
+    except ValueError as exc:  # typed float fields already spell them as proto3 JSON strings
+        raise ValueError(
+            "request body: NaN or an infinity in a free-form JSON field (JSON has no such "
+            "numbers; typed float fields send them as 'NaN' / 'Infinity' / '-Infinity')"
+        ) from exc
     try:
         return text.encode()
     except UnicodeEncodeError:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import json
 import time
 from typing import Any
 
@@ -13,6 +14,7 @@ from . import _auth, _control, _live
 from ._errors import JSON_CONTENT_TYPE, ApiError, error_response
 from ._faults import Fault, FaultInjector
 from ._generation import prompt_counts
+from ._int_enums import messages, numbers_in, wants_int_enums
 from ._quotas import QUOTA_ROUTES, QuotaTable
 from ._responses import apply_body_fault, scripted_response
 from ._routing import ROUTES, Ctx, Route, find_route, unknown_route
@@ -152,9 +154,25 @@ async def _handle(
         if route.name in QUOTA_ROUTES:
             await _count_quota(ctx, request.app[QUOTAS_KEY])
         state.refresh()
-        return await route.handler(ctx)
+        response = await route.handler(ctx)
     except ApiError as error:
         return error_response(error, content_type=content_type)
+    if wants_int_enums(request.query):
+        _numbered_enums(response, messages(route.name)[1])
+    return response
+
+
+def _numbered_enums(response: web.StreamResponse, message: str | None) -> None:
+    """Rewrite a JSON answer's enum names as numbers (``enum-encoding=int``); streams do it
+    per chunk (see ``routes/generation.py``)."""
+    if message is None or not isinstance(response, web.Response) or response.prepared:
+        return
+    if response.status != 200 or not response.content_type.endswith("json"):
+        return
+    body = response.body
+    if isinstance(body, (bytes, bytearray)) and body.strip():
+        converted = numbers_in(json.loads(body), message)
+        response.body = (json.dumps(converted, indent=2) + "\n").encode()
 
 
 async def _count_quota(ctx: Ctx, quotas: QuotaTable) -> None:

@@ -151,7 +151,7 @@ class BatchRun:
         self._metadata["batchStats"] = {k: str(v) for k, v in counts.items() if v}
 
     def _set_state(self, state: str, *, final: bool = False) -> None:
-        moment = format_timestamp(now())
+        moment = format_timestamp(now(), digits=9)
         self._metadata["state"] = state
         self._metadata["updateTime"] = moment
         if final:
@@ -179,7 +179,7 @@ class BatchRun:
         except ApiError as error:
             self.failure = error
         self._update_stats()
-        self._metadata["updateTime"] = format_timestamp(now())
+        self._metadata["updateTime"] = format_timestamp(now(), digits=9)
 
     def _injected(self, key: Any) -> ApiError | None:
         if not isinstance(key, str):

@@ -64,7 +64,7 @@ def create_file(
             "sizeBytes": str(size),
             "createTime": stamp,
             "updateTime": stamp,
-            "expirationTime": format_timestamp(moment + state.settings.file_ttl),
+            "expirationTime": format_timestamp(moment + state.settings.file_ttl, digits=9),
         }
     )
     if sha256_hex is not None:

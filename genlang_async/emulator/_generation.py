@@ -9,10 +9,11 @@ import json
 import re
 from typing import Any
 
-from . import _tokens
+from . import _thinking, _tokens
 from ._errors import invalid
+from ._models import model_id
 from ._schema_values import example_value
-from ._textgen import reply, response_id, rng_for, seed_of, sentence
+from ._textgen import reply, response_id, rng_for, seed_of
 
 BLOCK_TRIGGER = "EMULATOR_BLOCK_PROMPT"
 SAFETY_TRIGGER = "EMULATOR_SAFETY_STOP"
@@ -118,6 +119,16 @@ def validate_config(config: dict[str, Any], model: dict[str, Any]) -> None:
         raise invalid(
             "* GenerateContentRequest.generation_config.max_output_tokens: must be >= 0\n"
         )
+    limit_out = model.get("outputTokenLimit")
+    if isinstance(max_tokens, int) and isinstance(limit_out, int) and max_tokens > limit_out:
+        raise invalid(
+            f"Unable to submit request because it has a maxOutputTokens value of {max_tokens} "
+            f"but the supported range is from 1 (inclusive) to {limit_out + 1} (exclusive). "
+            "Update the value and try again."
+        )
+    penalties = (config.get("presencePenalty"), config.get("frequencyPenalty"))
+    if model.get("thinking") and any(p for p in penalties):
+        raise invalid(f"Penalty is not enabled for {model['name']}")
     stops = config.get("stopSequences", [])
     if not isinstance(stops, list) or len(stops) > 5:
         raise invalid("* GenerateContentRequest.generation_config.stop_sequences: at most 5\n")
@@ -129,9 +140,7 @@ def validate_config(config: dict[str, Any], model: dict[str, Any]) -> None:
         raise invalid(
             f"* GenerateContentRequest.generation_config.temperature: must be in [0, {limit}]\n"
         )
-    thinking = config.get("thinkingConfig") or {}
-    if "thinkingBudget" in thinking and "thinkingLevel" in thinking:
-        raise invalid("You can only set only one of thinking budget and thinking level.")
+    _thinking.validate_thinking(config, model)
     schema_given = "responseSchema" in config or "responseJsonSchema" in config
     mime = config.get("responseMimeType", "text/plain")
     if schema_given and mime not in (_JSON_MIME, _ENUM_MIME):
@@ -215,10 +224,17 @@ def generate(
     contents = validate_contents(body.get("contents"))
     config = _config(body)
     validate_config(config, model)
-    seed = seed_of(model.get("baseModelId"), body, (cached or {}).get("name"))
+    seed = seed_of(model_id(model), body, (cached or {}).get("name"))
     prompt_by_modality = _tokens.merge(prompt_counts(body), cached_counts(cached))
     prompt_tokens = sum(prompt_by_modality.values())
-    version = model_version or str(model.get("baseModelId") or model["name"].split("/")[-1])
+    limit_in = model.get("inputTokenLimit")
+    if isinstance(limit_in, int) and prompt_tokens >= limit_in:
+        raise invalid(
+            f"The input token count ({prompt_tokens}) exceeds the maximum number of tokens "
+            f"allowed ({limit_in - 1})."
+        )
+    _thinking.check_signatures(contents, model)
+    version = model_version or model_id(model)
     all_text = " ".join(texts(contents) + texts(body.get("systemInstruction")))
     usage: dict[str, Any] = {
         "promptTokenCount": prompt_tokens,
@@ -246,6 +262,7 @@ def generate(
     max_tokens = config.get("maxOutputTokens") or 0
     stops = config.get("stopSequences") or []
     include_thoughts = bool((config.get("thinkingConfig") or {}).get("includeThoughts"))
+    thinking = _thinking.thinks(model, config)
     for index in range(int(config.get("candidateCount", 1))):
         cand_seed = seed_of(seed, index)
         rng = rng_for(cand_seed)
@@ -256,15 +273,17 @@ def generate(
             candidates.append(candidate)
             continue
         parts: list[dict[str, Any]] = []
-        if include_thoughts and model.get("thinking"):
-            thought = "**Considering the request**\n\n" + sentence(rng_for(cand_seed, "t"))
-            parts.append({"text": thought, "thought": True})
-            thought_tokens += _tokens.count_text(thought)
+        if thinking:
+            thought = _thinking.thought_text(cand_seed)
+            thought_tokens += _thinking.thought_tokens(thought, config)
+            if include_thoughts:
+                parts.append({"text": thought, "thought": True})
         calls = _function_calls(body, prompt, cand_seed)
         finish = "STOP"
         if calls:
             parts.extend(calls)
             candidate_tokens += sum(_tokens.part_tokens(c)[1] for c in calls)
+            candidate["finishMessage"] = "Model generated function call(s)."
         else:
             text = _structured_text(config, prompt, cand_seed)
             if text is None:
@@ -284,6 +303,8 @@ def generate(
                 finish = "MAX_TOKENS"
             parts.append({"text": text})
             candidate_tokens += _tokens.count_text(text)
+        if thinking:
+            _thinking.sign_parts(parts, model, cand_seed)
         candidate["content"] = {"parts": parts, "role": "model"}
         candidate["finishReason"] = finish
         candidates.append(candidate)
@@ -291,7 +312,7 @@ def generate(
     if thought_tokens:
         usage["thoughtsTokenCount"] = thought_tokens
     usage["totalTokenCount"] = prompt_tokens + candidate_tokens + thought_tokens
-    ordered_usage = {
+    ordered_usage: dict[str, Any] = {
         k: usage[k]
         for k in (
             "promptTokenCount",
@@ -304,7 +325,26 @@ def generate(
         )
         if k in usage and usage[k] != []
     }
+    if _gemini2_shape(model):
+        _reshape_gemini2(candidates, ordered_usage, candidate_tokens, seed)
     return {"candidates": candidates, "usageMetadata": ordered_usage, **base}
+
+
+def _gemini2_shape(model: dict[str, Any]) -> bool:
+    return model_id(model).startswith("gemini-2.0")
+
+
+def _reshape_gemini2(
+    candidates: list[dict[str, Any]], usage: dict[str, Any], tokens: int, seed: int
+) -> None:
+    """Gemini 2.0 answers as recorded (2026): no candidate ``index``, ``avgLogprobs``, and
+    ``candidatesTokensDetails`` in the usage."""
+    for candidate in candidates:
+        candidate.pop("index", None)
+        if "content" in candidate:
+            candidate["avgLogprobs"] = -round(rng_for(seed, "logprobs").random(), 12)
+    if tokens:
+        usage["candidatesTokensDetails"] = [{"modality": "TEXT", "tokenCount": tokens}]
 
 
 def stream_chunks(response: dict[str, Any], pieces: int) -> list[dict[str, Any]]:
@@ -327,6 +367,8 @@ def stream_chunks(response: dict[str, Any], pieces: int) -> list[dict[str, Any]]
                 for k, piece in enumerate(_tokens.split_pieces(part["text"], count)):
                     if piece or k == count - 1:
                         per_chunk[k].append({"text": piece})
+                if "thoughtSignature" in part:  # streamed as an empty signed part at the end
+                    per_chunk[-1].append({"text": "", "thoughtSignature": part["thoughtSignature"]})
             elif part.get("thought"):
                 per_chunk[0].append(part)
             else:
@@ -342,10 +384,11 @@ def stream_chunks(response: dict[str, Any], pieces: int) -> list[dict[str, Any]]
             if "content" in cand:
                 out["content"] = {"parts": per_chunk[k] or [{"text": ""}], "role": "model"}
             if last:
-                for key in ("finishReason", "safetyRatings"):
+                for key in ("finishReason", "safetyRatings", "finishMessage"):
                     if key in cand:
                         out[key] = cand[key]
-            out["index"] = cand["index"]
+            if "index" in cand:
+                out["index"] = cand["index"]
             out_candidates.append(out)
         chunk: dict[str, Any] = {"candidates": out_candidates}
         if last:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._errors import ApiError, failed_precondition, not_found
-from ._models import supports
+from ._models import model_version, supports
 from ._state import State
 
 
@@ -46,4 +46,4 @@ def resolve(state: State, name: str, method: str) -> tuple[dict[str, Any], str]:
     model = state.models.get(name)
     if model is None or not supports(model, method):
         raise model_not_found(name, method)
-    return model, str(model["baseModelId"])
+    return model, model_version(model)

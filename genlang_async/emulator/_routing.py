@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from ._errors import ApiError, invalid
+from ._int_enums import messages, names_in
 from ._request_checks import check_request
 from ._wire import camelize, load_json_object
 
@@ -103,7 +104,7 @@ class Ctx:
                 raise invalid("Request body is required.")
             self._body = {}
             return {}
-        value = camelize(load_json_object(raw))
+        value = names_in(camelize(load_json_object(raw)), messages(self.route.name)[0])
         check_request(value)
         self._body = value
         return dict(value)

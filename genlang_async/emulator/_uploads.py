@@ -102,18 +102,25 @@ def _headers(session: Session, *, granularity: int | None = None) -> dict[str, s
 
 
 def _log(
-    state: State, session_id: str, command: str, offset: int, length: int, status: int
+    state: State,
+    session_id: str,
+    command: str,
+    offset: int,
+    length: int,
+    status: int,
+    metadata: JSON | None = None,
 ) -> None:
-    state.upload_log.append(
-        {
-            "sessionId": session_id,
-            "command": command,
-            "offset": offset,
-            "length": length,
-            "status": status,
-            "time": time.time(),
-        }
-    )
+    entry = {
+        "sessionId": session_id,
+        "command": command,
+        "offset": offset,
+        "length": length,
+        "status": status,
+        "time": time.time(),
+    }
+    if metadata is not None:  # what the client sent as the new resource's metadata
+        entry["metadata"] = metadata
+    state.upload_log.append(entry)
 
 
 def protocol_of(request: web.Request) -> str:
@@ -178,7 +185,7 @@ async def start(
         ctx.origin,
     )
     state.uploads[session_id] = session
-    _log(state, session_id, "start", 0, 0, 200)
+    _log(state, session_id, "start", 0, 0, 200, metadata)
     url = f"{ctx.origin}{ctx.request.path}?upload_id={session_id}&upload_protocol=resumable"
     headers = _headers(session, granularity=ctx.settings.upload_chunk_granularity)
     headers["X-Goog-Upload-URL"] = url
@@ -318,6 +325,6 @@ async def single_request(
         sink.discard()
         raise
     mime_type = metadata_mime(metadata) or mime_type or "application/octet-stream"
-    _log(state, stem, protocol, 0, sink.size, 200)
+    _log(state, stem, protocol, 0, sink.size, 200, metadata)
     body, _ = await finish(sink, metadata, mime_type.split(";")[0].strip())
     return json_response(body, headers={"X-Goog-Upload-Status": "final"})

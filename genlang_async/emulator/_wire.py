@@ -53,10 +53,19 @@ def load_json_object(raw: bytes) -> JSON:
     return value
 
 
-def format_timestamp(epoch: float) -> str:
-    """RFC 3339 UTC timestamp with microseconds and a ``Z`` suffix."""
-    moment = _dt.datetime.fromtimestamp(epoch, tz=_dt.timezone.utc)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+def format_timestamp(epoch: float, *, digits: int = 6) -> str:
+    """RFC 3339 UTC timestamp with ``digits`` (6 or 9) fractional digits and a ``Z`` suffix.
+
+    The live API writes ``createTime`` / ``updateTime`` with 6 digits and computed expiry
+    times (``expireTime``, ``expirationTime``) with 9.
+    """
+    whole = int(epoch // 1)
+    nanos = round((epoch - whole) * 1e9)
+    if nanos >= 1_000_000_000:
+        whole, nanos = whole + 1, nanos - 1_000_000_000
+    moment = _dt.datetime.fromtimestamp(whole, tz=_dt.timezone.utc)
+    fraction = f"{nanos:09d}"[:digits]
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + fraction + "Z"
 
 
 def now() -> float:
@@ -87,6 +96,20 @@ def parse_timestamp(value: str) -> float | None:
         return None
     micro = int((fraction or "0").ljust(9, "0")) / 1e9
     return moment.timestamp() + micro
+
+
+def exact_utc(value: str) -> str | None:
+    """An RFC 3339 timestamp rewritten in UTC with 9 fractional digits, to the nanosecond
+    (no float on the way); ``None`` when malformed."""
+    match = _TIMESTAMP_RE.match(value)
+    if match is None or parse_timestamp(value) is None:
+        return None
+    fraction, zone = match.group(7) or "", match.group(8)
+    moment = _dt.datetime.strptime(value[:19], "%Y-%m-%dT%H:%M:%S")
+    if zone != "Z":
+        sign = 1 if zone[0] == "+" else -1
+        moment -= sign * _dt.timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6]))
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + fraction.ljust(9, "0") + "Z"
 
 
 def parse_duration(value: Any) -> float | None:

@@ -30,8 +30,8 @@ class CachedContents(Resource):
         self,
         *,
         cached_content: CachedContent | Mapping[str, Any] | None = None,
-        expire_time: datetime.datetime | None = None,
-        ttl: datetime.timedelta | None = None,
+        expire_time: datetime.datetime | str | None = None,
+        ttl: datetime.timedelta | float | str | None = None,
         display_name: str | None = None,
         model: str | None = None,
         system_instruction: ContentLike | None = None,
@@ -50,8 +50,8 @@ class CachedContents(Resource):
         Args:
             cached_content: the whole ``CachedContent`` (object or wire dict); the arguments below
                 are set over it.
-            expire_time: ``datetime.datetime | None`` (sent as ``expireTime``).
-            ttl: ``datetime.timedelta | None`` (sent as ``ttl``).
+            expire_time: ``datetime.datetime | str | None`` (sent as ``expireTime``).
+            ttl: ``datetime.timedelta | float | str | None`` (sent as ``ttl``).
             display_name: ``str | None`` (sent as ``displayName``).
             model: ``str | None`` (sent as ``model``).
             system_instruction: a str, a ``Part``, a ``Content``, a wire dict, or a list of parts
@@ -73,8 +73,8 @@ class CachedContents(Resource):
             CachedContent,
             "cached_content",
             dict(
-                expire_time=coerce.check_scalar(expire_time, datetime.datetime, "expire_time"),
-                ttl=coerce.check_scalar(ttl, datetime.timedelta, "ttl"),
+                expire_time=coerce.as_timestamp(expire_time, "expire_time"),
+                ttl=coerce.as_duration(ttl, "ttl"),
                 display_name=coerce.check_scalar(display_name, str, "display_name"),
                 model=coerce.model_name(model),
                 system_instruction=coerce.as_content(system_instruction, "system_instruction"),
@@ -183,8 +183,8 @@ class CachedContents(Resource):
         name: str,
         *,
         cached_content: CachedContent | Mapping[str, Any] | None = None,
-        expire_time: datetime.datetime | None = None,
-        ttl: datetime.timedelta | None = None,
+        expire_time: datetime.datetime | str | None = None,
+        ttl: datetime.timedelta | float | str | None = None,
         display_name: str | None = None,
         model: str | None = None,
         system_instruction: ContentLike | None = None,
@@ -205,8 +205,8 @@ class CachedContents(Resource):
             name: the name, ``cachedContents/*`` (a bare id is completed).
             cached_content: the whole ``CachedContent`` (object or wire dict); the arguments below
                 are set over it.
-            expire_time: ``datetime.datetime | None`` (sent as ``expireTime``).
-            ttl: ``datetime.timedelta | None`` (sent as ``ttl``).
+            expire_time: ``datetime.datetime | str | None`` (sent as ``expireTime``).
+            ttl: ``datetime.timedelta | float | str | None`` (sent as ``ttl``).
             display_name: ``str | None`` (sent as ``displayName``).
             model: ``str | None`` (sent as ``model``).
             system_instruction: a str, a ``Part``, a ``Content``, a wire dict, or a list of parts
@@ -230,8 +230,8 @@ class CachedContents(Resource):
             CachedContent,
             "cached_content",
             dict(
-                expire_time=coerce.check_scalar(expire_time, datetime.datetime, "expire_time"),
-                ttl=coerce.check_scalar(ttl, datetime.timedelta, "ttl"),
+                expire_time=coerce.as_timestamp(expire_time, "expire_time"),
+                ttl=coerce.as_duration(ttl, "ttl"),
                 display_name=coerce.check_scalar(display_name, str, "display_name"),
                 model=coerce.model_name(model),
                 system_instruction=coerce.as_content(system_instruction, "system_instruction"),

@@ -29,9 +29,13 @@ from __future__ import annotations
 
 import binascii
 import datetime
+import functools
+import json
+import math
 import re
 import sys
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any, TypeVar
 
 import attrs
@@ -263,7 +267,7 @@ def encode_bytes(value: Any) -> str:
 # ----------------------------------------------------------------------------- hooks
 
 Hook = Callable[[Any], Any]
-_PASSTHROUGH = {"str", "int", "float", "bool", "json", "struct"}
+_PASSTHROUGH = {"str", "int", "bool", "json", "struct"}
 _structure_fns: dict[type[Any], Callable[..., Any]] = {}
 _unstructure_fns: dict[type[Any], Callable[[Any], dict[str, Any]]] = {}
 
@@ -296,6 +300,8 @@ def _field_converter(
         return enum(rest)
     if head == "ref":
         return model(_resolve(rest))
+    if kind == "list:float":  # long (embeddings): one C-level pass when nothing needs work
+        return _float_list(scalars["float"])
     if head in ("list", "map"):
         item = _field_converter(rest, scalars, enum, model)
         if head == "list":
@@ -304,13 +310,41 @@ def _field_converter(
     raise ValueError(f"unknown wire kind {kind!r}")
 
 
+_FLOAT_WORDS = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
+
+
+def parse_float(value: Any) -> Any:
+    """A JSON number, or ``"NaN"`` / ``"Infinity"`` / ``"-Infinity"`` (proto3 JSON)."""
+    if type(value) is str:
+        return _FLOAT_WORDS[value]
+    return value
+
+
+def format_float(value: Any) -> Any:
+    """Finite numbers as they are; NaN and infinities as their proto3 JSON strings."""
+    if type(value) is float and not math.isfinite(value):
+        return "NaN" if value != value else "Infinity" if value > 0 else "-Infinity"
+    return value
+
+
+def _float_list(item: Hook) -> Hook:
+    def convert(values: Any) -> Any:
+        if str in set(map(type, values)) or not all(map(math.isfinite, values)):
+            return [item(x) for x in values]
+        return list(values)
+
+    return convert
+
+
 _FROM_WIRE: dict[str, Hook] = {
+    "float": parse_float,
     "int64": int,
     "bytes": decode_bytes,
     "timestamp": parse_timestamp,
     "duration": parse_duration,
 }
 _TO_WIRE: dict[str, Hook] = {
+    "float": format_float,
     "int64": str,
     "bytes": encode_bytes,
     "timestamp": format_timestamp,
@@ -318,9 +352,42 @@ _TO_WIRE: dict[str, Hook] = {
 }
 
 
+@functools.cache
+def _enum_numbers() -> dict[str, dict[str, int]]:
+    text = Path(__file__).with_name("_enum_numbers.json").read_text(encoding="utf-8")
+    return json.loads(text)["enums"]  # type: ignore[no-any-return]
+
+
+@functools.cache
+def _enum_lookup(name: str) -> Callable[[Any], Any]:
+    """Wire value -> member of enum class ``name``: by name, or by number
+    (``enum-encoding=int``); a value this SDK does not know is returned as it is."""
+    cls = _resolve(name)
+    by_value: dict[Any, Any] = dict(cls._value2member_map_)
+    for member_name, number in _enum_numbers().get(name, {}).items():
+        member = by_value.get(member_name)
+        if member is not None:
+            by_value[number] = member
+    get = by_value.get
+
+    def lookup(value: Any) -> Any:
+        if type(value) is bool:
+            return value
+        try:
+            return get(value, value)
+        except TypeError:  # unhashable: not an enum value, left for the caller to reject
+            return value
+
+    return lookup
+
+
+def enum_from_wire(name: str, value: Any) -> Any:
+    """The member of enum ``name`` for a wire value (name or number), else the value."""
+    return _enum_lookup(name)(value)
+
+
 def _enum_structurer(name: str) -> Hook:
-    lookup = _resolve(name)._value2member_map_.get
-    return lambda v: lookup(v, v)
+    return _enum_lookup(name)
 
 
 def _field_structurer(kind: str) -> Hook | None:
@@ -361,7 +428,7 @@ def _structure_fn(cls: type[Any]) -> Callable[..., Any]:
             value = "v"
         elif head == "list" and rest in _PASSTHROUGH:
             value = "list(v)"
-        elif head == "list":
+        elif head == "list" and kind != "list:float":
             converters[f"c{i}"] = None  # the item converter, filled in below
             value = f"[c{i}(item) for item in v]"
         else:
@@ -395,7 +462,8 @@ def _structure_fn(cls: type[Any]) -> Callable[..., Any]:
     for i, (attr, wire, kind) in enumerate(cls._wire_):
         head, _, rest = kind.partition(":")
         if f"c{i}" in converters:
-            namespace[f"c{i}"] = _field_structurer(rest if head == "list" else kind)
+            item_only = head == "list" and kind != "list:float"
+            namespace[f"c{i}"] = _field_structurer(rest if item_only else kind)
         table[wire] = (attr, _field_structurer(kind))
     return structure
 
@@ -459,7 +527,7 @@ def _is_model(t: Any) -> bool:
 
 
 def _structure_enum(value: Any, cls: type[WireEnum]) -> Any:
-    return cls._value2member_map_.get(value, value)
+    return _enum_lookup(cls.__name__)(value)
 
 
 def _make_converter() -> cattrs.Converter:

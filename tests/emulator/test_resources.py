@@ -352,11 +352,11 @@ async def test_multipart_upload_to_file_search_store(api: Api) -> None:
 
 async def test_video_generation_generated_files_and_model_operations(api: Api) -> None:
     op = await api.post(
-        "/v1beta/models/veo-3.0-generate-001:predictLongRunning",
+        "/v1beta/models/veo-3.1-generate-preview:predictLongRunning",
         {"instances": [{"prompt": "a cat surfing"}]},
     )
     check(op, "PredictLongRunningOperation")
-    assert op["name"].startswith("models/veo-3.0-generate-001/operations/")
+    assert op["name"].startswith("models/veo-3.1-generate-preview/operations/")
     done = await api.get(f"/v1beta/{op['name']}")
     assert done["done"] is True
     uri = done["response"]["generateVideoResponse"]["generatedSamples"][0]["video"]["uri"]
@@ -364,7 +364,7 @@ async def test_video_generation_generated_files_and_model_operations(api: Api) -
         assert response.status == 200
         assert response.content_type == "video/mp4"
         assert b"ftyp" in await response.read()
-    ops = await api.get("/v1beta/models/veo-3.0-generate-001/operations")
+    ops = await api.get("/v1beta/models/veo-3.1-generate-preview/operations")
     assert [o["name"] for o in ops["operations"]] == [op["name"]]
     generated = await api.get("/v1beta/generatedFiles")
     check(generated, "ListGeneratedFilesResponse")
@@ -380,4 +380,4 @@ async def test_video_generation_generated_files_and_model_operations(api: Api) -
     assert await api.get("/v1beta/corpora/none/operations") == {}
     await api.get("/v1beta/tunedModels/none/operations/x", expect=404)
     await api.get("/v1beta/fileSearchStores/none/operations/x", expect=404)
-    await api.post("/v1beta/models/veo-3.0-generate-001:predictLongRunning", {}, expect=400)
+    await api.post("/v1beta/models/veo-3.1-generate-preview:predictLongRunning", {}, expect=400)

@@ -165,8 +165,12 @@ async def test_progress_after_each_acknowledged_chunk(client: Client) -> None:
 
 async def test_small_files_default_to_resumable(client: Client, emulator: Emulator) -> None:
     data = payload(10)
-    assert_uploaded(await client.files.upload(data, mime_type="text/plain"), data)
+    file = await client.files.upload(data, mime_type="text/plain", display_name="d")
+    assert_uploaded(file, data)
+    assert file.mime_type == "text/plain"  # from X-Goog-Upload-Header-Content-Type
     assert commands(emulator) == ["start", "upload, finalize"]
+    # the start body carries no output-only field (File.mimeType is one)
+    assert emulator.upload_log[0]["metadata"] == {"displayName": "d"}
 
 
 async def test_multipart_on_request(client: Client, emulator: Emulator) -> None:
@@ -181,8 +185,9 @@ async def test_multipart_on_request(client: Client, emulator: Emulator) -> None:
     )
     assert_uploaded(file, data)
     assert file.display_name == "pic"
-    assert file.mime_type == "image/png"
+    assert file.mime_type == "image/png"  # from the media part's Content-Type
     assert commands(emulator) == ["multipart"]
+    assert emulator.upload_log[0]["metadata"] == {"displayName": "pic"}
     assert progress == [(len(data), len(data))]
     (request,) = [e for e in emulator.request_log if e["method"] == "POST"]
     assert request["path"] == "/upload/v1beta/files"

@@ -161,7 +161,7 @@ class World:
     async def video_operation(self) -> str:
         async def make() -> str:
             op = await self.client.models.predict_long_running(
-                "veo-2.0-generate-001", instances=[{"prompt": "a cat"}]
+                "veo-3.1-generate-preview", instances=[{"prompt": "a cat"}]
             )
             await op.wait(timeout=5, poll_interval=0.01)
             return op.name

@@ -184,7 +184,7 @@ async def _(w: World) -> None:
 @case("models.predict")
 async def _(w: World) -> None:
     r = await w.client.models.predict(
-        "imagen-3.0-generate-002", instances=[{"prompt": "a cat"}], parameters={"sampleCount": 2}
+        "imagen-4.0-generate-001", instances=[{"prompt": "a cat"}], parameters={"sampleCount": 2}
     )
     assert isinstance(r, T.PredictResponse)
     assert len(r.predictions or []) == 2
@@ -193,7 +193,7 @@ async def _(w: World) -> None:
 @case("models.predictLongRunning")
 async def _(w: World) -> None:
     op = await w.client.models.predict_long_running(
-        "veo-2.0-generate-001", instances=[{"prompt": "a cat"}]
+        "veo-3.1-generate-preview", instances=[{"prompt": "a cat"}]
     )
     result = await finished(op, T.PredictLongRunningResponse)
     assert result.generate_video_response is not None
@@ -228,7 +228,7 @@ async def _(w: World) -> None:
 @case("models.operations.list")
 async def _(w: World) -> None:
     name = await w.video_operation()
-    ops = await items_of(w.client.models.operations.list("veo-2.0-generate-001"), T.Operation)
+    ops = await items_of(w.client.models.operations.list("veo-3.1-generate-preview"), T.Operation)
     assert [op.name for op in ops] == [name]
 
 

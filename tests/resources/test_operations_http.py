@@ -33,7 +33,7 @@ async def test_wait_polls_until_done(client: Client, emulator: Emulator) -> None
 async def test_wait_times_out(client: Client, emulator: Emulator) -> None:
     emulator.settings.operation_delay = 60
     op = await client.models.predict_long_running(
-        "veo-2.0-generate-001", instances=[{"prompt": "a dog"}]
+        "veo-3.1-generate-preview", instances=[{"prompt": "a dog"}]
     )
     with pytest.raises(OperationTimeoutError):
         await op.wait(timeout=0.1, poll_interval=0.02)
@@ -71,7 +71,7 @@ async def test_cancel_a_batch_through_its_handle(client: Client, emulator: Emula
 
 async def test_only_batches_can_be_cancelled(client: Client) -> None:
     op = await client.models.predict_long_running(
-        "veo-2.0-generate-001", instances=[{"prompt": "a dog"}]
+        "veo-3.1-generate-preview", instances=[{"prompt": "a dog"}]
     )
     with pytest.raises(NotImplementedError):
         await op.cancel()

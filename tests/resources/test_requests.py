@@ -177,7 +177,6 @@ async def test_wrong_names_raise_value_error_before_sending(
         (lambda c: c.batches.list(filter=5).to_list(), "filter"),
         (lambda c: c.corpora.delete("c1", force="yes"), "force"),
         (lambda c: c.corpora.patch("c1", display_name=5), "display_name"),
-        (lambda c: c.cached_contents.create(model=MODEL, ttl=300), "ttl"),
         (lambda c: c.models.batch_embed_text("embedding-gecko-001", texts="abc"), "texts"),
         (lambda c: c.corpora.patch("c1", display_name="x", update_mask=[1]), "update_mask"),
     ],

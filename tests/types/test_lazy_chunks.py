@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import pickle
 from typing import Any
 
@@ -15,7 +16,8 @@ from wire_strategies import schema_strategy
 from genlang_async._core.chunks import lazy_chunk
 from genlang_async.types import GenerateContentResponse
 
-chunks = schema_strategy("GenerateContentResponse")
+# NaN is never equal to itself once copied: leave it out of the equality checks here
+chunks = schema_strategy("GenerateContentResponse").filter(lambda w: '"NaN"' not in json.dumps(w))
 checks = settings(
     max_examples=60,
     deadline=None,

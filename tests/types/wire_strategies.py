@@ -59,14 +59,23 @@ def durations(draw: st.DrawFn) -> str:
     return f"{sign}{seconds}{frac}s"
 
 
+NUMBERS: dict[str, dict[str, int]] = json.loads(
+    (API_FILE.parent / "enum_numbers.json").read_text()
+)["enums"]
+
+
 def enum_values(name: str) -> st.SearchStrategy[Any]:
+    """Canonical enum values: known names, and (a newer API's) unknown names and numbers.
+    A known number is not canonical: it reads as its name (tested apart)."""
     known = st.sampled_from(ENUMS[name]["values"])
     unknown = (
         st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ_", min_size=1, max_size=8)
         .map(lambda s: "NEW_" + s)
         .filter(lambda s: s not in ENUMS[name]["values"])
     )
-    return st.one_of(known, known, unknown, st.integers(0, 20))
+    numbered = set(NUMBERS.get(name, {}).values())
+    unknown_numbers = st.integers(0, 40).filter(lambda n: n not in numbered)
+    return st.one_of(known, known, unknown, unknown_numbers)
 
 
 def type_strategy(t: dict[str, Any], depth: int) -> st.SearchStrategy[Any] | None:
@@ -78,7 +87,8 @@ def type_strategy(t: dict[str, Any], depth: int) -> st.SearchStrategy[Any] | Non
     if kind == "int64":
         return st.integers(-(2**63), 2**63 - 1).map(str)
     if kind == "number":
-        return st.floats(allow_nan=False, allow_infinity=False) | st.integers(-100, 100)
+        words = st.sampled_from(["NaN", "Infinity", "-Infinity"])  # proto3 JSON non-finite
+        return st.floats(allow_nan=False, allow_infinity=False) | st.integers(-100, 100) | words
     if kind == "bool":
         return st.booleans()
     if kind == "bytes":

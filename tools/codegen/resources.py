@@ -195,6 +195,10 @@ class Param:
             text = "str | Sequence[str]"
         elif kind == "struct":
             text = "Mapping[str, Any]"
+        elif kind == "duration":
+            text = "datetime.timedelta | float | str"
+        elif kind == "timestamp":
+            text = "datetime.datetime | str"
         else:
             text = annotation(field)
         return text if self.required else f"{text} | None"
@@ -227,6 +231,8 @@ class Param:
             return f"coerce.as_mapping({name}, {label})"
         if kind == "fieldmask":
             return f"coerce.field_mask({name})"
+        if kind in ("duration", "timestamp"):
+            return f"coerce.as_{kind}({name}, {label})"
         if kind == "string" and self.wire == "model":
             return f"coerce.model_name({name})"
         if kind == "string" and self.wire in NAME_FIELDS:

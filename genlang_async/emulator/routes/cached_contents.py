@@ -17,6 +17,7 @@ from genlang_async.emulator._routing import Ctx, route
 from genlang_async.emulator._state import State
 from genlang_async.emulator._wire import (
     JSON,
+    exact_utc,
     format_timestamp,
     now,
     parse_duration,
@@ -26,21 +27,24 @@ from genlang_async.emulator._wire import (
 _DEFAULT_TTL = 3600.0
 
 
-def _expiry(body: JSON) -> float | None:
+def _expiry(body: JSON) -> tuple[float, str] | None:
+    """(epoch, ``expireTime`` text) from ``ttl`` or ``expireTime`` (kept to the nanosecond)."""
     if "ttl" in body and "expireTime" in body:
         raise invalid("Only one of ttl and expire_time may be set.")
     if "ttl" in body:
         seconds = parse_duration(body["ttl"])
         if seconds is None or seconds < 0:
             raise invalid(f"Invalid value at 'cached_content.ttl' ({body['ttl']!r}).")
-        return now() + seconds
+        later = now() + seconds
+        return later, format_timestamp(later, digits=9)
     if "expireTime" in body:
         moment = parse_timestamp(str(body["expireTime"]))
-        if moment is None:
+        text = exact_utc(str(body["expireTime"]))
+        if moment is None or text is None:
             raise invalid(
                 f"Invalid value at 'cached_content.expire_time' ({body['expireTime']!r})."
             )
-        return moment
+        return moment, text
     return None
 
 
@@ -66,7 +70,8 @@ async def create(ctx: Ctx) -> web.StreamResponse:
         raise model_not_found(model_name, "createCachedContent")
     if "contents" in body:
         validate_contents(body["contents"], "CachedContent.contents")
-    expires = _expiry(body) or now() + _DEFAULT_TTL
+    default = now() + _DEFAULT_TTL
+    _, expires = _expiry(body) or (default, format_timestamp(default, digits=9))
     created = stamp()
     name = ctx.state.unique_name("cachedContents")
     item: dict[str, Any] = {
@@ -74,7 +79,7 @@ async def create(ctx: Ctx) -> web.StreamResponse:
         "model": model_name,
         "createTime": created,
         "updateTime": created,
-        "expireTime": format_timestamp(expires),
+        "expireTime": expires,
     }
     if "displayName" in body:
         item["displayName"] = str(body["displayName"])
@@ -116,7 +121,7 @@ async def patch(ctx: Ctx) -> web.StreamResponse:
     expires = _expiry({k: body[k] for k in fields if k in body})
     if expires is None:
         raise invalid("Only the expiration (ttl or expire_time) of a CachedContent can be updated.")
-    item["expireTime"] = format_timestamp(expires)
+    item["expireTime"] = expires[1]
     item["updateTime"] = stamp()
     return json_response(item)
 

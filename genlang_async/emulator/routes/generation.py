@@ -15,6 +15,7 @@ from genlang_async.emulator._generation import (
     stream_chunks,
     validate_contents,
 )
+from genlang_async.emulator._int_enums import numbers_in, wants_int_enums
 from genlang_async.emulator._lookup import resolve
 from genlang_async.emulator._responses import EventWriter, json_response
 from genlang_async.emulator._routing import Ctx, route
@@ -54,6 +55,8 @@ async def generate_content(ctx: Ctx) -> web.StreamResponse:
 async def stream_generate_content(ctx: Ctx) -> web.StreamResponse:
     response = await _respond(ctx)
     chunks = stream_chunks(response, max(1, ctx.settings.stream_chunks))
+    if wants_int_enums(ctx.query):
+        chunks = [numbers_in(chunk, "GenerateContentResponse") for chunk in chunks]
     writer = EventWriter(
         ctx.request,
         sse=ctx.query.get("alt") == "sse",

@@ -1,0 +1,94 @@
+"""Integer enums (proto3 JSON): read in any request, written when the client asks for
+``$alt=json;enum-encoding=int`` (as Google's generated clients do).
+
+Which fields are enums comes from ``_wire_tables.json`` (generated from the API description by
+``tools/codegen/wire_tables.py``). Values without a known number travel as names.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+
+@functools.cache
+def _tables() -> dict[str, Any]:
+    text = Path(__file__).with_name("_wire_tables.json").read_text(encoding="utf-8")
+    return json.loads(text)  # type: ignore[no-any-return]
+
+
+@functools.cache
+def _names(enum: str) -> dict[int, str]:
+    return {number: name for name, number in _tables()["enums"].get(enum, {}).items()}
+
+
+def wants_int_enums(query: Mapping[str, str]) -> bool:
+    """``$alt=json;enum-encoding=int`` (or ``alt=``) in the query string."""
+    return any("enum-encoding=int" in query.get(key, "") for key in ("$alt", "alt"))
+
+
+#: Emulator routes that are other spellings of a described method.
+_SAME_AS = {
+    "files.create": "media.upload",
+    "fileSearchStores.uploadToFileSearchStore": "media.uploadToFileSearchStore",
+}
+
+
+def messages(route_name: str) -> tuple[str | None, str | None]:
+    """(request message, response message) of an API method id such as
+    ``models.generateContent``; ``(None, None)`` for routes outside the API description."""
+    if route_name.endswith(".operations.list"):
+        route_name = "models.operations.list"
+    found = _tables()["methods"].get(_SAME_AS.get(route_name, route_name))
+    return (found[0], found[1]) if found else (None, None)
+
+
+def _walk(value: Any, message: str | None, convert: Callable[[str, Any], Any]) -> Any:
+    if isinstance(value, list):
+        return [_walk(item, message, convert) for item in value]
+    if not isinstance(value, dict):
+        return value
+    type_url = value.get("@type")
+    if isinstance(type_url, str):
+        message = type_url.rsplit(".", 1)[-1]
+    fields = _tables()["fields"].get(message or "", {})
+    out = dict(value)
+    for key, item in value.items():
+        kind = fields.get(key)
+        if kind is None:
+            if isinstance(item, dict) and "@type" in item:  # Operation.response / metadata
+                out[key] = _walk(item, None, convert)
+            continue
+        head, _, name = kind.partition(":")
+        if head == "ref":
+            out[key] = _walk(item, name, convert)
+        elif isinstance(item, list):
+            out[key] = [convert(name, x) for x in item]
+        else:
+            out[key] = convert(name, item)
+    return out
+
+
+def _to_name(enum: str, value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return _names(enum).get(value, value)
+    return value
+
+
+def _to_number(enum: str, value: Any) -> Any:
+    if isinstance(value, str):
+        return _tables()["enums"].get(enum, {}).get(value, value)
+    return value
+
+
+def names_in(body: Any, message: str | None) -> Any:
+    """A request body with integer enum values turned into their names."""
+    return _walk(body, message, _to_name) if message else body
+
+
+def numbers_in(body: Any, message: str | None) -> Any:
+    """A response body with enum names turned into their numbers."""
+    return _walk(body, message, _to_number) if message else body
