@@ -225,3 +225,20 @@ def test_the_cli_paces_and_says_so() -> None:
     assert "QuotaExhaustedError" in result.stderr or "per-day quota" in result.stderr
     assert "paced: 1 rate-limited (429); daily quota used up: gemini-2.5-flash" in result.stderr
     assert len(generate_calls) == 1  # stopped, not retried
+
+
+async def test_a_stream_is_paced_and_its_estimate_corrected_from_the_last_usage() -> None:
+    from genlang_async import Client
+    from genlang_async.emulator import Emulator
+
+    limiter = RateLimiter({"gemini-2.5-flash": RateLimit(tokens=1000, period=86_400)})
+    async with Emulator() as emu, Client(api_key="k", base_url=emu.url, rate_limiter=limiter) as c:
+        text = "word " * 40  # 200 characters: estimated at 50 tokens, 40 by the emulator
+        async for _ in c.models.stream_generate_content("gemini-2.5-flash", contents=text):
+            pass
+        store = limiter.store
+        assert isinstance(store, MemoryStore)
+        window = store._models["gemini-2.5-flash"].windows[86_400.0]
+        assert window.tokens == 40
+        await c.models.count_tokens("gemini-2.5-flash", contents=text)  # not paced
+        assert window.tokens == 40
