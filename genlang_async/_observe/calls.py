@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 import attrs
 
-__all__ = ["MODEL_OPERATIONS", "CallInfo", "call_info"]
+__all__ = ["MODEL_OPERATIONS", "CallInfo", "call_info", "describe_url"]
 
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
 
@@ -93,6 +94,17 @@ def call_info(
         server_address=server_address,
         server_port=server_port,
     )
+
+
+@lru_cache(maxsize=512)
+def _describe(method: str, url: str) -> CallInfo:
+    parts = urlsplit(url)
+    return call_info(method, parts.path, parts.hostname or "", parts.port)
+
+
+def describe_url(method: str, url: str) -> CallInfo:
+    """Describe a call from its HTTP method and full URL (the query string is dropped)."""
+    return _describe(method, url.split("?", 1)[0])
 
 
 def _looks_like_version(segment: str) -> bool:

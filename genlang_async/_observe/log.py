@@ -10,14 +10,18 @@ through the client's redactor, so the API key never appears.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sys
+from collections.abc import Callable
+from typing import Any
 
 from .calls import CallInfo
 from .usage import TokenUsage
 
 __all__ = [
+    "body_text",
     "configure_from_env",
     "log_bodies",
     "logger",
@@ -64,6 +68,17 @@ def log_bodies() -> bool:
         "yes",
         "on",
     ) and logger.isEnabledFor(logging.DEBUG)
+
+
+_MAX_BODY = 10_000
+
+
+def body_text(body: Any, redact: Callable[[str], str]) -> str:
+    """A JSON body for a DEBUG line: compact, secrets redacted, cut after 10,000 characters."""
+    text = redact(json.dumps(body, ensure_ascii=False, separators=(",", ":"), default=str))
+    if len(text) > _MAX_BODY:
+        text = f"{text[:_MAX_BODY]}... ({len(text) - _MAX_BODY} more characters)"
+    return text
 
 
 def _ms(seconds: float) -> str:

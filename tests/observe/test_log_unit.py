@@ -83,3 +83,12 @@ def test_genlang_log_other_value(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GENLANG_LOG", "verbose")
     with pytest.raises(ValueError, match="GENLANG_LOG must be 'info' or 'debug'"):
         log.configure_from_env()
+
+
+def test_body_text_redacts_and_cuts() -> None:
+    def redact(text: str) -> str:
+        return text.replace("sekrit", "<redacted>")
+
+    assert log.body_text({"a": "sekrit", "b": [1]}, redact) == '{"a":"<redacted>","b":[1]}'
+    long = log.body_text({"v": "x" * 20_000}, redact)
+    assert long.endswith("... (10008 more characters)")
