@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         MissingAPIKeyError,
         NotFoundError,
         PermissionDeniedError,
+        PoolTimeoutError,
         RateLimitError,
         ServiceUnavailableError,
     )
@@ -65,6 +66,7 @@ __all__ = [
     "Page",
     "PaginationError",
     "PermissionDeniedError",
+    "PoolTimeoutError",
     "RateLimitError",
     "RequestOptions",
     "ServiceUnavailableError",
@@ -108,6 +110,7 @@ _LAZY = {
             "MissingAPIKeyError",
             "NotFoundError",
             "PermissionDeniedError",
+            "PoolTimeoutError",
             "RateLimitError",
             "ServiceUnavailableError",
         )

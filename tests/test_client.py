@@ -19,12 +19,12 @@ pytestmark = pytest.mark.usefixtures("no_key_env")
 
 def test_key_resolution(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GOOGLE_API_KEY", "google-key")
-    assert Client()._transport._api_key == "google-key"
+    assert Client()._transport._builder.api_key == "google-key"
     monkeypatch.setenv("GEMINI_API_KEY", "gemini-key")
-    assert Client()._transport._api_key == "gemini-key"
-    assert Client(api_key="given-key")._transport._api_key == "given-key"
+    assert Client()._transport._builder.api_key == "gemini-key"
+    assert Client(api_key="given-key")._transport._builder.api_key == "given-key"
     monkeypatch.setenv("GEMINI_API_KEY", "")
-    assert Client()._transport._api_key == "google-key"
+    assert Client()._transport._builder.api_key == "google-key"
 
 
 def test_base_url_resolution(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -69,7 +69,7 @@ async def test_async_with_closes_session(server: LoopbackServer) -> None:
     server.reply("GET", "/v1beta/models", (200, {"models": []}))
     async with Client(api_key=TEST_KEY, base_url=server.url) as client:
         assert await client._transport.request("GET", "models") == {"models": []}
-        session = client._transport._session
+        session = client._transport.pool.session
         assert session is not None
         assert not session.closed
     assert session.closed
@@ -96,11 +96,11 @@ def test_two_event_loops_without_close_in_between(
         return await client._transport.request("GET", "models")
 
     assert asyncio.run(use()) == {"n": 1}
-    first = client._transport._session
+    first = client._transport.pool.session
     assert first is not None
     assert first.closed  # closed by the loop's shutdown, not left to the garbage collector
     assert asyncio.run(use()) == {"n": 1}
-    assert client._transport._session is not first
+    assert client._transport.pool.session is not first
     asyncio.run(client.close())
     del first
 
@@ -132,9 +132,9 @@ def test_loop_closed_without_shutting_down_async_generators(
         loop.run_until_complete(use())
     finally:
         loop.close()
-    guard = client._transport._guard
-    assert client._transport._session is not None
-    assert not client._transport._session.closed
+    guard = client._transport.pool._guard
+    assert client._transport.pool.session is not None
+    assert not client._transport.pool.session.closed
     asyncio.run(use())  # the dead loop's session is dropped here, quietly
     asyncio.run(client.close())
     del guard

@@ -35,7 +35,8 @@ from genlang_async import (
     ServiceUnavailableError,
     Timeout,
 )
-from genlang_async._http.transport import StreamContext, encode_query
+from genlang_async._http.prepare import encode_query
+from genlang_async._http.transport import StreamContext
 
 pytestmark = pytest.mark.usefixtures("no_key_env")
 

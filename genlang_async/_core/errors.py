@@ -16,6 +16,7 @@
     |   +-- GatewayTimeoutError         504
     +-- APIConnectionError          no usable HTTP response (refused, reset, cut mid-body, ...)
         +-- APITimeoutError             a connect, read or total timeout
+            +-- PoolTimeoutError            no free pooled connection within Timeout.pool
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ __all__ = [
     "MissingAPIKeyError",
     "NotFoundError",
     "PermissionDeniedError",
+    "PoolTimeoutError",
     "RateLimitError",
     "ServiceUnavailableError",
     "api_error_from_response",
@@ -90,6 +92,14 @@ class APIConnectionError(GenlangError):
 
 class APITimeoutError(APIConnectionError):
     """A connect, read (between bytes) or total timeout expired."""
+
+
+class PoolTimeoutError(APITimeoutError):
+    """Every pooled connection stayed in use for longer than ``Timeout.pool``: nothing was
+    sent. Not retried (the pool is as full on the next attempt); raise
+    ``Client(max_connections=...)`` or ``Timeout(pool=...)``, or run fewer calls at once."""
+
+    _failure = Failure.FATAL
 
 
 class APIError(GenlangError):

@@ -32,6 +32,10 @@ class Timeout:
             body; ``None`` (the default) sets no overall deadline, as ``read`` already fails a
             stalled connection. Streams are not bounded by ``total``, only by ``read`` per
             chunk.
+        pool: the longest wait for a free connection when all ``max_connections`` are in
+            use; then :class:`PoolTimeoutError` is raised. ``None`` (the default) means the
+            ``connect`` limit. Applies to the client's own pool (not a caller's
+            ``http_session``).
 
     A plain number given where a timeout is expected means ``Timeout(total=number)``.
     """
@@ -39,6 +43,12 @@ class Timeout:
     connect: float | None = attrs.field(default=10.0, validator=_check_seconds)
     read: float | None = attrs.field(default=300.0, validator=_check_seconds)
     total: float | None = attrs.field(default=None, validator=_check_seconds)
+    pool: float | None = attrs.field(default=None, validator=_check_seconds)
+
+    @property
+    def pool_wait(self) -> float | None:
+        """The pool limit in effect: ``pool``, else ``connect``."""
+        return self.connect if self.pool is None else self.pool
 
     @classmethod
     def coerce(cls, value: TimeoutLike | None) -> Timeout:

@@ -34,7 +34,7 @@ from .._core.sse import Event, SSEDecoder
 if TYPE_CHECKING:
     from typing_extensions import Self
 
-    from .transport import ByteStream
+    from .body import ByteStream
 
 ChunkT = TypeVar("ChunkT")
 
@@ -88,11 +88,14 @@ class GenerateContentStream(Generic[ChunkT]):
 
     async def aclose(self) -> None:
         """Release the connection now; later iteration ends at once."""
+        await self._close(None)
+
+    async def _close(self, error: BaseException | None) -> None:
         self._finished = True
         self._events.clear()
         context, self._context, self._body = self._context, None, None
         if context is not None:
-            await context.__aexit__(None, None, None)
+            await context.__aexit__(None if error is None else type(error), error, None)
 
     def __del__(self) -> None:
         # Reached when a caller breaks out of ``async for`` without ``async with``: drop the
@@ -160,8 +163,8 @@ class GenerateContentStream(Generic[ChunkT]):
         except StopAsyncIteration:
             await self._finish()
             return
-        except BaseException:
-            await self.aclose()
+        except BaseException as exc:
+            await self._close(exc)
             raise
         self._events.extend(self._decoder.feed(data))
 
@@ -210,20 +213,23 @@ class GenerateContentStream(Generic[ChunkT]):
     def _accept(self, event: Event) -> dict[str, Any] | None:
         try:
             payload = self._decode(event)
-        except BaseException:
-            self._release()
+        except BaseException as exc:
+            self._release(exc)
             raise
         if payload is not None:
             self._merged.add(payload)
+            usage = payload.get("usageMetadata")
+            if usage is not None and self._body is not None:
+                self._body.usage = usage
         return payload
 
-    def _release(self) -> None:
+    def _release(self, error: BaseException | None = None) -> None:
         """Drop the connection synchronously (usable where awaiting is not possible)."""
         self._finished = True
         self._events.clear()
         body, self._body = self._body, None
         if body is not None:
-            body.close()
+            body.close(error)
 
 
 class _TextStream(AsyncIterator[str]):

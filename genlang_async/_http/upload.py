@@ -21,6 +21,7 @@ and only the chunk in flight is held. The sha256 of the data is computed while r
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import inspect
 import json
@@ -35,13 +36,12 @@ from urllib.parse import urljoin
 
 import anyio
 
-from .._core import retry as _retry
-from .._core.errors import APIConnectionError, APIError, GenlangError
+from .._core.errors import APIError, GenlangError
 
 if TYPE_CHECKING:
     from .._core.options import RequestOptions
     from ..types import File, Status
-    from .transport import RawResponse, Transport
+    from .transport import Transport
 
 __all__ = [
     "DEFAULT_CHUNK_SIZE",
@@ -251,10 +251,6 @@ def verify_file(file: File, *, size: int, sha256_hex: str) -> None:
         received_size=got_size,
         received_sha256=shown_hash,
     )
-
-
-def _describe(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}"
 
 
 # --------------------------------------------------------------------------- sources
@@ -522,6 +518,7 @@ class ResumableUpload:
         self._digest = _Digest()
         self._report = _Reporter(progress)
         self._sent = 0  # bytes acknowledged by the server (for progress)
+        self._sent_end = 0  # end of the furthest chunk sent in this session
 
     async def run(self) -> UploadResult:
         restarts = 0
@@ -578,36 +575,51 @@ class ResumableUpload:
 
     async def _transfer(self, url: str, chunk: int) -> tuple[dict[str, Any], int]:
         offset = 0
-        failures = 0
+        self._sent_end = 0
         while True:
-            data = await self._read(offset, chunk)
-            end = offset + len(data)
-            last = self._source.at_end(end)
-            headers = chunk_headers(offset, last=last)
-            try:
-                response = await self._transport.send_raw(
-                    "POST", url, headers=headers, data=_body(data, headers), options=self._options
-                )
-            except (APIError, APIConnectionError) as exc:
-                del data
-                failures += 1
-                await self._before_resume(exc, failures, offset)
-                status, received, body = await self._query(url)
-                if status == "final":
-                    return self._final_json(body), received if received is not None else end
-                if received is None:
-                    raise UploadError(
-                        f"the upload session did not say how much it holds ({H_RECEIVED})"
-                    ) from exc
-                offset = self._check_received(received, end)
-                await self._acknowledge(offset)
-                continue
-            failures = 0
-            if last:
-                return self._final_json(response.body), end
-            received = parse_received(response.headers)
-            offset = end if received is None else self._check_received(received, end)
+            final, offset = await self._transport.retrying(
+                functools.partial(self._send_chunk, url, chunk, offset),
+                method="POST",
+                url=self._source.label,
+                idempotent=True,
+                max_retries=self._max_retries,
+            )
+            if final is not None:
+                return final, offset
             await self._acknowledge(offset)
+
+    async def _send_chunk(
+        self, url: str, chunk: int, offset: int, attempt: int
+    ) -> tuple[dict[str, Any] | None, int]:
+        """Send the chunk at ``offset``: (the final response or ``None``, the offset to go on
+        from). A retry first asks the session how much it holds and resumes from there."""
+        if attempt > 1:
+            status, received, body = await self._query(url)
+            if status == "final":
+                return self._final_json(body), self._sent_end if received is None else received
+            if received is None:
+                raise UploadError(
+                    f"the upload session did not say how much it holds ({H_RECEIVED})"
+                )
+            offset = self._check_received(received, self._sent_end)
+            await self._acknowledge(offset)
+        data = await self._read(offset, chunk)
+        end = offset + len(data)
+        self._sent_end = max(self._sent_end, end)
+        last = self._source.at_end(end)
+        headers = chunk_headers(offset, last=last)
+        try:
+            response = await self._transport.send_raw(
+                "POST", url, headers=headers, data=_body(data, headers), options=self._options
+            )
+        except APIError as exc:
+            if exc.status_code in _SESSION_GONE:
+                raise _SessionGone(exc) from exc
+            raise
+        if last:
+            return self._final_json(response.body), end
+        received = parse_received(response.headers)
+        return None, end if received is None else self._check_received(received, end)
 
     async def _acknowledge(self, offset: int) -> None:
         if offset > self._sent:
@@ -626,42 +638,6 @@ class ResumableUpload:
                 "source cannot go back that far (an async iterable cannot be rewound)"
             )
         return received
-
-    async def _before_resume(
-        self, exc: APIError | APIConnectionError, failures: int, offset: int
-    ) -> None:
-        """Re-raise ``exc`` unless the chunk can be retried; else wait before resuming."""
-        delay: float
-        if isinstance(exc, APIError):
-            if exc.status_code in _SESSION_GONE:
-                raise _SessionGone(exc) from exc
-            if exc.status_code not in _retry.RETRYABLE_STATUS_CODES or failures > self._max_retries:
-                raise exc
-            if exc.retry_after is not None:
-                if exc.retry_after > self._transport.max_server_delay:
-                    raise exc
-                delay = exc.retry_after
-            else:
-                delay = _retry.backoff(failures - 1, rand=self._transport.random)
-        else:
-            failure = getattr(exc, "_failure", _retry.Failure.FATAL)
-            if failure is _retry.Failure.FATAL or failures > self._max_retries:
-                raise exc
-            # A lost connection says nothing about load: ask the session at once the first
-            # time, back off after that.
-            delay = (
-                0.0 if failures == 1 else _retry.backoff(failures - 2, rand=self._transport.random)
-            )
-        logger.info(
-            "upload chunk at byte %d failed (%s); resuming (attempt %d of %d) in %.2fs",
-            offset,
-            _describe(exc),
-            failures,
-            self._max_retries,
-            delay,
-        )
-        if delay > 0:
-            await self._transport.sleep(delay)
 
     async def _query(self, url: str) -> tuple[str, int | None, bytes]:
         try:
@@ -715,22 +691,15 @@ async def _multipart(
     body, content_type = multipart_body(metadata, source.mime_type, data)
     del data
     headers = {H_PROTOCOL: "multipart", "Content-Type": content_type}
-    max_retries = _max_retries(transport, options)
-    retries = 0
-    while True:
-        try:
-            response: RawResponse = await transport.send_raw(
-                "POST", url, headers=headers, data=_body(body, headers), options=options
-            )
-            break
-        except (APIError, APIConnectionError) as exc:
-            decision = transport.retry_decision(
-                exc, retries_done=retries, max_retries=max_retries, idempotent=False
-            )
-            if not decision.retry:
-                raise
-        retries += 1
-        await transport.sleep(decision.delay)
+    response = await transport.retrying(
+        lambda _attempt: transport.send_raw(
+            "POST", url, headers=headers, data=_body(body, headers), options=options
+        ),
+        method="POST",
+        url=source.label,
+        idempotent=False,
+        max_retries=_max_retries(transport, options),
+    )
     await _Reporter(progress)(size, size)
     return UploadResult(ResumableUpload._final_json(response.body), size, digest.hexdigest())
 
