@@ -40,12 +40,23 @@ if TYPE_CHECKING:
         UploadError,
         UploadIntegrityError,
     )
+    from ._observe.hooks import (
+        Hooks,
+        RequestEvent,
+        ResponseEvent,
+        RetryEvent,
+        StreamEndEvent,
+    )
+    from ._observe.otel import instrument, uninstrument
+    from ._observe.raw import APIResponse
+    from ._observe.usage import TokenUsage, Usage
     from ._operations import Operation, OperationFailedError, OperationTimeoutError
     from ._pagination import AsyncPager, Page, PaginationError
 
 __all__ = [
     "APIConnectionError",
     "APIError",
+    "APIResponse",
     "APITimeoutError",
     "AsyncPager",
     "AuthenticationError",
@@ -57,6 +68,7 @@ __all__ = [
     "GatewayTimeoutError",
     "GenerateContentStream",
     "GenlangError",
+    "Hooks",
     "InternalServerError",
     "MissingAPIKeyError",
     "NotFoundError",
@@ -68,14 +80,22 @@ __all__ = [
     "PermissionDeniedError",
     "PoolTimeoutError",
     "RateLimitError",
+    "RequestEvent",
     "RequestOptions",
+    "ResponseEvent",
+    "RetryEvent",
     "ServiceUnavailableError",
     "StreamDecodeError",
+    "StreamEndEvent",
     "Timeout",
+    "TokenUsage",
     "UploadError",
     "UploadIntegrityError",
+    "Usage",
     "__version__",
+    "instrument",
     "map_concurrently",
+    "uninstrument",
 ]
 
 _LAZY = {
@@ -91,6 +111,16 @@ _LAZY = {
     "GenerateContentStream": "_http.streaming",
     "StreamDecodeError": "_http.streaming",
     "map_concurrently": "_concurrency",
+    "Hooks": "_observe.hooks",
+    "RequestEvent": "_observe.hooks",
+    "ResponseEvent": "_observe.hooks",
+    "RetryEvent": "_observe.hooks",
+    "StreamEndEvent": "_observe.hooks",
+    "instrument": "_observe.otel",
+    "uninstrument": "_observe.otel",
+    "APIResponse": "_observe.raw",
+    "TokenUsage": "_observe.usage",
+    "Usage": "_observe.usage",
     "FileProcessingError": "_http.upload",
     "FileProcessingTimeoutError": "_http.upload",
     "UploadError": "_http.upload",

@@ -8,10 +8,16 @@ from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+import attrs
+
 from ._core.options import DEFAULT_TIMEOUT, Timeout, TimeoutLike
 from ._core.retry import DEFAULT_MAX_RETRIES
 from ._http.transport import Transport
 from ._namespaces import Namespaces
+from ._observe import log
+from ._observe.hooks import Hooks
+from ._observe.plugin import Observer
+from ._observe.usage import Usage
 
 if TYPE_CHECKING:
     import aiohttp
@@ -19,6 +25,24 @@ if TYPE_CHECKING:
     from ._chats import Chats
 
 __all__ = ["DEFAULT_BASE_URL", "Client"]
+
+
+class _Unset:
+    pass
+
+
+_UNSET = _Unset()
+
+
+def _derived_timeout(current: Timeout, given: TimeoutLike | _Unset | None) -> Timeout:
+    """``with_options(timeout=...)``: a number replaces the total only (like a per-call
+    number), ``None`` removes every limit."""
+    if isinstance(given, _Unset):
+        return current
+    if given is None or isinstance(given, Timeout):
+        return Timeout.coerce(given)
+    return attrs.evolve(current, total=Timeout.coerce(given).total)
+
 
 DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com"
 
@@ -43,6 +67,8 @@ class Client(Namespaces):
         http_session: a caller-owned ``aiohttp.ClientSession``; used as is, never closed by
             the client (``max_connections`` does not apply to it).
         max_connections: size of the connection pool (default 100).
+        hooks: callbacks for each request, response, retry and stream end (see
+            :class:`Hooks`).
 
     The client creates its HTTP session lazily inside the running event loop and may be used
     from one loop after another (two ``asyncio.run`` calls): a session left by a finished
@@ -60,7 +86,11 @@ class Client(Namespaces):
         default_headers: Mapping[str, str] | None = None,
         http_session: aiohttp.ClientSession | None = None,
         max_connections: int = 100,
+        hooks: Hooks | None = None,
     ) -> None:
+        if hooks is not None and not isinstance(hooks, Hooks):
+            raise TypeError(f"hooks must be a genlang_async.Hooks, not {type(hooks).__name__}")
+        log.configure_from_env()
         key = api_key or os.environ.get("GEMINI_API_KEY") or os.environ.get("GOOGLE_API_KEY")
         url = base_url or os.environ.get("GENLANG_BASE_URL") or DEFAULT_BASE_URL
         self._transport = Transport(
@@ -73,6 +103,55 @@ class Client(Namespaces):
             http_session=http_session,
             max_connections=max_connections,
         )
+        self._hooks = hooks or Hooks()
+        self._usage = Usage()
+        self._transport.plugins.append(Observer(self._hooks, self._usage, self._transport.redact))
+
+    def with_options(
+        self,
+        *,
+        timeout: TimeoutLike | _Unset | None = _UNSET,
+        max_retries: int | None = None,
+        base_url: str | None = None,
+        default_headers: Mapping[str, str] | None = None,
+    ) -> Client:
+        """A client that differs from this one only in the options given.
+
+        It shares this client's connection pool, hooks and usage totals: nothing new is
+        opened, and there is nothing to close separately (closing this client closes the
+        pool; closing the copy does nothing).
+
+        Args:
+            timeout: a :class:`Timeout`, a number (the total) or ``None`` (no limits).
+            max_retries: retries after the first attempt.
+            base_url: another endpoint on the same pool (the API key goes only there).
+            default_headers: added over this client's headers.
+        """
+        transport = self._transport
+        derived = transport.derive(
+            base_url=base_url,
+            timeout=_derived_timeout(transport.timeout, timeout),
+            max_retries=max_retries,
+            default_headers=default_headers,
+            plugins=[p for p in transport.plugins if not isinstance(p, Observer)],
+        )
+        derived.plugins.append(Observer(self._hooks, self._usage, derived.redact))
+        clone = object.__new__(type(self))
+        lazy = {
+            name
+            for klass in type(self).__mro__
+            for name, value in vars(klass).items()
+            if isinstance(value, cached_property)
+        }
+        clone.__dict__.update({k: v for k, v in self.__dict__.items() if k not in lazy})
+        clone._transport = derived
+        return clone
+
+    @property
+    def usage(self) -> Usage:
+        """Tokens and requests per model since this client was made (shared with its
+        :meth:`with_options` copies); see :class:`Usage`."""
+        return self._usage
 
     def __repr__(self) -> str:
         t = self._transport

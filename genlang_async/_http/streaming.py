@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 from collections import deque
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -51,6 +51,9 @@ class GenerateContentStream(Generic[ChunkT]):
     Besides iterating it, ``stream.text_stream`` yields only the text deltas and
     ``await stream.get_final_response()`` reads the rest and returns every chunk merged into
     one response (text joined per candidate, the last ``usageMetadata``).
+
+    Once open (on entering ``async with`` or at the first chunk), ``stream.status`` and
+    ``stream.headers`` are those of the HTTP response; before, ``None`` and empty.
     """
 
     def __init__(
@@ -71,6 +74,8 @@ class GenerateContentStream(Generic[ChunkT]):
         self._started = False
         self._finished = False
         self._ended_normally = False
+        self.status: int | None = None
+        self.headers: Mapping[str, str] = {}
 
     # -- context manager ------------------------------------------------------------------
 
@@ -154,6 +159,7 @@ class GenerateContentStream(Generic[ChunkT]):
             self._finished = True
             raise
         self._context, self._body = context, body
+        self.status, self.headers = body.status, body.headers
         return body
 
     async def _read_more(self) -> None:
@@ -218,9 +224,15 @@ class GenerateContentStream(Generic[ChunkT]):
             raise
         if payload is not None:
             self._merged.add(payload)
-            usage = payload.get("usageMetadata")
-            if usage is not None and self._body is not None:
-                self._body.usage = usage
+            body = self._body
+            if body is not None:
+                body.chunks += 1
+                body.last = payload
+                usage = payload.get("usageMetadata")
+                if usage is not None:
+                    body.usage = usage
+                if body.texts is not None:
+                    body.texts.append(wire_text(payload) or "")
         return payload
 
     def _release(self, error: BaseException | None = None) -> None:

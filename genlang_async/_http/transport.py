@@ -165,6 +165,11 @@ class Transport:
         return self._builder.url_for(path)
 
     @property
+    def redact(self) -> Callable[[str], str]:
+        """Removes this pipeline's secrets (the key, secret headers) from text."""
+        return self._builder.redact
+
+    @property
     def connections_in_use(self) -> int:
         """Connections currently checked out of the pool by requests and open streams."""
         return self.pool.in_use
@@ -248,16 +253,28 @@ class Transport:
 
     def _stream_end_notice(self, request: Request) -> OnEnd:
         async def notify(
-            completed: bool,
-            error: BaseException | None,
-            elapsed: float,
-            usage: Mapping[str, Any] | None,
+            completed: bool, error: BaseException | None, elapsed: float, body: ByteStream
         ) -> None:
-            end = StreamEnd(elapsed, completed, usage, error)
+            end = StreamEnd(
+                elapsed,
+                completed,
+                body.usage,
+                error,
+                body.status,
+                body.headers,
+                body.chunks,
+                body.last,
+                None if body.texts is None else "".join(body.texts),
+            )
             for plugin in self.plugins:
                 await plugin.on_stream_end(request, end)
 
         return notify
+
+    async def _notify_failure(self, request: Request, error: BaseException) -> None:
+        with anyio.CancelScope(shield=True):
+            for plugin in self.plugins:
+                await plugin.on_failure(request, error)
 
     # ----------------------------------------------------------------- the retry loop
 
@@ -304,7 +321,27 @@ class Transport:
         """**The** retry loop: ``await attempt(n)`` for n = 1, 2, ... until it succeeds or
         :meth:`retry_decision` says stop (then the last error is raised). ``failed``: the
         first attempt was already made (inline) and failed so. ``request`` is what plug-ins
-        are told of retries; ``url`` (key-free) is for the log."""
+        are told of retries (and of the failure, when the loop gives up or is cancelled);
+        ``url`` (key-free) is for the log."""
+        try:
+            return await self._retry_loop(
+                attempt, method, url, idempotent, max_retries, request, failed
+            )
+        except BaseException as exc:
+            if request is not None and self.plugins:
+                await self._notify_failure(request, exc)
+            raise
+
+    async def _retry_loop(
+        self,
+        attempt: Callable[[int], Awaitable[_T]],
+        method: str,
+        url: str,
+        idempotent: bool,
+        max_retries: int,
+        request: Request | None,
+        failed: APIError | APIConnectionError | None,
+    ) -> _T:
         number = 1
         if failed is None:
             try:
@@ -379,6 +416,10 @@ class Transport:
             )
         except (APIError, APIConnectionError) as exc:
             failed = exc
+        except BaseException as exc:  # a cancellation, say
+            if request is not None:
+                await self._notify_failure(request, exc)
+            raise
         return await self.retrying(
             attempt,
             method=method,
@@ -536,6 +577,8 @@ class Transport:
                 on_end=None if request is None else self._stream_end_notice(request),
                 started=started,
             )
+            if request is not None and request.collect_text:
+                stream.texts = []
         except TRANSPORT_ERRORS as exc:
             if response is not None:
                 response.close()

@@ -4,15 +4,14 @@ OpenTelemetry spans and log lines from each request's attempts."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from time import perf_counter
 from typing import Any
-from urllib.parse import urlsplit
 
 from .._core.errors import APIError
 from .._core.plugins import Plugin, Request, Response, Retry, StreamEnd
 from . import log, otel
-from .calls import MODEL_OPERATIONS, CallInfo, call_info
+from .calls import MODEL_OPERATIONS, CallInfo, describe_url
 from .hooks import (
     Hooks,
     RequestEvent,
@@ -30,6 +29,7 @@ __all__ = ["Observer"]
 _KEY = "genlang_async.observe"
 _INFO = logging.INFO
 _DEBUG = logging.DEBUG
+_logger = log.logger
 
 
 class _Call:
@@ -37,7 +37,9 @@ class _Call:
 
     __slots__ = ("call", "capture", "sent", "span", "status")
 
-    def __init__(self, call: CallInfo, span: otel.CallSpan | None, capture: RawCapture | None):
+    def __init__(
+        self, call: CallInfo, span: otel.CallSpan | None, capture: RawCapture | None
+    ) -> None:
         self.call = call
         self.span = span
         self.capture = capture
@@ -45,48 +47,63 @@ class _Call:
         self.status: int | None = None
 
 
-def _describe(request: Request) -> CallInfo:
-    url = request.url.split("?", 1)[0]
-    parts = urlsplit(url)
-    return call_info(request.method, parts.path, parts.hostname or "", parts.port)
-
-
 def _status_of(error: BaseException) -> int | None:
     return error.status_code if isinstance(error, APIError) else None
 
 
+def _finish_reasons(chunk: Mapping[str, Any] | None) -> tuple[str, ...]:
+    candidates = chunk.get("candidates") if chunk is not None else None
+    if not isinstance(candidates, list):
+        return ()
+    return otel.finish_reasons_of(c for c in candidates if isinstance(c, Mapping))
+
+
+def _outcome(end: StreamEnd) -> StreamOutcome:
+    if end.completed:
+        return "completed"
+    if isinstance(end.error, Exception):
+        return "error"
+    return "cancelled"  # closed early, or a cancellation
+
+
 class Observer(Plugin):
-    """One client's observability plug-in (shared by its ``with_options`` copies).
+    """One client's observability plug-in.
 
     Args:
         hooks: the user's callbacks.
         usage: where token usage is summed (``client.usage``).
-        redact: removes secrets from text bound for logs.
+        redact: removes the client's secrets from text bound for logs.
     """
 
-    def __init__(self, hooks: Hooks, usage: Usage) -> None:
+    def __init__(self, hooks: Hooks, usage: Usage, redact: Callable[[str], str]) -> None:
         self.hooks = hooks
         self.usage = usage
+        self.redact = redact
 
     def _state(self, request: Request) -> _Call:
         state: _Call | None = request.state.get(_KEY)
         if state is None:
-            call = _describe(request)
+            call = describe_url(request.method, request.url)
             telemetry = otel.active()
-            span = telemetry.start(call, request.json) if telemetry is not None else None
+            span = None
+            if telemetry is not None:
+                span = telemetry.start(call, request.json)
+                request.collect_text = telemetry.capture_content
             state = request.state[_KEY] = _Call(call, span, current_capture())
         return state
 
     async def on_request(self, request: Request) -> None:
         state = self._state(request)
         state.sent = perf_counter()
-        if log.logger.isEnabledFor(_DEBUG):
-            log.logger.debug("send %s %s attempt=%d", state.call.method, state.call.path,
-                             request.attempt)
+        if _logger.isEnabledFor(_DEBUG):
+            call = state.call
+            _logger.debug("send %s %s attempt=%d", call.method, call.path, request.attempt)
             if request.json is not None and log.log_bodies():
-                log.logger.debug("request body %s", log.body_text(request.json))
+                _logger.debug("request body %s", log.body_text(request.json, self.redact))
         if self.hooks.on_request:
-            await emit(self.hooks.on_request, RequestEvent(call=state.call, attempt=request.attempt))
+            await emit(
+                self.hooks.on_request, RequestEvent(call=state.call, attempt=request.attempt)
+            )
 
     async def on_response(self, request: Request, response: Response) -> None:
         state = self._state(request)
@@ -99,25 +116,23 @@ class Observer(Plugin):
             capture.headers = response.headers
             capture.retries = request.attempt - 1
         if self.hooks.on_response:
-            await emit(
-                self.hooks.on_response,
-                ResponseEvent(
-                    call=call,
-                    attempt=request.attempt,
-                    status=response.status,
-                    headers=response.headers,
-                    elapsed=response.elapsed,
-                    error=response.error,
-                ),
+            event = ResponseEvent(
+                call=call,
+                attempt=request.attempt,
+                status=response.status,
+                headers=response.headers,
+                elapsed=response.elapsed,
+                error=response.error,
             )
+            await emit(self.hooks.on_response, event)
         if response.error is not None:
-            return  # the retry or the failure says more
-        if request.stream:
-            if log.logger.isEnabledFor(_INFO):
-                log.logger.info(
-                    log.request_line(call, attempt=request.attempt, status=response.status,
-                                     elapsed=response.elapsed)
+            return  # the retry or the failure that follows tells the rest
+        if request.stream:  # the end comes with on_stream_end
+            if _logger.isEnabledFor(_INFO):
+                line = log.request_line(
+                    call, attempt=request.attempt, status=response.status, elapsed=response.elapsed
                 )
+                _logger.info(line)
             return
         body = response.body if isinstance(response.body, Mapping) else None
         metadata = body.get("usageMetadata") if body is not None else None
@@ -125,81 +140,102 @@ class Observer(Plugin):
             self.usage.record(call.model, metadata)
         if state.span is not None:
             state.span.finish(status=response.status, response=body)
-        if log.logger.isEnabledFor(_INFO):
+        if _logger.isEnabledFor(_INFO):
             usage = TokenUsage.from_metadata(metadata) if metadata is not None else None
-            log.logger.info(
-                log.request_line(call, attempt=request.attempt, status=response.status,
-                                 elapsed=response.elapsed, usage=usage)
+            line = log.request_line(
+                call,
+                attempt=request.attempt,
+                status=response.status,
+                elapsed=response.elapsed,
+                usage=usage,
             )
+            _logger.info(line)
             if body is not None and log.log_bodies():
-                log.logger.debug("response body %s", log.body_text(body))
+                _logger.debug("response body %s", log.body_text(body, self.redact))
 
     async def on_retry(self, request: Request, retry: Retry) -> None:
         state = self._state(request)
         status = _status_of(retry.error)
         if state.span is not None:
             state.span.retry(retry.attempt, retry.delay, retry.reason, status)
-        if log.logger.isEnabledFor(_INFO):
-            log.logger.info(
-                log.retry_line(state.call, attempt=retry.attempt, status=status,
-                               elapsed=perf_counter() - state.sent, delay=retry.delay,
-                               reason=retry.reason)
+        if _logger.isEnabledFor(_INFO):
+            line = log.retry_line(
+                state.call,
+                attempt=retry.attempt,
+                status=status,
+                elapsed=perf_counter() - state.sent,
+                delay=retry.delay,
+                reason=retry.reason,
             )
+            _logger.info(line)
         if self.hooks.on_retry:
-            await emit(
-                self.hooks.on_retry,
-                RetryEvent(call=state.call, attempt=retry.attempt, delay=retry.delay,
-                           reason=retry.reason, status=status, error=retry.error),
+            event = RetryEvent(
+                call=state.call,
+                attempt=retry.attempt,
+                delay=retry.delay,
+                reason=retry.reason,
+                status=status,
+                error=retry.error,
             )
+            await emit(self.hooks.on_retry, event)
 
     async def on_failure(self, request: Request, error: BaseException) -> None:
         state = self._state(request)
-        cancelled = not isinstance(error, Exception)
         status = _status_of(error)
+        failure: BaseException | str = error if isinstance(error, Exception) else otel.CANCELLED
         if state.span is not None:
-            state.span.finish(status=status, error=otel.CANCELLED if cancelled else error)
-        if log.logger.isEnabledFor(_INFO):
-            log.logger.info(
-                log.request_line(state.call, attempt=request.attempt, status=status,
-                                 elapsed=perf_counter() - state.sent,
-                                 error="cancelled" if cancelled else type(error).__name__)
+            state.span.finish(status=status, error=failure)
+        if _logger.isEnabledFor(_INFO):
+            line = log.request_line(
+                state.call,
+                attempt=request.attempt,
+                status=status,
+                elapsed=perf_counter() - state.sent,
+                error=failure if isinstance(failure, str) else type(failure).__name__,
             )
+            _logger.info(line)
 
     async def on_stream_end(self, request: Request, end: StreamEnd) -> None:
         state = self._state(request)
         call = state.call
-        outcome: StreamOutcome
-        if end.completed:
-            outcome = "completed"
-        elif end.error is not None and isinstance(end.error, Exception):
-            outcome = "error"
-        else:
-            outcome = "cancelled"
+        outcome = _outcome(end)
         usage = TokenUsage.from_metadata(end.usage) if end.usage is not None else None
         if usage is not None and call.model is not None:
             self.usage.record(call.model, end.usage)
+        reasons = _finish_reasons(end.last)
         if state.span is not None:
+            failure: BaseException | str | None = None
+            if outcome == "error" and end.error is not None:
+                failure = end.error
+            elif outcome == "cancelled":
+                failure = otel.CANCELLED
             state.span.finish(
-                status=state.status,
+                status=end.status,
                 usage=usage,
-                finish_reasons=end.finish_reasons,
-                error=None if outcome == "completed" else end.error or otel.CANCELLED
-                if outcome == "error" else otel.CANCELLED,
+                finish_reasons=reasons,
+                output_text=end.text,
+                error=failure,
             )
-        status = state.status or 0
-        if log.logger.isEnabledFor(_INFO):
-            log.logger.info(
-                log.stream_end_line(call, status=status, elapsed=end.elapsed, chunks=end.chunks,
-                                    outcome=outcome, usage=usage)
+        if _logger.isEnabledFor(_INFO):
+            line = log.stream_end_line(
+                call,
+                status=end.status,
+                elapsed=end.elapsed,
+                chunks=end.chunks,
+                outcome=outcome,
+                usage=usage,
             )
+            _logger.info(line)
         if self.hooks.on_stream_end:
-            await emit(
-                self.hooks.on_stream_end,
-                StreamEndEvent(call=call, status=status, headers=end.headers,
-                               elapsed=end.elapsed, chunks=end.chunks, outcome=outcome,
-                               usage=usage, finish_reasons=tuple(end.finish_reasons),
-                               error=end.error),
+            event = StreamEndEvent(
+                call=call,
+                status=end.status,
+                headers=end.headers,
+                elapsed=end.elapsed,
+                chunks=end.chunks,
+                outcome=outcome,
+                usage=usage,
+                finish_reasons=reasons,
+                error=end.error,
             )
-
-
-def _unused(_: Any) -> None: ...
+            await emit(self.hooks.on_stream_end, event)

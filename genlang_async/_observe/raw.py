@@ -7,10 +7,10 @@ HTTP status, headers and retries of the call; the caller gets an :class:`APIResp
 
 from __future__ import annotations
 
-import inspect
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from contextvars import ContextVar
+from types import MethodType
 from typing import Any, Generic, TypeVar
 
 import attrs
@@ -89,7 +89,7 @@ class RawResponses:
         if name.startswith("_"):
             raise AttributeError(name)
         method = getattr(self._resource, name)
-        if not inspect.ismethod(method):
+        if not isinstance(method, MethodType):
             raise AttributeError(
                 f"{type(self._resource).__name__}.{name} is not a method; use "
                 f"{name}.with_raw_response for a sub-namespace"
@@ -100,7 +100,8 @@ class RawResponses:
         return [
             name
             for name in dir(self._resource)
-            if not name.startswith("_") and inspect.ismethod(getattr(self._resource, name, None))
+            if not name.startswith("_")
+            and isinstance(getattr(self._resource, name, None), MethodType)
         ]
 
     def __repr__(self) -> str:
@@ -114,7 +115,7 @@ def _raw(method: Callable[..., Any]) -> Callable[..., Awaitable[APIResponse[Any]
         started = time.perf_counter()
         try:
             result = method(*args, **kwargs)
-            if inspect.isawaitable(result):
+            if hasattr(result, "__await__"):
                 result = await result
             opened = await _open(result)
         finally:
@@ -128,8 +129,8 @@ def _raw(method: Callable[..., Any]) -> Callable[..., Awaitable[APIResponse[Any]
 
 async def _open(result: Any) -> Any:
     """A pager's first page, a stream opened (its headers read), anything else as is."""
-    from .._pagination import AsyncPager
     from .._http.streaming import GenerateContentStream
+    from .._pagination import AsyncPager
 
     if isinstance(result, AsyncPager):
         return await result

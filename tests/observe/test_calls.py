@@ -78,5 +78,9 @@ def test_query_never_kept() -> None:
 
 def test_describe_url_splits_host_port_and_drops_query() -> None:
     info = describe_url("GET", "http://127.0.0.1:8765/v1beta/models?pageSize=2")
-    assert (info.path, info.server_address, info.server_port) == ("/v1beta/models", "127.0.0.1", 8765)
+    assert (info.path, info.server_address, info.server_port) == (
+        "/v1beta/models",
+        "127.0.0.1",
+        8765,
+    )
     assert info.operation == "list"

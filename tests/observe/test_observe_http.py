@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
-import anyio
 import pytest
 
 from genlang_async import Client, Hooks, RateLimitError
 from genlang_async.emulator import Emulator
-
-from .conftest import Otel
 
 KEY = "AIzaObserveSecret-7f3c9a1b2d"
 MODEL = "gemini-2.5-flash"
@@ -80,7 +76,9 @@ async def test_give_up_after_retries_fires_no_retry_for_the_last(emu: Emulator) 
 
 async def test_stream_end_hook_and_usage(emu: Emulator) -> None:
     ends: list[Any] = []
-    async with Client(api_key=KEY, base_url=emu.url, hooks=Hooks(on_stream_end=ends.append)) as client:
+    async with Client(
+        api_key=KEY, base_url=emu.url, hooks=Hooks(on_stream_end=ends.append)
+    ) as client:
         async with client.models.stream_generate_content(MODEL, contents="Hi there") as stream:
             chunks = [chunk async for chunk in stream]
         await client.models.generate_content(MODEL, contents="Hi")
