@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 
 import pytest
 
@@ -42,15 +41,6 @@ def test_retry_and_stream_end_lines() -> None:
         "stream end POST /v1beta/models/m:generateContent 200 completed chunks=3 "
         "elapsed=1250ms tokens=2+3+4"
     )
-
-
-@pytest.fixture
-def clean_logger() -> Iterator[None]:
-    handlers, level = list(log.logger.handlers), log.logger.level
-    yield
-    log.logger.handlers[:] = handlers
-    log.logger.setLevel(level)
-    log._configured = None
 
 
 @pytest.mark.usefixtures("clean_logger")

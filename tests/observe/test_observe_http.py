@@ -76,23 +76,53 @@ async def test_give_up_after_retries_fires_no_retry_for_the_last(emu: Emulator) 
 
 async def test_stream_end_hook_and_usage(emu: Emulator) -> None:
     ends: list[Any] = []
+    hooks = Hooks(on_stream_end=ends.append)
+    async with Client(api_key=KEY, base_url=emu.url, hooks=hooks) as client:
+        async with client.models.stream_generate_content(MODEL, contents="Hi there") as stream:
+            chunks = [chunk async for chunk in stream]
+            assert stream.status == 200
+            assert stream.headers["content-type"].startswith("text/event-stream")
+        response = await client.models.generate_content(MODEL, contents="Hi")
+        (end,) = ends
+        assert end.outcome == "completed"
+        assert end.chunks == len(chunks) > 1
+        assert end.status == 200
+        assert end.headers["content-type"].startswith("text/event-stream")
+        assert end.finish_reasons == ("STOP",)
+        assert end.error is None
+        assert end.usage is not None
+        assert end.usage.prompt_tokens > 0
+        assert response.usage_metadata is not None
+        usage = client.usage[MODEL]
+        assert usage.requests == 2
+        assert usage.prompt_tokens == (
+            end.usage.prompt_tokens + (response.usage_metadata.prompt_token_count or 0)
+        )
+        assert client.usage.total == usage
+
+
+async def test_stream_left_early_ends_as_cancelled(emu: Emulator) -> None:
+    ends: list[Any] = []
     async with Client(
         api_key=KEY, base_url=emu.url, hooks=Hooks(on_stream_end=ends.append)
     ) as client:
-        async with client.models.stream_generate_content(MODEL, contents="Hi there") as stream:
-            chunks = [chunk async for chunk in stream]
+        async with client.models.stream_generate_content(MODEL, contents="one two three") as s:
+            async for _ in s:
+                break
+        assert client.connections_in_use == 0
+    (end,) = ends
+    assert end.outcome == "cancelled"
+    assert end.chunks == 1
+    assert end.error is None
+
+
+async def test_usage_counts_model_calls_only(emu: Emulator) -> None:
+    async with Client(api_key=KEY, base_url=emu.url) as client:
+        await client.models.get(MODEL)
+        await client.models.count_tokens(MODEL, contents="Hi")
+        assert len(client.usage) == 0
+        await client.models.embed_content("gemini-embedding-001", content="Hi")
         await client.models.generate_content(MODEL, contents="Hi")
-        (end,) = ends
-        assert end.outcome == "completed"
-        assert end.chunks == len(chunks)
-        assert end.status == 200
-        assert end.usage is not None
-        assert end.usage.prompt_tokens > 0
-        assert end.finish_reasons == ("STOP",)
-        assert end.error is None
-        usage = client.usage[MODEL]
-        assert usage.requests == 2
-        assert usage.prompt_tokens == end.usage.prompt_tokens * 2 - end.usage.prompt_tokens + (
-            usage.prompt_tokens - end.usage.prompt_tokens
-        )
-        assert client.usage.total == usage
+        assert set(client.usage) == {"gemini-embedding-001", MODEL}
+        assert client.usage["gemini-embedding-001"].requests == 1
+        assert client.usage.total.requests == 2
