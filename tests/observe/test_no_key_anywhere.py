@@ -8,6 +8,7 @@ import logging
 from typing import Any
 
 import anyio
+import anyio.lowlevel
 import attrs
 import pytest
 
@@ -80,7 +81,7 @@ async def test_the_key_appears_nowhere(
             emu.faults.delay("/v1beta/models/*:generateContent", seconds=2)
             await client.models.generate_content(MODEL, contents="never answered")
         texts += [repr(client), repr(client.usage), str(client.usage), repr(client.models)]
-    await anyio.sleep(0)
+    await anyio.lowlevel.checkpoint()
 
     spans = otel_content.spans()
     for span in spans:

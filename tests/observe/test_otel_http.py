@@ -6,6 +6,7 @@ import json
 from collections.abc import AsyncIterator
 
 import anyio
+import anyio.lowlevel
 import pytest
 
 from genlang_async import APIConnectionError, Client, NotFoundError
@@ -115,10 +116,10 @@ async def test_a_stream_cancelled_half_way(otel_on: Otel, client: Client) -> Non
             async for _chunk in stream:
                 got += 1
                 scope.cancel()
-                await anyio.sleep(0)  # the cancellation lands here, half way
+                await anyio.lowlevel.checkpoint()  # the cancellation lands here, half way
     assert got == 1
     assert client.connections_in_use == 0
-    await anyio.sleep(0)
+    await anyio.lowlevel.checkpoint()
     (span,) = otel_on.spans()
     assert span.end_time is not None
     assert span.attributes is not None

@@ -69,5 +69,5 @@ def test_bad_options_fail_before_sending() -> None:
         client.with_options(base_url="ftp://nowhere")
     with pytest.raises(TypeError, match="timeout"):
         client.with_options(timeout="soon")  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match="hooks must be a genlang_async.Hooks"):
+    with pytest.raises(TypeError, match=r"hooks must be a genlang_async\.Hooks"):
         Client(api_key="k", hooks=print)  # type: ignore[arg-type]
