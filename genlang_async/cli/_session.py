@@ -19,8 +19,21 @@ def _configured_key() -> str | None:
 
 
 @asynccontextmanager
-async def open_client(base_url: str | None) -> AsyncIterator[Client]:
-    """Yield a ready client; without an API key or base URL, run the embedded emulator."""
+async def open_client(base_url: str | None, *, report_usage: bool = False) -> AsyncIterator[Client]:
+    """Yield a ready client; without an API key or base URL, run the embedded emulator.
+
+    ``report_usage``: print the client's token usage to stderr at the end (long commands).
+    """
+    async with _client(base_url) as client:
+        try:
+            yield client
+        finally:
+            if report_usage and len(client.usage):
+                print(client.usage, file=sys.stderr)
+
+
+@asynccontextmanager
+async def _client(base_url: str | None) -> AsyncIterator[Client]:
     from .. import Client
 
     if _configured_key() is not None or base_url is not None:
