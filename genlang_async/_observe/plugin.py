@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 from time import perf_counter
 from typing import Any
 
 from .._core.errors import APIError
 from .._core.plugins import Plugin, Request, Response, Retry, StreamEnd
 from . import log, otel
-from .calls import MODEL_OPERATIONS, CallInfo, describe_url
+from .calls import CallInfo, describe_url, usage_model
 from .hooks import (
     Hooks,
     RequestEvent,
@@ -47,6 +48,11 @@ class _Call:
         self.status: int | None = None
 
 
+@lru_cache(maxsize=512)
+def _usage_model(resource: str | None, path: str) -> str | None:
+    return usage_model(resource, path.rpartition(":")[2])
+
+
 def _status_of(error: BaseException) -> int | None:
     return error.status_code if isinstance(error, APIError) else None
 
@@ -77,6 +83,7 @@ class Observer(Plugin):
 
     def __init__(self, hooks: Hooks, usage: Usage, redact: Callable[[str], str]) -> None:
         self.hooks = hooks
+        self._hooked = bool(hooks)
         self.usage = usage
         self.redact = redact
 
@@ -92,7 +99,18 @@ class Observer(Plugin):
             state = request.state[_KEY] = _Call(call, span, current_capture())
         return state
 
+    def _watching(self) -> bool:
+        """Whether anything besides the usage totals wants to see this request."""
+        return (
+            self._hooked
+            or otel.active() is not None
+            or current_capture() is not None
+            or _logger.isEnabledFor(_INFO)
+        )
+
     async def on_request(self, request: Request) -> None:
+        if not self._watching():
+            return
         state = self._state(request)
         state.sent = perf_counter()
         if _logger.isEnabledFor(_DEBUG):
@@ -106,6 +124,15 @@ class Observer(Plugin):
             )
 
     async def on_response(self, request: Request, response: Response) -> None:
+        if _KEY not in request.state and not self._watching():
+            # The common case: nobody watches; only a successful model call is counted.
+            if response.error is None and not request.stream:
+                model = _usage_model(request.model, request.path)
+                if model is not None:
+                    body = response.body
+                    metadata = body.get("usageMetadata") if isinstance(body, dict) else None
+                    self.usage.record(model, metadata)
+            return
         state = self._state(request)
         call = state.call
         state.status = response.status
@@ -136,8 +163,8 @@ class Observer(Plugin):
             return
         body = response.body if isinstance(response.body, Mapping) else None
         metadata = body.get("usageMetadata") if body is not None else None
-        if call.model is not None and call.operation in MODEL_OPERATIONS:
-            self.usage.record(call.model, metadata)
+        if call.usage_model is not None:
+            self.usage.record(call.usage_model, metadata)
         if state.span is not None:
             state.span.finish(status=response.status, response=body)
         if _logger.isEnabledFor(_INFO):
