@@ -32,6 +32,7 @@ if TYPE_CHECKING:
         RateLimitError,
         ServiceUnavailableError,
     )
+    from ._core.json_schema import json_schema
     from ._core.options import RequestOptions, Timeout
     from ._http.streaming import GenerateContentStream, StreamDecodeError
     from ._http.upload import (
@@ -52,6 +53,23 @@ if TYPE_CHECKING:
     from ._observe.usage import TokenUsage, Usage
     from ._operations import Operation, OperationFailedError, OperationTimeoutError
     from ._pagination import AsyncPager, Page, PaginationError
+    from ._rate_limiter import (
+        MemoryStore,
+        QuotaExhaustedError,
+        RateLimit,
+        RateLimiter,
+        RateLimiterStats,
+    )
+    from ._redis_store import RedisStore
+    from ._structured import ParsedResponse, StructuredOutputError, StructuredStream
+    from .live import (
+        LiveError,
+        LiveResumptionError,
+        LiveSession,
+        LiveSessionClosedError,
+        LiveTurn,
+        Resumed,
+    )
 
 __all__ = [
     "APIConnectionError",
@@ -70,6 +88,12 @@ __all__ = [
     "GenlangError",
     "Hooks",
     "InternalServerError",
+    "LiveError",
+    "LiveResumptionError",
+    "LiveSession",
+    "LiveSessionClosedError",
+    "LiveTurn",
+    "MemoryStore",
     "MissingAPIKeyError",
     "NotFoundError",
     "Operation",
@@ -77,16 +101,25 @@ __all__ = [
     "OperationTimeoutError",
     "Page",
     "PaginationError",
+    "ParsedResponse",
     "PermissionDeniedError",
     "PoolTimeoutError",
+    "QuotaExhaustedError",
+    "RateLimit",
     "RateLimitError",
+    "RateLimiter",
+    "RateLimiterStats",
+    "RedisStore",
     "RequestEvent",
     "RequestOptions",
     "ResponseEvent",
+    "Resumed",
     "RetryEvent",
     "ServiceUnavailableError",
     "StreamDecodeError",
     "StreamEndEvent",
+    "StructuredOutputError",
+    "StructuredStream",
     "Timeout",
     "TokenUsage",
     "UploadError",
@@ -94,6 +127,7 @@ __all__ = [
     "Usage",
     "__version__",
     "instrument",
+    "json_schema",
     "map_concurrently",
     "uninstrument",
 ]
@@ -111,6 +145,16 @@ _LAZY = {
     "GenerateContentStream": "_http.streaming",
     "StreamDecodeError": "_http.streaming",
     "map_concurrently": "_concurrency",
+    "ParsedResponse": "_structured",
+    "StructuredOutputError": "_structured",
+    "StructuredStream": "_structured",
+    "json_schema": "_core.json_schema",
+    "MemoryStore": "_rate_limiter",
+    "QuotaExhaustedError": "_rate_limiter",
+    "RateLimit": "_rate_limiter",
+    "RateLimiter": "_rate_limiter",
+    "RateLimiterStats": "_rate_limiter",
+    "RedisStore": "_redis_store",
     "Hooks": "_observe.hooks",
     "RequestEvent": "_observe.hooks",
     "ResponseEvent": "_observe.hooks",
@@ -125,6 +169,17 @@ _LAZY = {
     "FileProcessingTimeoutError": "_http.upload",
     "UploadError": "_http.upload",
     "UploadIntegrityError": "_http.upload",
+    **dict.fromkeys(
+        (
+            "LiveError",
+            "LiveResumptionError",
+            "LiveSession",
+            "LiveSessionClosedError",
+            "LiveTurn",
+            "Resumed",
+        ),
+        "live",
+    ),
     **{
         name: "_core.errors"
         for name in (

@@ -6,7 +6,9 @@
         print(chunk.text, end="")
 
 Every call sends the whole history plus the new message to ``generateContent`` (the API is
-stateless). A turn is added to the history only when it succeeded: a failed call, or a
+stateless). With ``response_schema=`` (on ``create`` for every message, or per message) each
+reply has ``parsed`` (see ``docs/structured-output.md``); the history holds the JSON text.
+A turn is added to the history only when it succeeded: a failed call, or a
 stream that is broken off, cancelled or fails, leaves the history as it was, so the message
 can simply be sent again.
 """
@@ -14,7 +16,7 @@ can simply be sent again.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar, overload
 
 from ._core.coerce import (
     ContentLike,
@@ -24,6 +26,7 @@ from ._core.coerce import (
     as_model_list,
 )
 from ._core.names import resolve_name
+from ._structured import OutputSchema
 from .types import (
     Content,
     GenerateContentResponse,
@@ -35,9 +38,12 @@ from .types import (
 )
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
     from ._core.options import TimeoutLike
+    from ._features.models import Models
     from ._http.streaming import GenerateContentStream
-    from .resources._generated import Models
+    from ._structured import ParsedResponse, StructuredStream
 
 __all__ = ["Chat", "Chats", "MessageLike"]
 
@@ -46,6 +52,35 @@ MessageLike = str | Part | Content | Mapping[str, Any] | Sequence[str | Part]
 
 _UNSET: Any = object()
 _SETTINGS = ("system_instruction", "generation_config", "tools", "safety_settings", "tool_config")
+
+T = TypeVar("T")
+S = TypeVar("S")
+
+
+class MessageArguments(TypedDict, total=False):
+    """The keyword arguments of ``send_message`` / ``send_message_stream`` besides
+    ``response_schema`` and ``repair_attempts``."""
+
+    system_instruction: ContentLike | None
+    generation_config: GenerationConfig | Mapping[str, Any] | None
+    tools: Sequence[Tool | Mapping[str, Any]] | None
+    safety_settings: Sequence[SafetySetting | Mapping[str, Any]] | None
+    tool_config: ToolConfig | Mapping[str, Any] | None
+    timeout: TimeoutLike | None
+    max_retries: int | None
+    extra_headers: Mapping[str, str] | None
+    extra_query: Mapping[str, Any] | None
+
+
+class CreateArguments(TypedDict, total=False):
+    """The keyword arguments of ``chats.create`` besides ``response_schema``."""
+
+    history: Sequence[Content | Mapping[str, Any]] | None
+    system_instruction: ContentLike | None
+    generation_config: GenerationConfig | Mapping[str, Any] | None
+    tools: Sequence[Tool | Mapping[str, Any]] | None
+    safety_settings: Sequence[SafetySetting | Mapping[str, Any]] | None
+    tool_config: ToolConfig | Mapping[str, Any] | None
 
 
 class Chats:
@@ -57,6 +92,21 @@ class Chats:
     def __repr__(self) -> str:
         return "<Chats namespace>"
 
+    if TYPE_CHECKING:
+
+        @overload
+        def create(
+            self, model: str, *, response_schema: type[T], **arguments: Unpack[CreateArguments]
+        ) -> Chat[T]: ...
+        @overload
+        def create(
+            self, model: str, *, response_schema: None = None, **arguments: Unpack[CreateArguments]
+        ) -> Chat[None]: ...
+        @overload
+        def create(
+            self, model: str, *, response_schema: object, **arguments: Unpack[CreateArguments]
+        ) -> Chat[Any]: ...
+
     def create(
         self,
         model: str,
@@ -67,11 +117,13 @@ class Chats:
         tools: Sequence[Tool | Mapping[str, Any]] | None = None,
         safety_settings: Sequence[SafetySetting | Mapping[str, Any]] | None = None,
         tool_config: ToolConfig | Mapping[str, Any] | None = None,
-    ) -> Chat:
+        response_schema: Any = None,
+    ) -> Chat[Any]:
         """Start a chat with ``model`` (``"gemini-2.5-flash"``, ``models/...`` or
         ``tunedModels/...``), optionally continuing ``history`` (``Content`` turns or their
         wire dicts). The other arguments are the defaults of every message; each
-        ``send_message`` call may override them. Nothing is sent here."""
+        ``send_message`` call may override them (``response_schema``: every reply has
+        ``parsed``). Nothing is sent here."""
         return Chat(
             self._models,
             model,
@@ -81,11 +133,13 @@ class Chats:
             tools=tools,
             safety_settings=safety_settings,
             tool_config=tool_config,
+            response_schema=response_schema,
         )
 
 
-class Chat:
-    """One conversation: the model, its settings and the turns so far."""
+class Chat(Generic[T]):
+    """One conversation: the model, its settings and the turns so far. ``T`` is the type
+    replies are parsed into (``None``: plain replies)."""
 
     def __init__(
         self,
@@ -98,6 +152,7 @@ class Chat:
         tools: Sequence[Tool | Mapping[str, Any]] | None = None,
         safety_settings: Sequence[SafetySetting | Mapping[str, Any]] | None = None,
         tool_config: ToolConfig | Mapping[str, Any] | None = None,
+        response_schema: Any = None,
     ) -> None:
         self._models = models
         self.model: str = resolve_name(model, "models/*", "tunedModels/*", argument="model")
@@ -106,6 +161,9 @@ class Chat:
         self._config: dict[str, Any] = _settings(
             system_instruction, generation_config, tools, safety_settings, tool_config
         )
+        if response_schema is not None:
+            OutputSchema.of(response_schema)  # a bad type fails here, not at the first message
+        self._response_schema = response_schema
 
     def __repr__(self) -> str:
         return f"<Chat model={self.model!r} turns={len(self._history)}>"
@@ -116,6 +174,39 @@ class Chat:
         change the chat; the ``Content`` objects themselves are shared)."""
         return list(self._history)
 
+    if TYPE_CHECKING:
+
+        @overload
+        async def send_message(
+            self,
+            message: MessageLike,
+            *,
+            response_schema: type[S],
+            repair_attempts: int = 0,
+            **arguments: Unpack[MessageArguments],
+        ) -> ParsedResponse[S]: ...
+        @overload
+        async def send_message(
+            self: Chat[None], message: MessageLike, **arguments: Unpack[MessageArguments]
+        ) -> GenerateContentResponse: ...
+        @overload
+        async def send_message(
+            self,
+            message: MessageLike,
+            *,
+            repair_attempts: int = 0,
+            **arguments: Unpack[MessageArguments],
+        ) -> ParsedResponse[T]: ...
+        @overload
+        async def send_message(
+            self,
+            message: MessageLike,
+            *,
+            response_schema: object,
+            repair_attempts: int = 0,
+            **arguments: Unpack[MessageArguments],
+        ) -> ParsedResponse[Any]: ...
+
     async def send_message(
         self,
         message: MessageLike,
@@ -125,6 +216,8 @@ class Chat:
         tools: Sequence[Tool | Mapping[str, Any]] | None = _UNSET,
         safety_settings: Sequence[SafetySetting | Mapping[str, Any]] | None = _UNSET,
         tool_config: ToolConfig | Mapping[str, Any] | None = _UNSET,
+        response_schema: Any = _UNSET,
+        repair_attempts: int = 0,
         timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -135,16 +228,22 @@ class Chat:
 
         On success the message and the reply (the first candidate's content) join the
         history; a reply without content (a blocked prompt) adds nothing. The keyword
-        settings override the chat's for this call (``None`` removes one).
+        settings override the chat's for this call (``None`` removes one). With a
+        ``response_schema`` (the chat's or this call's) the reply has ``parsed``, and a reply
+        that does not fit raises :class:`~genlang_async.StructuredOutputError` (after
+        ``repair_attempts`` re-asks, which do not join the history) and adds nothing.
         """
         turn = _user_turn(message)
         settings = self._merged(
             system_instruction, generation_config, tools, safety_settings, tool_config
         )
+        schema = self._response_schema if response_schema is _UNSET else response_schema
         response = await self._models.generate_content(
             self.model,
             contents=[*self._history, turn],
             **settings,
+            response_schema=schema,
+            repair_attempts=repair_attempts,
             timeout=timeout,
             max_retries=max_retries,
             extra_headers=extra_headers,
@@ -152,6 +251,33 @@ class Chat:
         )
         self._record(turn, response)
         return response
+
+    if TYPE_CHECKING:
+
+        @overload
+        def send_message_stream(
+            self,
+            message: MessageLike,
+            *,
+            response_schema: type[S],
+            **arguments: Unpack[MessageArguments],
+        ) -> StructuredStream[S]: ...
+        @overload
+        def send_message_stream(
+            self: Chat[None], message: MessageLike, **arguments: Unpack[MessageArguments]
+        ) -> GenerateContentStream[GenerateContentResponse]: ...
+        @overload
+        def send_message_stream(
+            self, message: MessageLike, **arguments: Unpack[MessageArguments]
+        ) -> StructuredStream[T]: ...
+        @overload
+        def send_message_stream(
+            self,
+            message: MessageLike,
+            *,
+            response_schema: object,
+            **arguments: Unpack[MessageArguments],
+        ) -> StructuredStream[Any]: ...
 
     def send_message_stream(
         self,
@@ -162,12 +288,14 @@ class Chat:
         tools: Sequence[Tool | Mapping[str, Any]] | None = _UNSET,
         safety_settings: Sequence[SafetySetting | Mapping[str, Any]] | None = _UNSET,
         tool_config: ToolConfig | Mapping[str, Any] | None = _UNSET,
+        response_schema: Any = _UNSET,
         timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
-    ) -> GenerateContentStream[GenerateContentResponse]:
-        """Like :meth:`send_message`, streamed: returns the chunk stream at once.
+    ) -> GenerateContentStream[GenerateContentResponse] | StructuredStream[Any]:
+        """Like :meth:`send_message`, streamed: returns the chunk stream at once (a
+        :class:`~genlang_async.StructuredStream` with a ``response_schema``).
 
         The message and the whole streamed reply (chunks merged) join the history when the
         stream has been read to its end; a stream left early, cancelled or failed adds
@@ -177,10 +305,12 @@ class Chat:
         settings = self._merged(
             system_instruction, generation_config, tools, safety_settings, tool_config
         )
+        stream: GenerateContentStream[GenerateContentResponse] | StructuredStream[Any]
         stream = self._models.stream_generate_content(
             self.model,
             contents=[*self._history, turn],
             **settings,
+            response_schema=self._response_schema if response_schema is _UNSET else response_schema,
             timeout=timeout,
             max_retries=max_retries,
             extra_headers=extra_headers,

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     import aiohttp
 
     from ._chats import Chats
+    from .live import Live
 
 __all__ = ["DEFAULT_BASE_URL", "Client"]
 
@@ -180,6 +181,13 @@ class Client(Namespaces):
         from ._chats import Chats
 
         return Chats(self.models)
+
+    @cached_property
+    def live(self) -> Live:
+        """Realtime Live API sessions over WebSockets: ``client.live.connect(model)``."""
+        from .live import Live
+
+        return Live(self._transport)
 
     @property
     def connections_in_use(self) -> int:

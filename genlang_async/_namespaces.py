@@ -10,20 +10,18 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from ._features.file_search_stores import FileSearchStores
+    from ._features.files import Files
+    from ._features.media import Media
+    from ._features.models import Models
+    from ._features.operations import Operations
     from ._http.transport import Transport
-    from .resources._generated import (
-        Batches,
-        CachedContents,
-        Corpora,
-        Dynamic,
-        GeneratedFiles,
-        Models,
-        TunedModels,
-    )
-    from .resources.file_search_stores import FileSearchStores
-    from .resources.files import Files
-    from .resources.media import Media
-    from .resources.operations import Operations
+    from .resources.batches import Batches
+    from .resources.cached_contents import CachedContents
+    from .resources.corpora import Corpora
+    from .resources.dynamic import Dynamic
+    from .resources.generated_files import GeneratedFiles
+    from .resources.tuned_models import TunedModels
 
 
 class Namespaces:
@@ -34,76 +32,76 @@ class Namespaces:
     @cached_property
     def batches(self) -> Batches:
         """The ``batches`` methods."""
-        from .resources._generated import Batches
+        from .resources.batches import Batches
 
         return Batches(self._transport)
 
     @cached_property
     def cached_contents(self) -> CachedContents:
         """The ``cachedContents`` methods."""
-        from .resources._generated import CachedContents
+        from .resources.cached_contents import CachedContents
 
         return CachedContents(self._transport)
 
     @cached_property
     def corpora(self) -> Corpora:
         """The ``corpora`` methods."""
-        from .resources._generated import Corpora
+        from .resources.corpora import Corpora
 
         return Corpora(self._transport)
 
     @cached_property
     def dynamic(self) -> Dynamic:
         """The ``dynamic`` methods."""
-        from .resources._generated import Dynamic
+        from .resources.dynamic import Dynamic
 
         return Dynamic(self._transport)
 
     @cached_property
     def file_search_stores(self) -> FileSearchStores:
         """The ``fileSearchStores`` methods."""
-        from .resources.file_search_stores import FileSearchStores
+        from ._features.file_search_stores import FileSearchStores
 
         return FileSearchStores(self._transport)
 
     @cached_property
     def files(self) -> Files:
         """The ``files`` methods."""
-        from .resources.files import Files
+        from ._features.files import Files
 
         return Files(self._transport)
 
     @cached_property
     def generated_files(self) -> GeneratedFiles:
         """The ``generatedFiles`` methods."""
-        from .resources._generated import GeneratedFiles
+        from .resources.generated_files import GeneratedFiles
 
         return GeneratedFiles(self._transport)
 
     @cached_property
     def media(self) -> Media:
         """The ``media`` methods."""
-        from .resources.media import Media
+        from ._features.media import Media
 
         return Media(self._transport)
 
     @cached_property
     def models(self) -> Models:
         """The ``models`` methods."""
-        from .resources._generated import Models
+        from ._features.models import Models
 
         return Models(self._transport)
 
     @cached_property
     def operations(self) -> Operations:
         """The ``operations`` methods."""
-        from .resources.operations import Operations
+        from ._features.operations import Operations
 
         return Operations(self._transport)
 
     @cached_property
     def tuned_models(self) -> TunedModels:
         """The ``tunedModels`` methods."""
-        from .resources._generated import TunedModels
+        from .resources.tuned_models import TunedModels
 
         return TunedModels(self._transport)

@@ -12,7 +12,7 @@ import pytest
 from aiohttp import web
 from conftest import TEST_KEY, LoopbackServer
 
-from genlang_async import Client, RequestOptions, Timeout
+from genlang_async import Client, PoolTimeoutError, RequestOptions, Timeout
 
 pytestmark = pytest.mark.usefixtures("no_key_env")
 
@@ -184,3 +184,46 @@ async def test_connection_pool_is_bounded(server: LoopbackServer) -> None:
         assert client.connections_in_use == 0
     assert server.max_active == 2
     assert len(server.requests) == 6
+
+
+async def test_full_pool_wait_is_bounded(server: LoopbackServer) -> None:
+    async def held(request: web.Request) -> web.StreamResponse:
+        await asyncio.sleep(0.3)
+        return web.json_response({})
+
+    server.on("GET", "/v1beta/models", held)
+    timeout = Timeout(connect=5, read=5, pool=0.05)
+    async with Client(
+        api_key=TEST_KEY, base_url=server.url, max_connections=1, timeout=timeout
+    ) as client:
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(client._transport.request, "GET", "models")
+            await anyio.sleep(0.02)
+            with pytest.raises(PoolTimeoutError, match=r"all 1 pooled .*max_connections"):
+                await client._transport.request("GET", "models")
+        assert client.connections_in_use == 0
+    assert len(server.requests) == 1  # the refused call sent nothing, and was not retried
+
+
+def test_pool_wait_defaults_to_the_connect_limit() -> None:
+    assert Timeout(connect=3).pool_wait == 3
+    assert Timeout(connect=3, pool=1).pool_wait == 1
+    assert Timeout.coerce(None).pool_wait is None
+    with pytest.raises(ValueError, match="pool"):
+        Timeout(pool=0)
+
+
+async def test_derived_pipeline_shares_the_pool(server: LoopbackServer) -> None:
+    server.reply("GET", "/v1beta/models", (200, {}))
+    async with Client(api_key=TEST_KEY, base_url=server.url) as client:
+        derived = client._transport.derive(max_retries=0, default_headers={"x-extra": "1"})
+        assert derived.pool is client._transport.pool
+        assert not derived.owns_pool
+        await derived.request("GET", "models")
+        await derived.aclose()  # not the owner: the shared session stays open
+        assert client._transport.pool.session is not None
+        assert not client._transport.pool.session.closed
+        assert derived.max_retries == 0
+        assert client.max_retries == 2
+    assert server.requests[0].headers["x-extra"] == "1"
+    assert server.requests[0].headers["x-goog-api-key"] == TEST_KEY

@@ -3,6 +3,7 @@ main coroutine (or app factory) and gives it ``Client(api_key="test", base_url=e
 
 from __future__ import annotations
 
+import csv
 import importlib.util
 import io
 import json
@@ -64,7 +65,8 @@ async def wait_for(condition: Any, limit: float = 3.0) -> bool:
 
 
 @pytest.mark.parametrize(
-    "name", ["sse_relay_backend", "batch_embed", "terminal_chat", "scripted_responses"]
+    "name",
+    ["sse_relay_backend", "batch_embed", "terminal_chat", "scripted_responses", "extract_invoices"],
 )
 def test_example_runs_as_a_script(name: str) -> None:
     done = subprocess.run(
@@ -342,3 +344,28 @@ async def test_scripted_responses_file_is_a_valid_script_file(
     await example.main(["--script", str(EXAMPLES / "scripted_responses.json")])
     out = capsys.readouterr().out
     assert out.splitlines()[:2] == ["from file: billing", "json: billing"]
+
+
+async def test_extract_invoices_writes_typed_rows(
+    emu: Emulator, client: Client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    invoices = load_example("extract_invoices")
+    bad = {"candidates": [{"content": {"role": "model", "parts": [{"text": "{}"}]}}]}
+    # one at a time, sample-0 gets "{}" twice (first try and its repair): reported, no row
+    emu.script("*:generateContent", [bad, bad])
+    documents = invoices.sample_documents(12)
+    out, errors = io.StringIO(), io.StringIO()
+    failed = await invoices.run(client, documents, out, concurrency=1, errors=errors)
+    assert failed == 1
+    assert errors.getvalue().startswith("sample-0: StructuredOutputError")
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert [row["document"] for row in rows] == [f"sample-{i}" for i in range(1, 12)]
+    assert {row["currency"] for row in rows} <= {"EUR", "USD", "GBP"}
+    assert all(len(row["issued"]) == 10 for row in rows)
+    assert client.connections_in_use == 0
+
+    monkeypatch.setenv("GEMINI_API_KEY", "test")
+    monkeypatch.setenv("GENLANG_BASE_URL", emu.url)
+    target = tmp_path / "out.csv"
+    assert await invoices.main(["--sample", "3", "--output", str(target)]) == 0
+    assert len(target.read_text().splitlines()) == 4

@@ -74,6 +74,11 @@ class SessionPool:
         self.in_use = 0
 
     @property
+    def external(self) -> aiohttp.ClientSession | None:
+        """The caller-owned session, if the pool runs on one."""
+        return self._external
+
+    @property
     def session(self) -> aiohttp.ClientSession | None:
         """The current session (``None`` before first use or after :meth:`aclose`)."""
         return self._external if self._external is not None else self._session

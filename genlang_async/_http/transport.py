@@ -15,12 +15,13 @@ plug-ins (``genlang_async._core.plugins``), sends, maps failures to typed errors
 
 from __future__ import annotations
 
+import functools
 import json as _json
 import logging
 import random
 import time
 from collections.abc import AsyncIterable, Awaitable, Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import aiohttp
 import anyio
@@ -43,6 +44,19 @@ logger = logging.getLogger("genlang_async")
 _T = TypeVar("_T")
 _MAX_ERROR_BODY = 1 << 20
 _UNSET: Any = object()
+
+
+class _Prepared(NamedTuple):
+    """A JSON request ready to send (the same for every attempt)."""
+
+    method: str
+    url: URL
+    shown: str  # the URL without secrets, for logs and errors
+    headers: dict[str, str]
+    body: bytes | None
+    timeout: aiohttp.ClientTimeout
+    pool_wait: float | None
+    request: Request | None  # what plug-ins see; None without plug-ins
 
 
 @attrs.frozen
@@ -166,8 +180,19 @@ class Transport:
 
     @property
     def redact(self) -> Callable[[str], str]:
-        """Removes this pipeline's secrets (the key, secret headers) from text."""
+        """Replaces the secrets this pipeline knows in text meant for logs and errors."""
         return self._builder.redact
+
+    def build(
+        self,
+        path: str,
+        query: Mapping[str, Any] | None = None,
+        options: RequestOptions | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> tuple[URL, dict[str, str], str]:
+        """URL, headers (the key only for the API's origin) and key-free URL text of a
+        request this pipeline would send, for protocols it does not speak (WebSockets)."""
+        return self._builder.build(path, query, options, headers=headers)
 
     @property
     def connections_in_use(self) -> int:
@@ -377,6 +402,36 @@ class Transport:
 
     # ----------------------------------------------------------------- unary JSON
 
+    def _prepare(
+        self,
+        method: str,
+        path: str,
+        query: Mapping[str, Any] | None,
+        json: Any,
+        options: RequestOptions | None,
+        *,
+        stream: bool,
+    ) -> _Prepared:
+        body: bytes | None = None
+        content_type: str | None = None
+        if json is not None:
+            body = encode_json(json)
+            content_type = JSON_TYPE
+        url, headers, shown = self._builder.build(path, query, options, content_type)
+        request = None
+        if self.plugins:
+            request = self._request_info(method, path, shown, json, stream=stream)
+        return _Prepared(
+            method,
+            url,
+            shown,
+            headers,
+            body,
+            self._timeout(options, streaming=stream),
+            self._limits(options).pool_wait,
+            request,
+        )
+
     async def request(
         self,
         method: str,
@@ -394,54 +449,27 @@ class Transport:
         outcomes where the request certainly had no effect. Raises :class:`APIError`
         subclasses, :class:`APIConnectionError` or :class:`APITimeoutError`.
         """
-        method = method.upper()
-        body: bytes | None = None
-        content_type: str | None = None
-        if json is not None:
-            body = encode_json(json)
-            content_type = JSON_TYPE
-        url, headers, shown = self._builder.build(path, query, options, content_type)
-        timeout = self._timeout(options, streaming=False)
-        pool_wait = self._limits(options).pool_wait
-        request = self._request_info(method, path, shown, json) if self.plugins else None
-
-        def attempt(number: int) -> Awaitable[Any]:
-            return self._send_json(
-                method, url, shown, headers, body, timeout, pool_wait, request, number
-            )
-
+        prepared = self._prepare(method.upper(), path, query, json, options, stream=False)
         try:  # the first attempt inline: no retry machinery unless it fails
-            return await self._send_json(
-                method, url, shown, headers, body, timeout, pool_wait, request, 1
-            )
+            return await self._send_json(prepared, 1)
         except (APIError, APIConnectionError) as exc:
             failed = exc
         except BaseException as exc:  # a cancellation, say
-            if request is not None:
-                await self._notify_failure(request, exc)
+            if prepared.request is not None:
+                await self._notify_failure(prepared.request, exc)
             raise
         return await self.retrying(
-            attempt,
-            method=method,
-            url=shown,
+            functools.partial(self._send_json, prepared),
+            method=prepared.method,
+            url=prepared.shown,
             idempotent=idempotent,
             max_retries=self._max_retries(options),
-            request=request,
+            request=prepared.request,
             failed=failed,
         )
 
-    async def _send_json(
-        self,
-        method: str,
-        url: URL,
-        shown: str,
-        headers: Mapping[str, str],
-        data: bytes | None,
-        client_timeout: aiohttp.ClientTimeout,
-        pool_wait: float | None,
-        request: Request | None,
-        attempt: int,
-    ) -> Any:
+    async def _send_json(self, prepared: _Prepared, attempt: int) -> Any:
+        method, url, shown, headers, data, client_timeout, pool_wait, request = prepared
         if request is not None:
             await self._notify_request(request, attempt)
         session = await self.pool.get()
@@ -503,42 +531,20 @@ class Transport:
         method = method.upper()
 
         async def open_stream() -> ByteStream:
-            body: bytes | None = None
-            content_type: str | None = None
-            if json is not None:
-                body = encode_json(json)
-                content_type = JSON_TYPE
-            url, headers, shown = self._builder.build(path, query, options, content_type)
-            timeout = self._timeout(options, streaming=True)
-            pool_wait = self._limits(options).pool_wait
-            request = (
-                self._request_info(method, path, shown, json, stream=True) if self.plugins else None
-            )
+            prepared = self._prepare(method, path, query, json, options, stream=True)
             return await self.retrying(
-                lambda number: self._open_stream(
-                    method, url, shown, headers, body, timeout, pool_wait, request, number
-                ),
+                functools.partial(self._open_stream, prepared),
                 method=method,
-                url=shown,
+                url=prepared.shown,
                 idempotent=True,
                 max_retries=self._max_retries(options),
-                request=request,
+                request=prepared.request,
             )
 
         return StreamContext(open_stream)
 
-    async def _open_stream(
-        self,
-        method: str,
-        url: URL,
-        shown: str,
-        headers: Mapping[str, str],
-        data: bytes | None,
-        client_timeout: aiohttp.ClientTimeout,
-        pool_wait: float | None,
-        request: Request | None,
-        attempt: int,
-    ) -> ByteStream:
+    async def _open_stream(self, prepared: _Prepared, attempt: int) -> ByteStream:
+        method, url, shown, headers, data, client_timeout, pool_wait, request = prepared
         if request is not None:
             await self._notify_request(request, attempt)
         session = await self.pool.get()

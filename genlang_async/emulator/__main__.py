@@ -10,6 +10,7 @@ import signal
 import sys
 from typing import Any
 
+from ._quotas import Quota
 from ._scripts import Script
 from ._server import Emulator
 from ._settings import EmulatorSettings
@@ -59,12 +60,29 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help='scripted responses: {"path": GLOB, "responses": [...]} or a list of them '
         "(repeatable; see docs/emulator.md)",
     )
+    parser.add_argument(
+        "--quota",
+        action="append",
+        dest="quotas",
+        type=_quota,
+        default=[],
+        metavar="MODEL:requests=N,tokens=M,period=S",
+        help="simulate a quota per API key (repeatable; MODEL may be '*'; tier=paid for "
+        "paid-tier quota ids); e.g. gemini-2.5-flash:requests=10,period=60",
+    )
     args = parser.parse_args(argv)
     try:
         args.scripts = [script for path in args.scripts or () for script in load_scripts(path)]
     except (OSError, TypeError, ValueError) as exc:
         parser.error(f"--script: {exc}")
     return args
+
+
+def _quota(text: str) -> Quota:
+    try:
+        return Quota.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
 def load_scripts(path: str) -> list[Script]:
@@ -107,6 +125,8 @@ async def serve(args: argparse.Namespace) -> None:
     async with Emulator(settings_from(args), host=args.host, port=args.port) as emulator:
         for script in args.scripts:
             emulator.scripts.add(script)
+        for quota in args.quotas:
+            emulator.quotas.add(quota)
         print(emulator.url, flush=True)
         await stop.wait()
 

@@ -9,9 +9,11 @@ from typing import Any
 
 from aiohttp import web
 
-from . import _auth, _control
+from . import _auth, _control, _live
 from ._errors import JSON_CONTENT_TYPE, ApiError, error_response
 from ._faults import Fault, FaultInjector
+from ._generation import prompt_counts
+from ._quotas import QUOTA_ROUTES, QuotaTable
 from ._responses import apply_body_fault, scripted_response
 from ._routing import ROUTES, Ctx, Route, find_route, unknown_route
 from ._scripts import ScriptBook
@@ -22,6 +24,7 @@ STATE_KEY = web.AppKey("state", State)
 SETTINGS_KEY = web.AppKey("settings", EmulatorSettings)
 FAULTS_KEY = web.AppKey("faults", FaultInjector)
 SCRIPTS_KEY = web.AppKey("scripts", ScriptBook)
+QUOTAS_KEY = web.AppKey("quotas", QuotaTable)
 
 _ROUTE_MODULES = (
     "models",
@@ -69,7 +72,9 @@ async def _dispatch(request: web.Request) -> web.StreamResponse:
     scripts = app[SCRIPTS_KEY]
     path = request.path
     if path.startswith("/__emulator/"):
-        return await _control.handle(request, state, settings, faults, scripts)
+        return await _control.handle(request, state, settings, faults, scripts, app[QUOTAS_KEY])
+    if _live.is_live_path(path) and request.headers.get("Upgrade", "").lower() == "websocket":
+        return await _live.handle(request, state, settings, faults)
     entry: dict[str, Any] = {
         "time": time.time(),
         "method": request.method,
@@ -137,10 +142,23 @@ async def _handle(
     try:
         if not _is_upload_session(request):
             _auth.check(request, settings)
+        if route.name in QUOTA_ROUTES:
+            await _count_quota(ctx, request.app[QUOTAS_KEY])
         state.refresh()
         return await route.handler(ctx)
     except ApiError as error:
         return error_response(error, content_type=content_type)
+
+
+async def _count_quota(ctx: Ctx, quotas: QuotaTable) -> None:
+    if not quotas.active:
+        return
+    body = await ctx.json(required=True)
+    quotas.admit(
+        _auth.api_key_of(ctx.request),
+        ctx.params["model"],
+        lambda: sum(prompt_counts(body).values()),
+    )
 
 
 def create_app(
@@ -149,6 +167,7 @@ def create_app(
     state: State | None = None,
     faults: FaultInjector | None = None,
     scripts: ScriptBook | None = None,
+    quotas: QuotaTable | None = None,
 ) -> web.Application:
     """A fresh emulator application (state is created when not given)."""
     settings = settings or EmulatorSettings()
@@ -157,6 +176,7 @@ def create_app(
     app[STATE_KEY] = state or State(settings)
     app[FAULTS_KEY] = faults or FaultInjector()
     app[SCRIPTS_KEY] = scripts or ScriptBook()
+    app[QUOTAS_KEY] = quotas or QuotaTable()
     all_routes()
     app.router.add_route("*", "/{tail:.*}", _dispatch)
     if state is None:

@@ -11,6 +11,7 @@ from aiohttp import web
 from ._errors import ApiError, error_response, invalid
 from ._faults import Fault, FaultInjector
 from ._matching import Rules
+from ._quotas import Quota, QuotaTable
 from ._responses import json_response
 from ._scripts import Script, ScriptBook
 from ._settings import EmulatorSettings
@@ -36,15 +37,33 @@ async def handle(
     settings: EmulatorSettings,
     faults: FaultInjector,
     scripts: ScriptBook,
+    quotas: QuotaTable,
 ) -> web.StreamResponse:
     try:
+        if request.path.rstrip("/") == "/__emulator/quotas":
+            return await _quotas(request, quotas)
         if request.path.startswith("/__emulator/scripts"):
             return await _rules(request, scripts, Script.from_dict, "script")
         if request.path.startswith("/__emulator/faults"):
             return await _rules(request, faults, Fault.from_dict, "fault")
-        return await _handle(request, state, settings, faults, scripts)
+        return await _handle(request, state, settings, faults, scripts, quotas)
     except ApiError as error:
         return error_response(error)
+
+
+async def _quotas(request: web.Request, quotas: QuotaTable) -> web.StreamResponse:
+    """GET lists the quotas, POST sets one (``Quota`` fields), DELETE removes them all (or
+    those of ``?model=``)."""
+    if request.method == "POST":
+        try:
+            quotas.add(Quota.from_dict(await _body(request)))
+        except (TypeError, ValueError) as exc:
+            raise invalid(str(exc)) from exc
+    elif request.method == "DELETE":
+        quotas.clear(request.query.get("model"))
+    elif request.method != "GET":
+        raise ApiError(404, f"Unknown control endpoint {request.method} {request.path}.")
+    return json_response({"quotas": [q.to_dict() for q in quotas.active]})
 
 
 async def _rules(
@@ -81,6 +100,7 @@ async def _handle(
     settings: EmulatorSettings,
     faults: FaultInjector,
     scripts: ScriptBook,
+    quotas: QuotaTable,
 ) -> web.StreamResponse:
     path, method = request.path.rstrip("/"), request.method
     if path == "/__emulator/health":
@@ -96,6 +116,7 @@ async def _handle(
         state.reset()
         faults.clear()
         scripts.clear()
+        quotas.clear()
         return json_response({})
     if path == "/__emulator/settings":
         if method in ("POST", "PATCH"):

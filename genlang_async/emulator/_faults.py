@@ -10,7 +10,19 @@ from typing import Any
 from ._errors import ApiError, retry_info
 from ._matching import Rules, check_pattern, request_matches
 
-ACTIONS = ("error", "delay", "drop", "drop_response", "drop_stream", "malformed", "stream_error")
+ACTIONS = (
+    "error",
+    "delay",
+    "drop",
+    "drop_response",
+    "drop_stream",
+    "malformed",
+    "stream_error",
+    "live_go_away",
+    "drop_live",
+)
+#: Actions that apply to Live API WebSocket connections (see ``_live``), not to requests.
+LIVE_ACTIONS = ("live_go_away", "drop_live")
 
 _counter = itertools.count(1)
 
@@ -30,7 +42,12 @@ class Fault:
       * ``malformed``: JSON bodies are cut in half; streams send ``after_chunks`` good events
         then one broken ``data:`` line;
       * ``stream_error``: streams send ``after_chunks`` good events, then one event holding
-        an API error body (``status``, ``message``), as the API does when it fails mid-stream.
+        an API error body (``status``, ``message``), as the API does when it fails mid-stream;
+      * ``live_go_away`` (Live connections): ``delay`` seconds after setup, send ``goAway``
+        and close the connection ``time_left`` seconds later;
+      * ``drop_live`` (Live connections): cut the connection without a close frame after
+        ``after_chunks`` server messages following ``setupComplete`` (or after ``delay``
+        seconds when that is set).
     """
 
     action: str = "error"
@@ -45,6 +62,7 @@ class Fault:
     delay: float = 0.0
     after_bytes: int = 0
     after_chunks: int = 0
+    time_left: float = 1.0
     #: Request headers that must be present and contain the given text (case-insensitive).
     headers: dict[str, str] = dataclasses.field(default_factory=dict)
     id: int = dataclasses.field(default_factory=lambda: next(_counter))
@@ -91,6 +109,7 @@ class Fault:
             "delay": self.delay,
             "afterBytes": self.after_bytes,
             "afterChunks": self.after_chunks,
+            "timeLeft": self.time_left,
             "headers": dict(self.headers),
         }
 
@@ -113,6 +132,8 @@ class Fault:
             "after_bytes": "after_bytes",
             "afterChunks": "after_chunks",
             "after_chunks": "after_chunks",
+            "timeLeft": "time_left",
+            "time_left": "time_left",
             "headers": "headers",
         }
         kwargs: dict[str, Any] = {}
@@ -239,11 +260,35 @@ class FaultInjector(Rules[Fault]):
             path, times=times, method="POST", headers={"X-Goog-Upload-Command": "upload"}
         )
 
+    def live_go_away(
+        self, *, after_s: float = 0.0, time_left_s: float = 1.0, times: int = 1
+    ) -> Fault:
+        """On the next ``times`` Live connections: ``goAway`` ``after_s`` seconds after setup,
+        then close ``time_left_s`` seconds later."""
+        return self.add(Fault("live_go_away", times=times, delay=after_s, time_left=time_left_s))
+
+    def drop_live(self, *, after_messages: int = 1, after_s: float = 0.0, times: int = 1) -> Fault:
+        """Cut the next ``times`` Live connections without a close frame, after
+        ``after_messages`` server messages following ``setupComplete`` (or ``after_s``
+        seconds after setup when given)."""
+        return self.add(Fault("drop_live", times=times, delay=after_s, after_chunks=after_messages))
+
+    def take_live(self) -> list[Fault]:
+        """Every Live connection rule (each loses one use) for a new Live connection."""
+        with self._lock:
+            taken = [f for f in self._rules if f.action in LIVE_ACTIONS]
+            for fault in taken:
+                fault.hits += 1
+                fault.times -= 1
+                if fault.times <= 0:
+                    self._rules.remove(fault)
+            return taken
+
     def take(self, method: str, path: str, headers: Mapping[str, str]) -> Fault | None:
         """The first rule matching this request (consuming one of its uses), if any."""
         with self._lock:
             for fault in self._rules:
-                if fault.matches(method, path, headers):
+                if fault.action not in LIVE_ACTIONS and fault.matches(method, path, headers):
                     fault.hits += 1
                     fault.times -= 1
                     if fault.times <= 0:

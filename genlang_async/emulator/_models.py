@@ -141,6 +141,8 @@ _GEMINI: list[tuple[str, str, str, int, int, bool, int]] = [
         True,
         64,
     ),
+    ("gemini-2.0-flash-live-001", "001", "Gemini 2.0 Flash Live", 131072, 8192, False, 40),
+    ("gemini-live-2.5-flash-preview", "001", "Gemini Live 2.5 Flash", 1048576, 8192, False, 64),
     ("gemma-3-1b-it", "001", "Gemma 3 1B", 32768, 8192, False, 64),
     ("gemma-3-4b-it", "001", "Gemma 3 4B", 32768, 8192, False, 64),
     ("gemma-3-12b-it", "001", "Gemma 3 12B", 32768, 8192, False, 64),
@@ -157,6 +159,8 @@ def _gemini(entry: tuple[str, str, str, int, int, bool, int]) -> dict[str, Any]:
         methods = ["generateContent", "countTokens"]
     if model_id == "gemini-1.5-flash-001":
         methods.append("createTunedModel")
+    if "live" in model_id:
+        methods = ["bidiGenerateContent", "countTokens"]
     model: dict[str, Any] = {
         "name": f"models/{model_id}",
         "baseModelId": model_id,

@@ -57,10 +57,13 @@ def example_value(
     enum = schema.get("enum")
     if isinstance(enum, list) and enum:
         return rng.choice(enum)
+    deep = depth >= _MAX_DEPTH // 2  # recursive schemas end: null where allowed, no items
     for key in ("anyOf", "oneOf"):
         options = schema.get(key)
         if isinstance(options, list) and options:
             usable = [o for o in options if isinstance(o, dict) and _type_of(o) != "null"]
+            if deep and len(usable) < len(options):
+                return None
             return example_value((usable or options)[0], rng, root=root, depth=depth + 1, hint=hint)
     if isinstance(schema.get("allOf"), list):
         merged: dict[str, Any] = {}
@@ -81,10 +84,15 @@ def example_value(
             for key in order
             if key in props
         }
+    if kind == "array" and isinstance(schema.get("prefixItems"), list):
+        return [
+            example_value(item, rng, root=root, depth=depth + 1, hint=hint)
+            for item in schema["prefixItems"]
+        ]
     if kind == "array":
         low = _int(schema.get("minItems"), 0)
         high = _int(schema.get("maxItems"), max(low, 3))
-        count = max(low, min(high, 2))
+        count = low if deep else max(low, min(high, 2))
         item = schema.get("items", {"type": "string"})
         return [
             example_value(item, rng, root=root, depth=depth + 1, hint=hint) for _ in range(count)

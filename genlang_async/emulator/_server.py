@@ -12,6 +12,7 @@ from aiohttp import web
 
 from ._app import create_app
 from ._faults import FaultInjector
+from ._quotas import QuotaTable
 from ._scripts import ScriptBook
 from ._settings import EmulatorSettings
 from ._state import State
@@ -40,11 +41,17 @@ class Emulator:
         self.state = State(self.settings)
         self.faults = FaultInjector()
         self.scripts = ScriptBook()
+        #: Simulated quotas: ``emu.quotas.set("gemini-2.5-flash", requests=10, period=1.0)``.
+        self.quotas = QuotaTable()
         #: Queue scripted responses: see :meth:`ScriptBook.script
         #: <genlang_async.emulator.ScriptBook.script>`.
         self.script = self.scripts.script
         self.app = create_app(
-            self.settings, state=self.state, faults=self.faults, scripts=self.scripts
+            self.settings,
+            state=self.state,
+            faults=self.faults,
+            scripts=self.scripts,
+            quotas=self.quotas,
         )
         self._runner: web.AppRunner | None = None
 
@@ -65,10 +72,11 @@ class Emulator:
         return self.state.request_log
 
     def reset(self) -> None:
-        """Forget every resource, log entry, fault and script (settings are kept)."""
+        """Forget every resource, log entry, fault, script and quota (settings are kept)."""
         self.state.reset()
         self.faults.clear()
         self.scripts.clear()
+        self.quotas.clear()
 
     async def start(self) -> None:
         family = socket.AF_INET6 if ":" in self.host else socket.AF_INET

@@ -43,6 +43,10 @@ class EmulatorSettings:
     latency: float = 0.0
     #: Seed for generated resource ids (same seed, same ids after a reset).
     id_seed: int = 0
+    #: Seconds a Live session resumption handle stays valid.
+    live_handle_ttl: float = 7200.0
+    #: Send Live API messages in binary frames (as the API does); ``False``: text frames.
+    live_binary_frames: bool = True
 
     def update(self, values: dict[str, Any]) -> None:
         """Set fields from a dict of (snake_case or camelCase) names; unknown names raise."""

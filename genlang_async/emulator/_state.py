@@ -67,6 +67,10 @@ class State:
         self.uploads: dict[str, Any] = {}
         self.upload_log: list[JSON] = []
         self.request_log: list[JSON] = []
+        #: Live API: resumption handles, every client message received, open connections.
+        self.live_handles: dict[str, JSON] = {}
+        self.live_log: list[JSON] = []
+        self.live_connections = 0
         for entry in os.listdir(self._spool) if os.path.isdir(self._spool) else []:
             path = os.path.join(self._spool, entry)
             if os.path.isfile(path):

@@ -68,14 +68,14 @@ class ContentHelpers:
     @classmethod
     def from_text(cls, text: str, *, role: str | None = "user") -> Content:
         """A one-part text message (``role`` is ``"user"`` unless given)."""
-        from ._generated_content import Content, Part
+        from . import Content, Part
 
         return Content(parts=[Part(text=text)], role=role)
 
     @classmethod
     def from_parts(cls, *parts: Part | str, role: str | None = "user") -> Content:
         """A message from parts; plain strings become text parts."""
-        from ._generated_content import Content, Part
+        from . import Content, Part
 
         items = [Part(text=p) if isinstance(p, str) else p for p in parts]
         return Content(parts=items, role=role)
@@ -94,21 +94,21 @@ class PartHelpers:
     @classmethod
     def from_text(cls, text: str) -> Part:
         """A text part."""
-        from ._generated_content import Part
+        from . import Part
 
         return Part(text=text)
 
     @classmethod
     def from_bytes(cls, data: bytes, mime_type: str) -> Part:
         """Inline media (sent base64-encoded)."""
-        from ._generated_content import Blob, Part
+        from . import Blob, Part
 
         return Part(inline_data=Blob(data=data, mime_type=mime_type))
 
     @classmethod
     def from_uri(cls, uri: str, mime_type: str | None = None) -> Part:
         """Media referenced by URI, such as the ``uri`` of an uploaded ``File``."""
-        from ._generated_content import FileData, Part
+        from . import FileData, Part
 
         return Part(file_data=FileData(file_uri=uri, mime_type=mime_type))
 
@@ -117,6 +117,6 @@ class PartHelpers:
         cls, name: str, response: dict[str, Any], *, id: str | None = None
     ) -> Part:
         """The result of a function call, to send back to the model."""
-        from ._generated_content import FunctionResponse, Part
+        from . import FunctionResponse, Part
 
         return Part(function_response=FunctionResponse(name=name, response=response, id=id))

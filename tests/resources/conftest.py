@@ -23,7 +23,7 @@ API_FILE = Path(__file__).parents[2] / "tools" / "codegen" / "api" / "v1beta.jso
 API = json.loads(API_FILE.read_text())
 
 #: Hand-written upload / download methods, tested with the files work.
-HAND_WRITTEN = {"media.upload", "media.uploadToFileSearchStore", "files.download"}
+HAND_WRITTEN = set(json.loads((API_FILE.parent / "hand_written.json").read_text())["methods"])
 
 #: Every generated method of the API description.
 GENERATED = sorted(m["id"] for m in API["methods"] if m["id"] not in HAND_WRITTEN)

@@ -7,7 +7,7 @@ from genlang_async import AsyncPager, Client, Page
 from genlang_async import types as T
 from genlang_async.emulator import Emulator, Fault
 
-TOTAL_MODELS = 59  # the emulator's catalogue
+TOTAL_MODELS = 61  # the emulator's catalogue
 
 
 def list_queries(emu: Emulator) -> list[dict[str, str]]:
@@ -28,8 +28,8 @@ async def test_items_across_pages(client: Client, emulator: Emulator) -> None:
 
 
 async def test_pages(client: Client, emulator: Emulator) -> None:
-    pages = [page async for page in client.models.list(page_size=20).pages()]
-    assert [len(p.items) for p in pages] == [20, 20, 19]
+    pages = [page async for page in client.models.list(page_size=21).pages()]
+    assert [len(p.items) for p in pages] == [21, 21, 19]
     assert [p.has_next_page for p in pages] == [True, True, False]
     assert all(isinstance(p, Page) for p in pages)
     assert isinstance(pages[0].raw, T.ListModelsResponse)
@@ -47,7 +47,7 @@ async def test_await_gives_the_first_page_only(client: Client, emulator: Emulato
 
 
 async def test_iterating_twice_restarts(client: Client, emulator: Emulator) -> None:
-    pager = client.models.list(page_size=30)
+    pager = client.models.list(page_size=31)
     first = [m.name async for m in pager]
     second = [m.name async for m in pager]
     assert first == second
@@ -77,7 +77,7 @@ async def test_request_options_reach_every_page(client: Client, emulator: Emulat
         Fault("delay", "/v1beta/models", times=1000, headers={"x-trace": "abc"})
     )
     models = await client.models.list(
-        page_size=10, extra_headers={"X-Trace": "abc"}, extra_query={"q": "1"}, timeout=5
+        page_size=11, extra_headers={"X-Trace": "abc"}, extra_query={"q": "1"}, timeout=5
     ).to_list()
     assert len(models) == TOTAL_MODELS
     queries = list_queries(emulator)

@@ -1,16 +1,20 @@
-"""Generate the resource namespaces (``genlang_async/resources/_generated.py``) and the
-client's namespace properties (``genlang_async/_namespaces.py``) from the methods in the
-API description.
+"""Generate the resource namespaces (one module per namespace, ``genlang_async/resources/
+<namespace>.py``) and the client's namespace properties (``genlang_async/_namespaces.py``) from
+the methods in the API description.
 
-Run ``python -m tools.codegen.resources`` (``--check`` fails when the files are stale).
-Methods listed in ``HAND_WRITTEN`` are left to the hand-written subclasses named in
-``EXTENDED`` (uploads and downloads); everything else is generated here. ``EXTRA`` names
-hand-written top-level namespaces with no REST resource of their own (``client.operations``).
+Run ``python -m tools.codegen.resources`` (``--check`` fails when the files are stale). Only
+the standard library is needed: the output is formatted by ``ruff format`` when ruff is
+installed, and the freshness check compares syntax trees, so formatting never makes it stale.
+
+What is written by hand is declared beside the API description, in
+``tools/codegen/api/hand_written.json``: methods left out (uploads and downloads), namespaces
+whose client class is a hand-written one, and result types the API leaves untyped.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import subprocess
 import sys
@@ -20,7 +24,8 @@ from typing import Any
 
 from .generate import API_FILE, ROOT, annotation, names_in, snake
 
-RESOURCES_OUT = ROOT / "genlang_async" / "resources" / "_generated.py"
+HAND_WRITTEN_FILE = API_FILE.parent / "hand_written.json"
+RESOURCES_DIR = ROOT / "genlang_async" / "resources"
 NAMESPACES_OUT = ROOT / "genlang_async" / "_namespaces.py"
 
 HEADER = (
@@ -28,30 +33,6 @@ HEADER = (
     "# Do not edit: change the generator or the API description and run\n"
     "# `python -m tools.codegen.resources`.\n"
 )
-
-#: Methods implemented by hand (streaming uploads and downloads).
-HAND_WRITTEN = {"media.upload", "media.uploadToFileSearchStore", "files.download"}
-
-#: Namespaces with a hand-written subclass of the generated ``<Name>Base``: module, class.
-EXTENDED = {
-    "files": ("genlang_async.resources.files", "Files"),
-    "media": ("genlang_async.resources.media", "Media"),
-    "fileSearchStores": ("genlang_async.resources.file_search_stores", "FileSearchStores"),
-}
-
-#: Hand-written top-level namespaces that have no generated base: module, class.
-EXTRA = {
-    "operations": ("genlang_async.resources.operations", "Operations"),
-}
-
-#: Result types of ``*.operations.get`` (the API leaves them untyped): what the operations
-#: of that collection produce. Others (and ``batches.get``) go by the result's ``@type``.
-OPERATION_RESULTS = {
-    "tunedModels.operations.get": "TunedModel",
-    "models.operations.get": "PredictLongRunningResponse",
-    "fileSearchStores.operations.get": "ImportFileResponse",
-    "fileSearchStores.upload.operations.get": "UploadToFileSearchStoreResponse",
-}
 
 #: Batch-creating methods: the live API puts the batch output itself (``@type``
 #: ``...GenerateContentBatchOutput``) in the operation's ``response``, not the documented
@@ -77,28 +58,6 @@ CREATING = {
     "asyncBatchEmbedContent",
     "transferOwnership",
 }
-
-#: What the generated module takes from ``_base.py`` (unused ones are dropped by ruff).
-BASE_IMPORTS = (
-    "ContentLike",
-    "ContentsLike",
-    "as_content",
-    "as_contents",
-    "as_list",
-    "as_mapping",
-    "as_model",
-    "as_model_list",
-    "batch_output",
-    "check_scalar",
-    "field_mask",
-    "fill_field",
-    "merged_resource",
-    "model_name",
-    "optional_name",
-    "parse_any",
-    "request_options",
-    "update_mask_for",
-)
 
 SINGULAR = {
     "batches": "batch",
@@ -171,15 +130,11 @@ OPTION_PARAMS = (
     "        extra_headers: Mapping[str, str] | None = None,\n"
     "        extra_query: Mapping[str, Any] | None = None,\n"
 )
-OPTION_ARGS = "request_options(timeout, max_retries, extra_headers, extra_query)"
+OPTION_ARGS = "coerce.request_options(timeout, max_retries, extra_headers, extra_query)"
 
 
 def class_name(resource: str) -> str:
     return "".join(part[0].upper() + part[1:] for part in resource.split("."))
-
-
-def base_class_name(resource: str) -> str:
-    return class_name(resource) + ("Base" if resource in EXTENDED else "")
 
 
 class Param:
@@ -225,33 +180,33 @@ class Param:
         kind = field["type"]
         label = repr(name)
         if kind == "ref" and field["ref"] == "Content":
-            return f"as_content({name}, {label})"
+            return f"coerce.as_content({name}, {label})"
         if kind == "ref":
-            return f"as_model({name}, {field['ref']}, {label})"
+            return f"coerce.as_model({name}, {field['ref']}, {label})"
         if kind == "array" and field["items"]["type"] == "ref":
             ref = field["items"]["ref"]
             if ref == "Content":
                 optional = "" if self.required else ", optional=True"
-                return f"as_contents({name}, {label}{optional})"
-            return f"as_model_list({name}, {ref}, {label})"
+                return f"coerce.as_contents({name}, {label}{optional})"
+            return f"coerce.as_model_list({name}, {ref}, {label})"
         if kind == "array":
             item_check = SCALAR_CHECKS.get(field["items"]["type"])
             if item_check is None:
-                return f"as_list({name}, object, {label})"
-            return f"as_list({name}, {item_check}, {label})"
+                return f"coerce.as_list({name}, object, {label})"
+            return f"coerce.as_list({name}, {item_check}, {label})"
         if kind in ("map", "struct"):
-            return f"as_mapping({name}, {label})"
+            return f"coerce.as_mapping({name}, {label})"
         if kind == "fieldmask":
-            return f"field_mask({name})"
+            return f"coerce.field_mask({name})"
         if kind == "string" and self.wire == "model":
-            return f"model_name({name})"
+            return f"coerce.model_name({name})"
         if kind == "string" and self.wire in NAME_FIELDS:
             patterns = ", ".join(repr(p) for p in NAME_FIELDS[self.wire])
-            return f"optional_name({name}, {patterns}, argument={label})"
+            return f"coerce.optional_name({name}, {patterns}, argument={label})"
         check = SCALAR_CHECKS.get(kind)
         if check is None:
             return name
-        return f"check_scalar({name}, {check}, {label})"
+        return f"coerce.check_scalar({name}, {check}, {label})"
 
     def type_names(self) -> set[str]:
         return names_in(self.field)
@@ -261,11 +216,16 @@ class MethodWriter:
     """Writes one method of a namespace class."""
 
     def __init__(
-        self, method: dict[str, Any], schemas: dict[str, Any], ids: frozenset[str] = frozenset()
+        self,
+        method: dict[str, Any],
+        schemas: dict[str, Any],
+        ids: frozenset[str] = frozenset(),
+        results: dict[str, str] | None = None,
     ) -> None:
         self.m = method
         self.schemas = schemas
         self.ids = ids
+        self.results = results or {}
         self.name = snake(method["method"])
         self.used: set[str] = set()
         self.kind = (
@@ -354,8 +314,8 @@ class MethodWriter:
             singular=singular, plural=snake(leaf).replace("_", " ")
         )
         summary = summary.replace(" a o", " an o")
-        if m["id"] in OPERATION_RESULTS:
-            summary += f" Result type: ``{OPERATION_RESULTS[m['id']]}``."
+        if m["id"] in self.results:
+            summary += f" Result type: ``{self.results[m['id']]}``."
         return f'        """{summary}\n\n        ``{m["http_method"]} {m["path"]}``\n        """\n'
 
     # -- the method -------------------------------------------------------------------
@@ -416,7 +376,7 @@ class MethodWriter:
         m = self.m
         return (
             BATCH_RESULTS.get(m["method"])
-            or OPERATION_RESULTS.get(m["id"])
+            or self.results.get(m["id"])
             or m["long_running"]["response"]
         )
 
@@ -442,7 +402,7 @@ class MethodWriter:
         values = "".join(f"                {p.attr}={self.value(p, path_arg)},\n" for p in params)
         if resource_schema:
             lines.append(
-                f"        resource = merged_resource(\n"
+                f"        resource = coerce.merged_resource(\n"
                 f"            {resource_arg},\n"
                 f"            {resource_schema},\n"
                 f"            {resource_arg!r},\n"
@@ -463,7 +423,7 @@ class MethodWriter:
         leaf = self.fill_from_path(param.field)
         if leaf is None or path_arg is None:
             return param.value()
-        return f"fill_field({param.value()}, {snake(leaf)!r}, {path_arg})"
+        return f"coerce.fill_field({param.value()}, {snake(leaf)!r}, {path_arg})"
 
     def query_lines(self, query: list[Param]) -> list[str]:
         m = self.m
@@ -473,14 +433,16 @@ class MethodWriter:
         if m["list"]:
             lines.append(
                 "        if page_size is not None:\n"
-                '            params["pageSize"] = check_scalar(page_size, int, "page_size")\n'
+                '            params["pageSize"] = coerce.check_scalar(\n'
+                '                page_size, int, "page_size"\n'
+                "            )\n"
             )
         for p in query:
             if p.wire == "updateMask" and m["request"] and m["request"].get("resource_field"):
                 writable = self.writable_fields(m["request"]["schema"])
                 lines.append(
                     '        params["updateMask"] = '
-                    f"update_mask_for(update_mask, body, {writable})\n"
+                    f"coerce.update_mask_for(update_mask, body, {writable})\n"
                 )
                 continue
             lines.append(
@@ -508,7 +470,7 @@ class MethodWriter:
                 "        return self._pager(\n"
                 "            path,\n"
                 f"            query={query},\n"
-                "            page_token=check_scalar(page_token, str, 'page_token'),\n"
+                "            page_token=coerce.check_scalar(page_token, str, 'page_token'),\n"
                 f"            {options},\n"
                 f"            response_type={m['response']},\n"
                 f"            items_field={snake(spec['items_field'])!r},\n"
@@ -534,9 +496,9 @@ class MethodWriter:
         if self.kind == "operation":
             result = self.operation_result()
             if m["method"] in BATCH_RESULTS:
-                parse = f"batch_output({result})"
+                parse = f"coerce.batch_output({result})"
             else:
-                parse = f"{result}.from_dict" if result else "parse_any"
+                parse = f"{result}.from_dict" if result else "coerce.parse_any"
             lines.append(f"        data = {call}\n")
             lines.append(f"        return self._operation(data, {parse}, options)\n")
         elif m["response"] == "Empty":
@@ -548,13 +510,76 @@ class MethodWriter:
         return lines
 
 
-def build(api: dict[str, Any]) -> tuple[str, str]:
-    methods = [m for m in api["methods"] if m["id"] not in HAND_WRITTEN]
+#: Names the generated code may use: (module, what to import). Only those used are imported.
+IMPORTS = {
+    "datetime": ("datetime", None),
+    "Mapping": ("collections.abc", "Mapping"),
+    "Sequence": ("collections.abc", "Sequence"),
+    "cached_property": ("functools", "cached_property"),
+    "Any": ("typing", "Any"),
+    "coerce": (".._core", "coerce"),
+    "lazy_chunk": (".._core.chunks", "lazy_chunk"),
+    "ContentLike": (".._core.coerce", "ContentLike"),
+    "ContentsLike": (".._core.coerce", "ContentsLike"),
+    "resolve_name": (".._core.names", "resolve_name"),
+    "GenerateContentStream": (".._http.streaming", "GenerateContentStream"),
+    "OperationHandle": (".._operations", "Operation as OperationHandle"),
+    "AsyncPager": (".._pagination", "AsyncPager"),
+}
+
+
+def _order(name: str) -> tuple[int, str]:
+    """isort's order-by-type: constants, classes, then the rest."""
+    kind = 0 if name.isupper() else 1 if name[:1].isupper() else 2
+    return kind, name.lower()
+
+
+def _from_line(module: str, names: set[str]) -> str:
+    listed = sorted(names, key=_order)
+    line = f"from {module} import {', '.join(listed)}"
+    if len(line) <= 100:
+        return line
+    return f"from {module} import (\n" + "".join(f"    {n},\n" for n in listed) + ")"
+
+
+def _import_block(code: str, types_used: set[str]) -> str:
+    """The imports ``code`` needs, grouped and sorted as isort does (``TimeoutLike`` only
+    for type checking)."""
+    names = {node.id for node in ast.walk(ast.parse(code)) if isinstance(node, ast.Name)}
+    wanted: dict[str, set[str]] = defaultdict(set)
+    plain = []
+    for name, (module, what) in IMPORTS.items():
+        if name in names:
+            if what is None:
+                plain.append(f"import {module}")
+            else:
+                wanted[module].add(what)
+    wanted["typing"].add("TYPE_CHECKING")
+    wanted["._base"].add("Resource")
+    if types_used & names:
+        wanted["..types"] |= types_used & names
+    stdlib = sorted(plain) + [_from_line(m, wanted[m]) for m in sorted(wanted) if m[0] != "."]
+    parents = sorted(m for m in wanted if m.startswith(".."))
+    local = [_from_line(m, wanted[m]) for m in [*parents, "._base"]]
+    checking = "if TYPE_CHECKING:\n    from .._core.options import TimeoutLike\n"
+    return "\n".join(stdlib) + "\n\n" + "\n".join(local) + f"\n\n{checking}"
+
+
+def load_hand_written(path: Path = HAND_WRITTEN_FILE) -> dict[str, Any]:
+    """The declarations of ``hand_written.json``."""
+    data: dict[str, Any] = json.loads(path.read_text())
+    return data
+
+
+def build(api: dict[str, Any], hand: dict[str, Any]) -> dict[Path, str]:
+    """Code of every generated module: one per namespace, and ``_namespaces.py``."""
+    skipped = set(hand["methods"])
+    methods = [m for m in api["methods"] if m["id"] not in skipped]
     ids = frozenset(m["id"] for m in api["methods"])
     by_resource: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for method in methods:
         by_resource[method["resource"]].append(method)
-    resources = set(by_resource) | set(EXTENDED)
+    resources = set(by_resource)
     for resource in list(resources):
         parts = resource.split(".")
         resources |= {".".join(parts[:i]) for i in range(1, len(parts))}
@@ -563,57 +588,55 @@ def build(api: dict[str, Any]) -> tuple[str, str]:
         if "." in resource:
             children[resource.rsplit(".", 1)[0]].append(resource)
 
-    used: set[str] = set()
-    classes = []
-    for resource in sorted(resources, key=lambda r: (r.count("."), r), reverse=True):
-        body = []
-        for child in children.get(resource, []):
-            leaf = child.rsplit(".", 1)[1]
-            body.append(
-                "    @cached_property\n"
-                f"    def {snake(leaf)}(self) -> {class_name(child)}:\n"
-                f'        """The ``{child}`` methods."""\n'
-                f"        return {class_name(child)}(self._transport)\n"
-            )
-        for method in sorted(by_resource.get(resource, []), key=lambda m: m["method"]):
-            writer = MethodWriter(method, api["schemas"], ids)
-            body.append(writer.write())
-            used |= writer.used
-        doc = f'    """The ``{resource}`` methods of the API."""\n'
-        classes.append(f"class {base_class_name(resource)}(Resource):\n{doc}\n" + "\n".join(body))
-    used.discard("Empty")
-    type_imports = "".join(f"    {name},\n" for name in sorted(used))
-    exported = sorted(base_class_name(r) for r in resources)
-    base_imports = "".join(f"    {name},\n" for name in BASE_IMPORTS)
-    resources_code = (
-        HEADER + '\n"""Generated resource namespaces; see ``_base.py`` for what they call."""\n\n'
-        "from __future__ import annotations\n\n"
-        "import datetime\n"
-        "from collections.abc import Mapping, Sequence\n"
-        "from functools import cached_property\n"
-        "from typing import TYPE_CHECKING, Any\n\n"
-        "from .._core.names import resolve_name\n"
-        "from .._operations import Operation as OperationHandle\n"
-        "from .._pagination import AsyncPager\n"
-        "from .._core.chunks import lazy_chunk\n"
-        "from .._http.streaming import GenerateContentStream\n"
-        f"from ..types import (\n{type_imports})\n"
-        f"from .._core.coerce import (\n{base_imports})\n"
-        "from ._base import Resource\n\n"
-        "if TYPE_CHECKING:\n    from .._core.options import TimeoutLike\n\n"
-        f"__all__ = {exported!r}\n\n\n" + "\n\n".join(reversed(classes))
-    )
+    outputs: dict[Path, str] = {}
+    for top in sorted(r for r in resources if "." not in r):
+        family = sorted(
+            (r for r in resources if r == top or r.startswith(top + ".")),
+            key=lambda r: (r.count("."), r),
+        )
+        used: set[str] = set()
+        classes = []
+        for resource in family:
+            body = []
+            for child in children.get(resource, []):
+                leaf = child.rsplit(".", 1)[1]
+                body.append(
+                    "    @cached_property\n"
+                    f"    def {snake(leaf)}(self) -> {class_name(child)}:\n"
+                    f'        """The ``{child}`` methods."""\n'
+                    f"        return {class_name(child)}(self._transport)\n"
+                )
+            for method in sorted(by_resource.get(resource, []), key=lambda m: m["method"]):
+                writer = MethodWriter(method, api["schemas"], ids, hand["operation_results"])
+                body.append(writer.write())
+                used |= writer.used
+            doc = f'    """The ``{resource}`` methods of the API."""\n'
+            classes.append(f"class {class_name(resource)}(Resource):\n{doc}\n" + "\n".join(body))
+        used.discard("Empty")
+        code = "\n\n".join(classes)
+        exported = sorted(class_name(r) for r in family)
+        module = (
+            HEADER
+            + f'\n"""The ``{top}`` namespace: generated methods; see ``_base.py`` for what they '
+            'call."""\n\n'
+            "from __future__ import annotations\n\n"
+            + _import_block(code, used)
+            + f"\n__all__ = {json.dumps(exported)}\n\n\n"
+            + code
+        )
+        outputs[RESOURCES_DIR / f"{snake(top)}.py"] = module
 
-    top = sorted({r for r in resources if "." not in r} | set(EXTRA))
-    generated = "genlang_async.resources._generated"
+    generated = {r for r in resources if "." not in r}
+    top_level = sorted(generated | set(hand["namespaces"]))
 
     def where(resource: str) -> tuple[str, str]:
         """(module relative to the package, class) of a top-level namespace."""
-        module, cls = {**EXTENDED, **EXTRA}.get(resource, (generated, class_name(resource)))
+        default = f"genlang_async.resources.{snake(resource)}:{class_name(resource)}"
+        module, cls = hand["namespaces"].get(resource, default).split(":")
         return "." + module.removeprefix("genlang_async."), cls
 
     props = []
-    for resource in top:
+    for resource in top_level:
         relative, cls = where(resource)
         props.append(
             "    @cached_property\n"
@@ -622,57 +645,81 @@ def build(api: dict[str, Any]) -> tuple[str, str]:
             f"        from {relative} import {cls}\n\n"
             f"        return {cls}(self._transport)\n"
         )
-    checking = "".join("    from {} import {}\n".format(*where(r)) for r in top)
-    namespaces_code = (
+    modules: dict[str, set[str]] = defaultdict(set, {"._http.transport": {"Transport"}})
+    for resource in top_level:
+        relative, cls = where(resource)
+        modules[relative].add(cls)
+    checking = "".join(f"    {_from_line(m, modules[m])}\n" for m in sorted(modules))
+    outputs[NAMESPACES_OUT] = (
         HEADER + '\n"""The client\'s resource namespaces, each imported on first use."""\n\n'
         "from __future__ import annotations\n\n"
         "from functools import cached_property\n"
         "from typing import TYPE_CHECKING\n\n"
-        f"if TYPE_CHECKING:\n    from ._http.transport import Transport\n{checking}\n\n"
+        f"if TYPE_CHECKING:\n{checking}\n\n"
         "class Namespaces:\n"
         '    """``client.models``, ``client.files``, ... created lazily."""\n\n'
         "    _transport: Transport\n\n" + "\n".join(props)
     )
-    return resources_code, namespaces_code
+    return outputs
 
 
 def _format(code: str, path: Path) -> str:
-    """ruff-format (and import-sort) the code as if it lived at ``path``."""
-    for args in (["check", "--fix-only", "--select", "I,F401", "-q"], ["format", "-q"]):
+    """``ruff format`` the code as if it lived at ``path``, when ruff is installed."""
+    try:
         result = subprocess.run(
-            [sys.executable, "-m", "ruff", *args, "--stdin-filename", str(path), "-"],
+            [sys.executable, "-m", "ruff", "format", "-q", "--stdin-filename", str(path), "-"],
             input=code,
             capture_output=True,
             text=True,
             check=True,
         )
-        code = result.stdout
-    return code
+    except (OSError, subprocess.CalledProcessError):
+        return code
+    return result.stdout
+
+
+def same_code(a: str, b: str) -> bool:
+    """Whether two module texts are the same program with the same header (formatting
+    aside)."""
+    return a.startswith(HEADER) == b.startswith(HEADER) and ast.dump(ast.parse(a)) == ast.dump(
+        ast.parse(b)
+    )
 
 
 def outputs(api_file: Path = API_FILE) -> dict[Path, str]:
-    api = json.loads(api_file.read_text())
-    resources_code, namespaces_code = build(api)
-    return {
-        RESOURCES_OUT: _format(resources_code, RESOURCES_OUT),
-        NAMESPACES_OUT: _format(namespaces_code, NAMESPACES_OUT),
-    }
+    """The generated modules, unformatted."""
+    return build(json.loads(api_file.read_text()), load_hand_written())
+
+
+def stale(files: dict[Path, str]) -> list[Path]:
+    """Generated modules missing or different from ``files``, and stray ones."""
+    found = [
+        path
+        for path, code in files.items()
+        if not path.exists() or not same_code(path.read_text(), code)
+    ]
+    for path in RESOURCES_DIR.glob("*.py"):
+        if path not in files and path.read_text().startswith(HEADER):
+            found.append(path)
+    return found
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--check", action="store_true", help="fail if files are stale")
     args = parser.parse_args(argv)
-    stale = []
-    for path, code in outputs().items():
-        if args.check:
-            if not path.exists() or path.read_text() != code:
-                stale.append(path)
-        else:
-            path.write_text(code)
-    if stale:
-        print("stale generated files:", *stale, sep="\n  ")
-        return 1
+    files = outputs()
+    if args.check:
+        found = stale(files)
+        if found:
+            print("stale generated files:", *found, sep="\n  ")
+            return 1
+        return 0
+    for path in RESOURCES_DIR.glob("*.py"):
+        if path not in files and path.read_text().startswith(HEADER):
+            path.unlink()
+    for path, code in files.items():
+        path.write_text(_format(code, path))
     return 0
 
 

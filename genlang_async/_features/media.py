@@ -28,7 +28,7 @@ from genlang_async.types import (
 )
 
 from .._core.coerce import as_model, as_model_list, check_scalar, request_options
-from ._generated import MediaBase
+from ..resources._base import Resource
 
 if TYPE_CHECKING:
     from genlang_async._core.options import RequestOptions, TimeoutLike
@@ -77,7 +77,7 @@ async def upload_file(
     return response
 
 
-class Media(MediaBase):
+class Media(Resource):
     """The ``media`` methods of the API: uploads."""
 
     async def upload(

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from .._core.coerce import batch_output, parse_any, request_options
 from .._core.names import resolve_name
 from .._operations import Operation
+from ..resources._base import Resource
 from ..types import (
     EmbedContentBatchOutput,
     GenerateContentBatchOutput,
@@ -26,7 +27,6 @@ from ..types import (
     TunedModel,
     UploadToFileSearchStoreResponse,
 )
-from ._base import Resource
 
 if TYPE_CHECKING:
     from .._core.options import TimeoutLike
