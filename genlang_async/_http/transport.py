@@ -349,56 +349,42 @@ class Transport:
         are told of retries (and of the failure, when the loop gives up or is cancelled);
         ``url`` (key-free) is for the log."""
         try:
-            return await self._retry_loop(
-                attempt, method, url, idempotent, max_retries, request, failed
-            )
+            number = 1
+            if failed is None:
+                try:
+                    return await attempt(1)
+                except (APIError, APIConnectionError) as exc:
+                    failed = exc
+            while True:
+                decision = self.retry_decision(
+                    failed, retries_done=number - 1, max_retries=max_retries, idempotent=idempotent
+                )
+                if not decision.retry:
+                    logger.debug("not retrying %s %s: %s", method, url, decision.reason)
+                    raise failed
+                logger.debug(
+                    "retry %d/%d of %s %s in %.2fs (%s)",
+                    number,
+                    max_retries,
+                    method,
+                    url,
+                    decision.delay,
+                    decision.reason,
+                )
+                if request is not None and self.plugins:
+                    retry = Retry(number, decision.reason, decision.delay, failed)
+                    for plugin in self.plugins:
+                        await plugin.on_retry(request, retry)
+                await self.sleep(decision.delay)
+                number += 1
+                try:
+                    return await attempt(number)
+                except (APIError, APIConnectionError) as exc:
+                    failed = exc
         except BaseException as exc:
             if request is not None and self.plugins:
                 await self._notify_failure(request, exc)
             raise
-
-    async def _retry_loop(
-        self,
-        attempt: Callable[[int], Awaitable[_T]],
-        method: str,
-        url: str,
-        idempotent: bool,
-        max_retries: int,
-        request: Request | None,
-        failed: APIError | APIConnectionError | None,
-    ) -> _T:
-        number = 1
-        if failed is None:
-            try:
-                return await attempt(1)
-            except (APIError, APIConnectionError) as exc:
-                failed = exc
-        while True:
-            decision = self.retry_decision(
-                failed, retries_done=number - 1, max_retries=max_retries, idempotent=idempotent
-            )
-            if not decision.retry:
-                logger.debug("not retrying %s %s: %s", method, url, decision.reason)
-                raise failed
-            logger.debug(
-                "retry %d/%d of %s %s in %.2fs (%s)",
-                number,
-                max_retries,
-                method,
-                url,
-                decision.delay,
-                decision.reason,
-            )
-            if request is not None and self.plugins:
-                retry = Retry(number, decision.reason, decision.delay, failed)
-                for plugin in self.plugins:
-                    await plugin.on_retry(request, retry)
-            await self.sleep(decision.delay)
-            number += 1
-            try:
-                return await attempt(number)
-            except (APIError, APIConnectionError) as exc:
-                failed = exc
 
     # ----------------------------------------------------------------- unary JSON
 

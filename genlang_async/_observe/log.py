@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .calls import CallInfo
+from .hooks import StreamEndEvent
 from .usage import TokenUsage
 
 __all__ = [
@@ -122,17 +123,9 @@ def retry_line(
     )
 
 
-def stream_end_line(
-    call: CallInfo,
-    *,
-    status: int,
-    elapsed: float,
-    chunks: int,
-    outcome: str,
-    usage: TokenUsage | None,
-) -> str:
-    """``stream end POST /v1beta/...:streamGenerateContent 200 chunks=3 elapsed=1.2s ...``"""
+def stream_end_line(event: StreamEndEvent) -> str:
+    """``stream end POST /v1beta/...:streamGenerateContent 200 completed chunks=3 ...``"""
     return (
-        f"stream end {call.method} {call.path} {status} {outcome} chunks={chunks} "
-        f"elapsed={_ms(elapsed)}{_tokens(usage)}"
+        f"stream end {event.method} {event.path} {event.status} {event.outcome} "
+        f"chunks={event.chunks} elapsed={_ms(event.elapsed)}{_tokens(event.usage)}"
     )

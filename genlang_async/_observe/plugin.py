@@ -227,8 +227,8 @@ class Observer(Plugin):
         call = state.call
         outcome = _outcome(end)
         usage = TokenUsage.from_metadata(end.usage) if end.usage is not None else None
-        if usage is not None and call.model is not None:
-            self.usage.record(call.model, end.usage)
+        if usage is not None and call.usage_model is not None:
+            self.usage.record(call.usage_model, end.usage)
         reasons = _finish_reasons(end.last)
         if state.span is not None:
             failure: BaseException | str | None = None
@@ -243,17 +243,8 @@ class Observer(Plugin):
                 output_text=end.text,
                 error=failure,
             )
-        if _logger.isEnabledFor(_INFO):
-            line = log.stream_end_line(
-                call,
-                status=end.status,
-                elapsed=end.elapsed,
-                chunks=end.chunks,
-                outcome=outcome,
-                usage=usage,
-            )
-            _logger.info(line)
-        if self.hooks.on_stream_end:
+        logging_on = _logger.isEnabledFor(_INFO)
+        if logging_on or self.hooks.on_stream_end:
             event = StreamEndEvent(
                 call=call,
                 status=end.status,
@@ -265,4 +256,7 @@ class Observer(Plugin):
                 finish_reasons=reasons,
                 error=end.error,
             )
-            await emit(self.hooks.on_stream_end, event)
+            if logging_on:
+                _logger.info(log.stream_end_line(event))
+            if self.hooks.on_stream_end:
+                await emit(self.hooks.on_stream_end, event)

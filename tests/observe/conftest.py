@@ -19,6 +19,13 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import (  # noqa: E4
 )
 
 from genlang_async._observe import log, otel  # noqa: E402
+from genlang_async.emulator.pytest_plugin import (  # noqa: E402
+    client,
+    emulator,
+    emulator_settings,
+)
+
+__all__ = ["client", "emulator", "emulator_settings"]
 
 
 @attrs.define

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 
 import pytest
 
@@ -17,12 +16,6 @@ RETRY = r"in=0\.00s reason=HTTP 429.*"
 pytestmark = pytest.mark.usefixtures("clean_logger")
 
 
-@pytest.fixture
-async def emu() -> AsyncIterator[Emulator]:
-    async with Emulator(operation_delay=0.0, file_processing_delay=0.0) as emulator:
-        yield emulator
-
-
 def lines(err: str) -> list[str]:
     return [
         line.split("genlang_async: ", 1)[1]
@@ -32,11 +25,11 @@ def lines(err: str) -> list[str]:
 
 
 async def test_info_lines_for_requests_retries_and_stream_ends(
-    emu: Emulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    emulator: Emulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("GENLANG_LOG", "info")
-    emu.faults.fail("/v1beta/models/*:generateContent", status=429, times=2, retry_after=0)
-    async with Client(api_key="k-log-test", base_url=emu.url) as client:
+    emulator.faults.fail("/v1beta/models/*:generateContent", status=429, times=2, retry_after=0)
+    async with Client(api_key="k-log-test", base_url=emulator.url) as client:
         await client.models.generate_content(MODEL, contents="Hi")
         async with client.models.stream_generate_content(MODEL, contents="Hi") as stream:
             async for _ in stream:
@@ -56,10 +49,10 @@ async def test_info_lines_for_requests_retries_and_stream_ends(
 
 
 async def test_debug_bodies_only_when_asked(
-    emu: Emulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    emulator: Emulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("GENLANG_LOG", "debug")
-    async with Client(api_key="k-log-test", base_url=emu.url) as client:
+    async with Client(api_key="k-log-test", base_url=emulator.url) as client:
         await client.models.generate_content(MODEL, contents="Hello body")
         got = lines(capsys.readouterr().err)
         assert f"send POST {PATH}:generateContent attempt=1" in got
@@ -74,10 +67,10 @@ async def test_debug_bodies_only_when_asked(
 
 
 async def test_final_failure_line(
-    emu: Emulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    emulator: Emulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("GENLANG_LOG", "info")
-    async with Client(api_key="k-log-test", base_url=emu.url) as client:
+    async with Client(api_key="k-log-test", base_url=emulator.url) as client:
         with pytest.raises(Exception, match="not found"):
             await client.models.get("no-such-model")
     (line,) = lines(capsys.readouterr().err)

@@ -8,6 +8,7 @@ import pytest
 
 from genlang_async._observe import log
 from genlang_async._observe.calls import call_info
+from genlang_async._observe.hooks import StreamEndEvent
 from genlang_async._observe.usage import TokenUsage
 
 CALL = call_info("POST", "/v1beta/models/m:generateContent")
@@ -35,7 +36,9 @@ def test_retry_and_stream_end_lines() -> None:
         {"promptTokenCount": 2, "candidatesTokenCount": 3, "thoughtsTokenCount": 4}
     )
     end = log.stream_end_line(
-        CALL, status=200, elapsed=1.25, chunks=3, outcome="completed", usage=usage
+        StreamEndEvent(
+            call=CALL, status=200, elapsed=1.25, chunks=3, outcome="completed", usage=usage
+        )
     )
     assert end == (
         "stream end POST /v1beta/models/m:generateContent 200 completed chunks=3 "

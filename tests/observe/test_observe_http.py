@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -16,12 +15,6 @@ GENERATE = "/v1beta/models/*:generateContent"
 STREAM = "/v1beta/models/*:streamGenerateContent"
 
 
-@pytest.fixture
-async def emu() -> AsyncIterator[Emulator]:
-    async with Emulator(operation_delay=0.0, file_processing_delay=0.0) as emulator:
-        yield emulator
-
-
 def recorder(seen: list[tuple[Any, ...]], kind: str) -> Any:
     def record(event: Any) -> None:
         seen.append((kind, event.attempt, getattr(event, "status", None)))
@@ -29,7 +22,7 @@ def recorder(seen: list[tuple[Any, ...]], kind: str) -> Any:
     return record
 
 
-async def test_hooks_fire_in_order_with_attempt_numbers_under_429s(emu: Emulator) -> None:
+async def test_hooks_fire_in_order_with_attempt_numbers_under_429s(emulator: Emulator) -> None:
     seen: list[tuple[Any, ...]] = []
     retries: list[Any] = []
 
@@ -42,8 +35,8 @@ async def test_hooks_fire_in_order_with_attempt_numbers_under_429s(emu: Emulator
         on_response=[recorder(seen, "response")],
         on_retry=on_retry,
     )
-    emu.faults.fail(GENERATE, status=429, times=2, retry_after=0)
-    async with Client(api_key=KEY, base_url=emu.url, hooks=hooks) as client:
+    emulator.faults.fail(GENERATE, status=429, times=2, retry_after=0)
+    async with Client(api_key=KEY, base_url=emulator.url, hooks=hooks) as client:
         await client.models.generate_content(MODEL, contents="Hi")
     assert seen == [
         ("request", 1, None),
@@ -63,21 +56,21 @@ async def test_hooks_fire_in_order_with_attempt_numbers_under_429s(emu: Emulator
     }
 
 
-async def test_give_up_after_retries_fires_no_retry_for_the_last(emu: Emulator) -> None:
+async def test_give_up_after_retries_fires_no_retry_for_the_last(emulator: Emulator) -> None:
     seen: list[tuple[Any, ...]] = []
     hooks = Hooks(on_response=recorder(seen, "response"), on_retry=recorder(seen, "retry"))
-    emu.faults.fail(GENERATE, status=429, times=5, retry_after=0)
-    async with Client(api_key=KEY, base_url=emu.url, hooks=hooks, max_retries=1) as client:
+    emulator.faults.fail(GENERATE, status=429, times=5, retry_after=0)
+    async with Client(api_key=KEY, base_url=emulator.url, hooks=hooks, max_retries=1) as client:
         with pytest.raises(RateLimitError):
             await client.models.generate_content(MODEL, contents="Hi")
         assert len(client.usage) == 0
     assert seen == [("response", 1, 429), ("retry", 1, 429), ("response", 2, 429)]
 
 
-async def test_stream_end_hook_and_usage(emu: Emulator) -> None:
+async def test_stream_end_hook_and_usage(emulator: Emulator) -> None:
     ends: list[Any] = []
     hooks = Hooks(on_stream_end=ends.append)
-    async with Client(api_key=KEY, base_url=emu.url, hooks=hooks) as client:
+    async with Client(api_key=KEY, base_url=emulator.url, hooks=hooks) as client:
         async with client.models.stream_generate_content(MODEL, contents="Hi there") as stream:
             chunks = [chunk async for chunk in stream]
             assert stream.status == 200
@@ -101,10 +94,10 @@ async def test_stream_end_hook_and_usage(emu: Emulator) -> None:
         assert client.usage.total == usage
 
 
-async def test_stream_left_early_ends_as_cancelled(emu: Emulator) -> None:
+async def test_stream_left_early_ends_as_cancelled(emulator: Emulator) -> None:
     ends: list[Any] = []
     async with Client(
-        api_key=KEY, base_url=emu.url, hooks=Hooks(on_stream_end=ends.append)
+        api_key=KEY, base_url=emulator.url, hooks=Hooks(on_stream_end=ends.append)
     ) as client:
         async with client.models.stream_generate_content(MODEL, contents="one two three") as s:
             async for _ in s:
@@ -116,8 +109,8 @@ async def test_stream_left_early_ends_as_cancelled(emu: Emulator) -> None:
     assert end.error is None
 
 
-async def test_usage_counts_model_calls_only(emu: Emulator) -> None:
-    async with Client(api_key=KEY, base_url=emu.url) as client:
+async def test_usage_counts_model_calls_only(emulator: Emulator) -> None:
+    async with Client(api_key=KEY, base_url=emulator.url) as client:
         await client.models.get(MODEL)
         await client.models.count_tokens(MODEL, contents="Hi")
         assert len(client.usage) == 0

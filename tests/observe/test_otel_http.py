@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 
 import anyio
 import anyio.lowlevel
@@ -18,22 +17,10 @@ MODEL = "gemini-2.5-flash"
 GENERATE = "/v1beta/models/*:generateContent"
 
 
-@pytest.fixture
-async def emu() -> AsyncIterator[Emulator]:
-    async with Emulator(operation_delay=0.0, file_processing_delay=0.0) as emulator:
-        yield emulator
-
-
-@pytest.fixture
-async def client(emu: Emulator) -> AsyncIterator[Client]:
-    async with Client(api_key="k-otel-test", base_url=emu.url) as sdk_client:
-        yield sdk_client
-
-
 async def test_a_call_with_a_retry_is_one_span_with_a_retry_event(
-    otel_on: Otel, client: Client, emu: Emulator
+    otel_on: Otel, client: Client, emulator: Emulator
 ) -> None:
-    emu.faults.fail(GENERATE, status=429, times=1, retry_after=0)
+    emulator.faults.fail(GENERATE, status=429, times=1, retry_after=0)
     response = await client.models.generate_content(
         MODEL, contents="Hi", generation_config={"temperature": 0.2}
     )
@@ -130,9 +117,9 @@ async def test_a_stream_cancelled_half_way(otel_on: Otel, client: Client) -> Non
 
 
 async def test_a_unary_call_cancelled_in_flight(
-    otel_on: Otel, client: Client, emu: Emulator
+    otel_on: Otel, client: Client, emulator: Emulator
 ) -> None:
-    emu.faults.delay(GENERATE, seconds=5)
+    emulator.faults.delay(GENERATE, seconds=5)
     with anyio.move_on_after(0.2):
         await client.models.generate_content(MODEL, contents="Hi")
     (span,) = otel_on.spans()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -14,15 +13,9 @@ MODEL = "gemini-2.5-flash"
 GENERATE = "/v1beta/models/*:generateContent"
 
 
-@pytest.fixture
-async def emu() -> AsyncIterator[Emulator]:
-    async with Emulator(operation_delay=0.0, file_processing_delay=0.0) as emulator:
-        yield emulator
-
-
-async def test_options_differ_and_the_rest_is_shared(emu: Emulator) -> None:
+async def test_options_differ_and_the_rest_is_shared(emulator: Emulator) -> None:
     seen: list[Any] = []
-    client = Client(api_key="k", base_url=emu.url, hooks=Hooks(on_response=seen.append))
+    client = Client(api_key="k", base_url=emulator.url, hooks=Hooks(on_response=seen.append))
     quick = client.with_options(max_retries=0, timeout=7, default_headers={"x-extra": "1"})
     assert quick.max_retries == 0
     assert quick.timeout == Timeout(connect=10, read=300, total=7)
@@ -33,10 +26,10 @@ async def test_options_differ_and_the_rest_is_shared(emu: Emulator) -> None:
     assert quick._transport.pool is client._transport.pool
     assert quick.models is not client.models
 
-    emu.faults.fail(GENERATE, status=429, times=1, retry_after=0)
+    emulator.faults.fail(GENERATE, status=429, times=1, retry_after=0)
     with pytest.raises(RateLimitError):
         await quick.models.generate_content(MODEL, contents="Hi")
-    emu.faults.fail(GENERATE, status=429, times=1, retry_after=0)
+    emulator.faults.fail(GENERATE, status=429, times=1, retry_after=0)
     await client.models.generate_content(MODEL, contents="Hi")
     await quick.models.generate_content(MODEL, contents="Hi")
     assert client.usage[MODEL].requests == 2
@@ -49,9 +42,9 @@ async def test_options_differ_and_the_rest_is_shared(emu: Emulator) -> None:
 
 
 async def test_timeout_none_removes_limits_and_base_url_moves(
-    emu: Emulator, refused_url: str
+    emulator: Emulator, refused_url: str
 ) -> None:
-    async with Client(api_key="k", base_url=emu.url) as client:
+    async with Client(api_key="k", base_url=emulator.url) as client:
         assert client.with_options(timeout=None).timeout == Timeout(None, None, None)
         assert client.with_options(timeout=Timeout(read=5)).timeout == Timeout(read=5)
         elsewhere = client.with_options(base_url=refused_url, max_retries=0)
