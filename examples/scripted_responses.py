@@ -20,8 +20,7 @@ import json
 from typing import Any
 
 from genlang_async import Client, GenlangError
-from genlang_async.emulator import Emulator
-from genlang_async.emulator.__main__ import load_scripts
+from genlang_async.emulator import Emulator, load_scripts
 
 MODEL = "gemini-2.5-flash"
 GENERATE = "/v1beta/models/*:generateContent"

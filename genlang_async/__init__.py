@@ -13,8 +13,25 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from ._chats import Chat, Chats
     from ._client import Client
     from ._concurrency import map_concurrently
+    from ._core.error_details import (
+        BadRequest,
+        DebugInfo,
+        ErrorInfo,
+        FieldViolation,
+        Help,
+        HelpLink,
+        LocalizedMessage,
+        PreconditionFailure,
+        PreconditionViolation,
+        QuotaFailure,
+        QuotaViolation,
+        RequestInfo,
+        ResourceInfo,
+        RetryInfo,
+    )
     from ._core.errors import (
         APIConnectionError,
         APIError,
@@ -38,6 +55,7 @@ if TYPE_CHECKING:
     from ._http.upload import (
         FileProcessingError,
         FileProcessingTimeoutError,
+        ProgressCallback,
         UploadError,
         UploadIntegrityError,
     )
@@ -53,6 +71,7 @@ if TYPE_CHECKING:
     from ._observe.usage import TokenUsage, Usage
     from ._operations import Operation, OperationFailedError, OperationTimeoutError
     from ._pagination import AsyncPager, Page, PaginationError
+    from ._progress import ProgressBar
     from ._rate_limiter import (
         MemoryStore,
         QuotaExhaustedError,
@@ -78,14 +97,22 @@ __all__ = [
     "APITimeoutError",
     "AsyncPager",
     "AuthenticationError",
+    "BadRequest",
     "BadRequestError",
+    "Chat",
+    "Chats",
     "Client",
     "ConflictError",
+    "DebugInfo",
+    "ErrorInfo",
+    "FieldViolation",
     "FileProcessingError",
     "FileProcessingTimeoutError",
     "GatewayTimeoutError",
     "GenerateContentStream",
     "GenlangError",
+    "Help",
+    "HelpLink",
     "Hooks",
     "InternalServerError",
     "LiveError",
@@ -93,6 +120,7 @@ __all__ = [
     "LiveSession",
     "LiveSessionClosedError",
     "LiveTurn",
+    "LocalizedMessage",
     "MemoryStore",
     "MissingAPIKeyError",
     "NotFoundError",
@@ -104,17 +132,26 @@ __all__ = [
     "ParsedResponse",
     "PermissionDeniedError",
     "PoolTimeoutError",
+    "PreconditionFailure",
+    "PreconditionViolation",
+    "ProgressBar",
+    "ProgressCallback",
     "QuotaExhaustedError",
+    "QuotaFailure",
+    "QuotaViolation",
     "RateLimit",
     "RateLimitError",
     "RateLimiter",
     "RateLimiterStats",
     "RedisStore",
     "RequestEvent",
+    "RequestInfo",
     "RequestOptions",
+    "ResourceInfo",
     "ResponseEvent",
     "Resumed",
     "RetryEvent",
+    "RetryInfo",
     "ServiceUnavailableError",
     "StreamDecodeError",
     "StreamEndEvent",
@@ -133,7 +170,11 @@ __all__ = [
 ]
 
 _LAZY = {
+    "Chat": "_chats",
+    "Chats": "_chats",
     "Client": "_client",
+    "ProgressBar": "_progress",
+    "ProgressCallback": "_http.upload",
     "RequestOptions": "_core.options",
     "Timeout": "_core.options",
     "AsyncPager": "_pagination",
@@ -180,6 +221,25 @@ _LAZY = {
         ),
         "live",
     ),
+    **{
+        name: "_core.error_details"
+        for name in (
+            "BadRequest",
+            "DebugInfo",
+            "ErrorInfo",
+            "FieldViolation",
+            "Help",
+            "HelpLink",
+            "LocalizedMessage",
+            "PreconditionFailure",
+            "PreconditionViolation",
+            "QuotaFailure",
+            "QuotaViolation",
+            "RequestInfo",
+            "ResourceInfo",
+            "RetryInfo",
+        )
+    },
     **{
         name: "_core.errors"
         for name in (

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from ._core.errors import GOOGLE_API_ORIGIN
 from ._core.options import DEFAULT_TIMEOUT, Timeout, TimeoutLike
 from ._core.retry import DEFAULT_MAX_RETRIES
 from ._http.transport import Transport
@@ -45,7 +46,7 @@ def _derived_timeout(current: Timeout, given: TimeoutLike | _Unset | None) -> Ti
     return attrs.evolve(current, total=Timeout.coerce(given).total)
 
 
-DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com"
+DEFAULT_BASE_URL = GOOGLE_API_ORIGIN
 
 
 class Client(Namespaces):

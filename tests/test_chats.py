@@ -7,7 +7,7 @@ from typing import Any
 import anyio
 import pytest
 
-from genlang_async import APIConnectionError, BadRequestError, Client
+from genlang_async import APIConnectionError, APIError, BadRequestError, Client
 from genlang_async import types as T
 from genlang_async._chats import Chat
 from genlang_async.emulator import Emulator
@@ -195,3 +195,34 @@ async def test_stream_left_early_or_failed_is_not_recorded(
     async with chat.send_message_stream("whole") as stream:
         text = "".join([t async for t in stream.text_stream])
     assert texts(chat.history) == [("user", "whole"), ("model", text)]
+
+
+async def test_a_failed_or_left_stream_touched_again_records_nothing(
+    client: Client, emulator: Emulator
+) -> None:
+    emulator.settings.stream_chunks = 4
+    chat = client.chats.create(MODEL)
+
+    emulator.faults.drop_stream(STREAM, after_chunks=2)
+    failed = chat.send_message_stream("cut")
+    with pytest.raises(APIConnectionError):
+        async for _ in failed:
+            pass
+    assert [chunk async for chunk in failed] == []  # iterated again after the failure
+    await failed.get_final_response()
+    assert chat.history == []
+
+    emulator.faults.stream_error(STREAM, after_chunks=1)
+    errored = chat.send_message_stream("error event")
+    with pytest.raises(APIError):
+        await errored.get_final_response()
+    await errored.get_final_response()
+    assert chat.history == []
+
+    async with chat.send_message_stream("left") as left:
+        async for _ in left:
+            break
+    assert [chunk async for chunk in left] == []
+    await left.get_final_response()
+    assert chat.history == []
+    assert client.connections_in_use == 0

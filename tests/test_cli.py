@@ -144,3 +144,137 @@ def test_ctrl_c_during_a_stream_exits_cleanly(tmp_path: Path) -> None:
     assert process.returncode == 130
     assert "interrupted" in err
     assert "Traceback" not in err
+
+
+def test_version() -> None:
+    from genlang_async import __version__
+
+    result = genlang("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"genlang {__version__}"
+
+
+def test_emulator_takes_the_documented_flags() -> None:
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "genlang_async",
+            "emulator",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--stream-chunks",
+            "5",
+            "--stream-chunk-delay",
+            "0.01",
+            "--latency",
+            "0.002",
+            "--api-key",
+            "k1",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_env(),
+    )
+    try:
+        assert process.stdout is not None
+        url = process.stdout.readline().strip()
+        assert url.startswith("http://127.0.0.1:")
+        import urllib.request
+
+        with urllib.request.urlopen(url + "/__emulator/settings", timeout=30) as response:
+            settings = json.load(response)
+        assert settings["stream_chunks"] == 5
+        assert settings["stream_chunk_delay"] == 0.01
+        assert settings["latency"] == 0.002
+        assert settings["api_keys"] == ["k1"]
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=30)
+    assert process.returncode == 0
+    assert "Traceback" not in err
+
+
+def test_a_closed_pipe_ends_quietly() -> None:
+    """``genlang models list | head -1``: the reader leaves early; no "Broken pipe" noise."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the first line
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "genlang_async", "models", "list"],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            env=_env(),
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert result.returncode == 141  # as a shell reports `yes | head -1`
+    assert "Broken pipe" not in result.stderr
+    assert "error" not in result.stderr
+
+
+def test_count_tokens(emulator_url: str) -> None:
+    result = genlang("--base-url", emulator_url, "count-tokens", "gemini-2.5-flash", "one two")
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout) > 0
+
+
+def test_embed_prints_one_vector_per_text(emulator_url: str) -> None:
+    result = genlang(
+        "--base-url", emulator_url, "embed", "gemini-embedding-001", "a", "b", "--dimensions", "4"
+    )
+    assert result.returncode == 0, result.stderr
+    vectors = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(vectors) == 2
+    assert all(len(vector) == 4 for vector in vectors)
+    assert vectors[0] != vectors[1]
+
+
+def test_chat_keeps_the_history(emulator_url: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "genlang_async", "--base-url", emulator_url, "chat"],
+        input="Hello there\n\n/reset\nSecond question\n/quit\nnot sent\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=_env(),
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    answers = result.stdout.splitlines()
+    assert len(answers) == 2
+    assert 'Emulated answer to "Hello there"' in answers[0]
+    assert 'Emulated answer to "Second question"' in answers[1]
+
+
+def test_caches_create_list_get_delete(emulator_url: str) -> None:
+    created = genlang(
+        "--base-url", emulator_url, "caches", "create", "gemini-2.5-flash", "context", "--ttl", "60"
+    )
+    assert created.returncode == 0, created.stderr
+    name = created.stdout.split("\t")[0]
+    assert name.startswith("cachedContents/")
+    assert name in genlang("--base-url", emulator_url, "caches", "list").stdout
+    got = genlang("--base-url", emulator_url, "caches", "get", name)
+    assert got.stdout.split("\t")[:2] == [name, "models/gemini-2.5-flash"]
+    assert genlang("--base-url", emulator_url, "caches", "delete", name).returncode == 0
+    assert name not in genlang("--base-url", emulator_url, "caches", "list").stdout
+
+
+def test_files_download_with_progress(tmp_path: Path) -> None:
+    data = b"frame" * 100_000
+    with EmulatorThread() as emulator:
+        name = emulator.add_generated_file(data)["name"]
+        target = tmp_path / "video.mp4"
+        result = genlang("--base-url", str(emulator.url), "files", "download", name, str(target))
+    assert result.returncode == 0, result.stderr
+    assert target.read_bytes() == data
+    assert result.stdout.strip() == f"{target}\t{len(data)}"
+    assert f"downloading {name}" in result.stderr  # the bar's last line (not a TTY)
+    assert "488.3 KiB / 488.3 KiB" in result.stderr

@@ -77,13 +77,23 @@ async def test_async_with_closes_session(server: LoopbackServer) -> None:
 
 
 async def test_reusable_after_close(server: LoopbackServer) -> None:
-    server.reply("GET", "/v1beta/models", (200, {}))
+    server.reply("GET", "/v1beta/models", (200, {"n": 1}), (200, {"n": 2}))
     client = Client(api_key=TEST_KEY, base_url=server.url)
-    await client._transport.request("GET", "models")
+    assert await client._transport.request("GET", "models") == {"n": 1}
+    first = client._transport.pool.session
+    assert first is not None
     await client.close()
+    assert first.closed
+    assert client.connections_in_use == 0
     await client.close()  # idempotent
-    await client._transport.request("GET", "models")
+    assert await client._transport.request("GET", "models") == {"n": 2}  # a new session
+    second = client._transport.pool.session
+    assert second is not None
+    assert second is not first
+    assert not second.closed
     await client.close()
+    assert second.closed
+    assert len(server.hits("/v1beta/models")) == 2
 
 
 def test_two_event_loops_without_close_in_between(

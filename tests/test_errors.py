@@ -41,8 +41,7 @@ from genlang_async._core.error_details import (
 )
 from genlang_async._core.errors import api_error_from_response
 
-FIXTURES = Path("/work/shared/fixtures/real/errors")
-needs_fixtures = pytest.mark.skipif(not FIXTURES.is_dir(), reason="recorded fixtures not present")
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "real" / "errors"
 
 
 def _load(name: str) -> tuple[int, dict[str, str], bytes]:
@@ -55,7 +54,6 @@ def _load(name: str) -> tuple[int, dict[str, str], bytes]:
     return response["status"], response["headers"], body
 
 
-@needs_fixtures
 @pytest.mark.parametrize(
     ("name", "cls", "status"),
     [
@@ -92,7 +90,6 @@ def test_recorded_errors_map_to_typed_exceptions(
     )
 
 
-@needs_fixtures
 def test_not_found_message_is_readable() -> None:
     error = api_error_from_response(404, "Not Found", {}, _load("404_model_not_found.json")[2])
     assert str(error).startswith(
@@ -100,7 +97,6 @@ def test_not_found_message_is_readable() -> None:
     )
 
 
-@needs_fixtures
 def test_rate_limit_details_and_retry_after() -> None:
     error = api_error_from_response(
         429, None, {}, _load("429_resource_exhausted_retry_info.json")[2]
@@ -114,7 +110,6 @@ def test_rate_limit_details_and_retry_after() -> None:
     assert error.retry_after == pytest.approx(34.4)
 
 
-@needs_fixtures
 def test_error_info_reason_and_help_links() -> None:
     error = api_error_from_response(400, None, {}, _load("400_api_key_invalid.json")[2])
     assert error.reason == "API_KEY_INVALID"

@@ -42,7 +42,7 @@ pytestmark = pytest.mark.usefixtures("no_key_env")
 
 GEN = "/v1beta/models/gemini-2.5-flash:generateContent"
 STREAM = "/v1beta/models/gemini-2.5-flash:streamGenerateContent"
-FIXTURES = Path("/work/shared/fixtures/real/errors")
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "real" / "errors"
 
 
 class FakeSleep:
@@ -210,7 +210,6 @@ async def test_html_502_page(server: LoopbackServer, client: Client) -> None:
     assert str(info.value) == "502 Bad Gateway: 502 Bad Gateway Bad Gateway"
 
 
-@pytest.mark.skipif(not FIXTURES.is_dir(), reason="recorded fixtures not present")
 async def test_error_on_stream_endpoint_served_as_event_stream(
     server: LoopbackServer, client: Client
 ) -> None:

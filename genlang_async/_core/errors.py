@@ -28,6 +28,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .retry import Failure, parse_retry_after
+from .secrets import hide_password
 
 if TYPE_CHECKING:
     from .error_details import ErrorDetail, ErrorInfo
@@ -52,6 +53,8 @@ __all__ = [
 ]
 
 _MAX_TEXT = 300
+#: The live API's origin: a key is needed there, any key works elsewhere (an emulator).
+GOOGLE_API_ORIGIN = "https://generativelanguage.googleapis.com"
 
 
 class GenlangError(Exception):
@@ -64,12 +67,18 @@ class MissingAPIKeyError(GenlangError, ValueError):
     Raised by the first request that needs the key, not when the client is built.
     """
 
-    def __init__(self, message: str | None = None) -> None:
-        super().__init__(
-            message
-            or "No API key: pass Client(api_key=...) or set the GEMINI_API_KEY "
+    def __init__(self, message: str | None = None, *, base_url: str | None = None) -> None:
+        text = message or (
+            "No API key: pass Client(api_key=...) or set the GEMINI_API_KEY "
             "(or GOOGLE_API_KEY) environment variable."
         )
+        if base_url is not None and not base_url.startswith(GOOGLE_API_ORIGIN):
+            shown = hide_password(base_url)
+            text += (
+                f" The base URL {shown} is not Google's: against the emulator (or another"
+                " stand-in) any non-empty key works, e.g. GEMINI_API_KEY=test."
+            )
+        super().__init__(text)
 
 
 class APIConnectionError(GenlangError):

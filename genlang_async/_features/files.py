@@ -9,7 +9,9 @@ from genlang_async._core.names import resolve_name
 from genlang_async._http.upload import (
     DEFAULT_CHUNK_SIZE,
     check_destination,
+    content_length,
     wait_until_active,
+    with_progress,
     write_stream,
 )
 from genlang_async.types import File
@@ -110,6 +112,7 @@ class Files(generated.Files):
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        progress: ProgressCallback | None = None,
     ) -> int:
         """Download a file's content (``GET /v1beta/{name=files/*}:download?alt=media``) and
         return the number of bytes written.
@@ -118,6 +121,11 @@ class Files(generated.Files):
         when complete; no partial file is left behind on failure) or an object with a
         ``write(bytes)`` method (awaited when it is async). The body is streamed, never held
         whole in memory. Retries cover opening the download, not a connection lost midway.
+        Only generated files (a Veo video, a batch's results) can be downloaded: the API
+        refuses uploaded ones.
+
+        ``progress(received_bytes, total_bytes_or_None)`` (sync or async; a
+        :class:`~genlang_async.ProgressBar` for instance) is called as the bytes arrive.
         """
         name = resolve_name(name, "files/*", argument="name")
         check_destination(destination)
@@ -125,7 +133,8 @@ class Files(generated.Files):
         async with self._transport.stream(
             "GET", f"{name}:download", query={"alt": "media"}, options=options
         ) as body:
-            return await write_stream(body, destination)
+            chunks = with_progress(body, progress, content_length(body.headers))
+            return await write_stream(chunks, destination)
 
     async def wait_until_active(
         self,

@@ -178,7 +178,7 @@ class RequestBuilder:
             and KEY_HEADER not in merged
             and not (options and options.extra_headers and _has_key_header(options.extra_headers))
         ):
-            raise MissingAPIKeyError()
+            raise MissingAPIKeyError(base_url=self.base_url)
         if content_type is not None:
             merged["content-type"] = content_type
         for extra in (headers, options.extra_headers if options else None):

@@ -324,7 +324,7 @@ class _PathSource(Source):
 
 class _IterableSource(Source):
     """An async iterable: read forward only. The current chunk is kept so that a lost chunk
-    can be sent again; anything before it is gone."""
+    can be sent again, from any offset inside it; anything before it is gone."""
 
     def __init__(self, iterable: AsyncIterable[bytes]) -> None:
         self._iterator: AsyncIterator[bytes] = aiter(iterable)
@@ -344,11 +344,12 @@ class _IterableSource(Source):
                 f"cannot resume the upload of {self.label} from byte {offset}: an async "
                 f"iterable cannot be rewound and bytes before {self._start} are gone"
             )
-        if offset < end:  # sending (part of) the current chunk again
-            return self._chunk[offset - self._start :]
         if offset > end:
             raise UploadError(f"read at byte {offset} beyond the {end} bytes read so far")
-        buffer = bytearray(self._carry)
+        # From ``offset``: what is left of the current chunk (sent again after a failure that
+        # the server acknowledged only in part), then what follows it, up to ``limit``.
+        buffer = bytearray(self._chunk[offset - self._start :])
+        buffer += self._carry
         self._carry = b""
         while len(buffer) < limit and not self._drained:
             try:
@@ -752,6 +753,26 @@ def check_upload_arguments(
         raise TypeError("progress must be callable: progress(sent_bytes, total_bytes_or_None)")
     if resumable is False and isinstance(file, AsyncIterable):
         raise ValueError("an async iterable has no known size: it is always sent resumable")
+
+
+async def with_progress(
+    chunks: AsyncIterable[bytes], progress: ProgressCallback | None, total: int | None
+) -> AsyncIterator[bytes]:
+    """``chunks`` unchanged, calling ``progress(received_bytes, total)`` after each one (and
+    once before the first, with 0), as a download's progress callback."""
+    report = _Reporter(progress)
+    received = 0
+    await report(received, total)
+    async for chunk in chunks:
+        yield chunk
+        received += len(chunk)
+        await report(received, total)
+
+
+def content_length(headers: Mapping[str, str]) -> int | None:
+    """The ``Content-Length`` of a response as an ``int``; ``None`` when absent or invalid."""
+    value = headers.get("Content-Length", "")
+    return int(value) if value.isdigit() else None
 
 
 async def write_stream(chunks: AsyncIterable[bytes], destination: object) -> int:

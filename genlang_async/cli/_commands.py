@@ -8,8 +8,10 @@ import sys
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+from .._progress import ProgressBar
+from ._caches import CACHE_COMMANDS
+from ._chat import run_chat
 from ._demo import run_demo
-from ._progress import ProgressBar
 from ._session import open_client
 
 Command = Callable[[argparse.Namespace], Coroutine[Any, Any, int]]
@@ -67,6 +69,42 @@ async def files_delete(args: argparse.Namespace) -> int:
     return 0
 
 
+async def count_tokens(args: argparse.Namespace) -> int:
+    async with open_client(args.base_url) as client:
+        counted = await client.models.count_tokens(args.model, contents=args.prompt)
+    print(counted.total_tokens)
+    return 0
+
+
+async def embed(args: argparse.Namespace) -> int:
+    async with open_client(args.base_url) as client:
+        requests = [
+            {"content": {"parts": [{"text": text}]}, "outputDimensionality": args.dimensions}
+            for text in args.texts
+        ]
+        response = await client.models.batch_embed_contents(args.model, requests=requests)
+    for embedding in response.embeddings or []:
+        print(json.dumps(embedding.values))
+    return 0
+
+
+async def chat(args: argparse.Namespace) -> int:
+    async with open_client(args.base_url) as client:
+        await run_chat(client, model=args.model, system_instruction=args.system)
+    return 0
+
+
+async def files_download(args: argparse.Namespace) -> int:
+    async with open_client(args.base_url) as client:
+        written = await client.files.download(
+            args.name,
+            args.destination,
+            progress=ProgressBar(f"downloading {args.name}"),
+        )
+    print(f"{args.destination}\t{written}")
+    return 0
+
+
 async def demo(args: argparse.Namespace) -> int:
     async with open_client(args.base_url, report_usage=True) as client:
         await run_demo(client, model=args.model)
@@ -79,5 +117,10 @@ COMMANDS: dict[str, Command] = {
     "models list": models_list,
     "files upload": files_upload,
     "files list": files_list,
+    "files download": files_download,
     "files delete": files_delete,
+    "count-tokens": count_tokens,
+    "embed": embed,
+    "chat": chat,
+    **CACHE_COMMANDS,
 }

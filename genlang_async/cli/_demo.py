@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import anyio
 
-from ._progress import ProgressBar
+from .._progress import ProgressBar
 
 if TYPE_CHECKING:
     from .. import Client

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ._app import create_app
+    from ._cli import load_scripts
     from ._faults import Fault, FaultInjector
     from ._scripts import Reply, Script, ScriptBook
     from ._server import Emulator, EmulatorThread
@@ -31,6 +32,7 @@ __all__ = [
     "ScriptBook",
     "State",
     "create_app",
+    "load_scripts",
 ]
 
 _WHERE = {
@@ -44,6 +46,7 @@ _WHERE = {
     "ScriptBook": "_scripts",
     "State": "_state",
     "create_app": "_app",
+    "load_scripts": "_cli",
 }
 
 

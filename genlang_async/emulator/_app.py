@@ -44,6 +44,8 @@ _ROUTE_MODULES = (
     "generated_files",
 )
 _MAX_LOG = 10_000
+#: Status logged for a request whose client went away before the answer (nginx's 499).
+CLIENT_GONE = 499
 
 
 def all_routes() -> list[Route]:
@@ -109,20 +111,25 @@ async def _dispatch(request: web.Request) -> web.StreamResponse:
     if settings.latency:
         await asyncio.sleep(settings.latency)
     scripted = scripts.take(request.method, path)
-    if scripted is not None:
-        entry["script"] = scripted[0].id
-        response = await scripted_response(
-            request,
-            scripted[1],
-            sse=sse,
-            streaming=_is_streaming(path),
-            fault=fault,
-            pause=settings.stream_chunk_delay,
-        )
-    elif found is None:  # its script was used up meanwhile
-        response = error_response(unknown_route(request.method, path))
-    else:
-        response = await _handle(request, found, state, settings, fault, content_type)
+    try:
+        if scripted is not None:
+            entry["script"] = scripted[0].id
+            response = await scripted_response(
+                request,
+                scripted[1],
+                sse=sse,
+                streaming=_is_streaming(path),
+                fault=fault,
+                pause=settings.stream_chunk_delay,
+            )
+        elif found is None:  # its script was used up meanwhile
+            response = error_response(unknown_route(request.method, path))
+        else:
+            response = await _handle(request, found, state, settings, fault, content_type)
+    except ConnectionError:
+        # The client left (a stream abandoned early, a cut upload): nothing to report.
+        entry["status"] = CLIENT_GONE
+        return web.Response(status=CLIENT_GONE)
     if fault is not None and fault.action in ("drop_response", "malformed"):
         response = await apply_body_fault(request, response, fault)
     entry["status"] = response.status

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -16,19 +15,14 @@ from ._responses import json_response
 from ._scripts import Script, ScriptBook
 from ._settings import EmulatorSettings
 from ._state import State
+from ._wire import load_json_object
 
 
 async def _body(request: web.Request) -> dict[str, Any]:
     raw = await request.read()
     if not raw.strip():
         return {}
-    try:
-        value = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise invalid(f"Invalid JSON payload received. {exc}") from exc
-    if not isinstance(value, dict):
-        raise invalid("Expected a JSON object.")
-    return value
+    return load_json_object(raw)
 
 
 async def handle(
@@ -124,6 +118,8 @@ async def _handle(
                 settings.update(await _body(request))
             except KeyError as exc:
                 raise invalid(f"Unknown setting {exc.args[0]!r}.") from exc
+            except ValueError as exc:
+                raise invalid(f"Invalid setting: {exc}.") from exc
         if method in ("GET", "POST", "PATCH"):
             return json_response(settings.to_dict())
     raise ApiError(404, f"Unknown control endpoint {method} {path}.")

@@ -9,6 +9,7 @@ from typing import Any
 
 from ._errors import ApiError, retry_info
 from ._matching import Rules, check_pattern, request_matches
+from ._typed import check_fields
 
 ACTIONS = (
     "error",
@@ -69,10 +70,15 @@ class Fault:
     hits: int = 0
 
     def __post_init__(self) -> None:
+        check_fields(self)
         if self.action not in ACTIONS:
             raise ValueError(f"unknown fault action {self.action!r}; use one of {ACTIONS}")
         if self.times < 1:
             raise ValueError("times must be >= 1")
+        if not 400 <= self.status <= 599:
+            raise ValueError(f"status must be an HTTP error status (400-599), not {self.status}")
+        if min(self.delay, self.after_bytes, self.after_chunks) < 0:
+            raise ValueError("delay, after_bytes and after_chunks must not be negative")
         check_pattern(self.path, self.regex)
 
     def matches(self, method: str, path: str, headers: Mapping[str, str]) -> bool:

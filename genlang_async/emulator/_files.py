@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 from typing import Any
 
 from ._errors import invalid
@@ -76,3 +77,21 @@ def create_file(
     if delay > 0:
         state.processing[name] = moment + delay
     return state.put(item)
+
+
+def generated_file(
+    state: State, origin: str, data: bytes, *, mime_type: str, metadata: JSON | None = None
+) -> JSON:
+    """Store ``data`` as a ``File`` the API produced (``source: GENERATED``): the only kind
+    that can be downloaded."""
+    item = create_file(
+        state,
+        origin,
+        metadata=metadata or {},
+        size=len(data),
+        sha256_hex=hashlib.sha256(data).hexdigest(),
+        mime_type=mime_type,
+        source="GENERATED",
+    )
+    state.write_blob(str(item["name"]), data)
+    return item

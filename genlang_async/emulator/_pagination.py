@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from ._errors import invalid
 
 T = TypeVar("T")
+_INT32_MAX = 2**31 - 1
 
 
 def _encode(kind: str, offset: int) -> str:
@@ -36,8 +37,10 @@ def page_size(query: Mapping[str, str], default: int, maximum: int) -> int:
         return default
     try:
         size = int(raw)
-    except ValueError as exc:
-        raise invalid(f"Invalid value at 'page_size' (TYPE_INT32), \"{raw}\"") from exc
+    except ValueError:
+        size = _INT32_MAX + 1
+    if size > _INT32_MAX:
+        raise invalid(f"Invalid value at 'page_size' (TYPE_INT32), \"{raw}\"")
     if size < 0:
         raise invalid("page_size must not be negative.")
     if size == 0:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 import re
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
@@ -11,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from ._errors import ApiError, invalid
-from ._wire import camelize
+from ._request_checks import check_request
+from ._wire import camelize, load_json_object
 
 if TYPE_CHECKING:
     from ._faults import Fault
@@ -103,15 +103,8 @@ class Ctx:
                 raise invalid("Request body is required.")
             self._body = {}
             return {}
-        try:
-            value = json.loads(raw)
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise invalid(
-                f"Invalid JSON payload received. {exc.__class__.__name__}: {exc}"
-            ) from exc
-        if not isinstance(value, dict):
-            raise invalid("Invalid JSON payload received. Expected an object.")
-        value = camelize(value)
+        value = camelize(load_json_object(raw))
+        check_request(value)
         self._body = value
         return dict(value)
 

@@ -12,6 +12,7 @@ from aiohttp import web
 
 from ._app import create_app
 from ._faults import FaultInjector
+from ._files import generated_file
 from ._quotas import QuotaTable
 from ._scripts import ScriptBook
 from ._settings import EmulatorSettings
@@ -70,6 +71,18 @@ class Emulator:
     @property
     def request_log(self) -> list[dict[str, Any]]:
         return self.state.request_log
+
+    def add_generated_file(
+        self, data: bytes, *, mime_type: str = "video/mp4", display_name: str | None = None
+    ) -> dict[str, Any]:
+        """Store ``data`` as a file the API generated (as a Veo video is) and return the
+        ``File`` in wire format: unlike uploaded files, generated ones can be downloaded."""
+        metadata = {"displayName": display_name} if display_name else {}
+        return dict(
+            generated_file(
+                self.state, self.url, bytes(data), mime_type=mime_type, metadata=metadata
+            )
+        )
 
     def reset(self) -> None:
         """Forget every resource, log entry, fault, script and quota (settings are kept)."""

@@ -5,7 +5,11 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from ._typed import check_field
+
 MIB = 1024 * 1024
+#: Settings that must be at least 1 (the other numbers must not be negative).
+_POSITIVE = frozenset({"upload_chunk_granularity", "stream_chunks", "embedding_dimensions"})
 
 
 @dataclasses.dataclass
@@ -49,14 +53,18 @@ class EmulatorSettings:
     live_binary_frames: bool = True
 
     def update(self, values: dict[str, Any]) -> None:
-        """Set fields from a dict of (snake_case or camelCase) names; unknown names raise."""
+        """Set fields from a dict of (snake_case or camelCase) names; an unknown name raises
+        ``KeyError``, a value of the wrong type or range ``ValueError``."""
         fields = {f.name: f for f in dataclasses.fields(self)}
         for key, value in values.items():
             name = _snake(key)
             if name not in fields:
                 raise KeyError(key)
+            check_field(self, name, value)
             if name == "api_keys" and value is not None:
                 value = frozenset(value)
+            if (name in _POSITIVE and value < 1) or (isinstance(value, (int, float)) and value < 0):
+                raise ValueError(f"{name} must be {'>= 1' if name in _POSITIVE else '>= 0'}")
             setattr(self, name, value)
 
     def to_dict(self) -> dict[str, Any]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 import os
 import time
 from collections.abc import Awaitable, Callable
@@ -20,7 +19,7 @@ from ._errors import ApiError, invalid, not_found
 from ._responses import json_response
 from ._routing import Ctx
 from ._state import Blob, State
-from ._wire import JSON, camelize
+from ._wire import JSON, camelize, load_json_object
 
 _READ_SIZE = 256 * 1024
 
@@ -130,6 +129,26 @@ async def _pump(request: web.Request, sink: Sink) -> int:
     return received
 
 
+async def _pump_granules(request: web.Request, sink: Sink, granularity: int) -> int:
+    """Like ``_pump`` for a resumable chunk; when the connection breaks midway, keep only
+    the whole granules received (as the live API does) and raise ``ConnectionResetError``."""
+    start = sink.size
+    kept = sink.snapshot()
+    try:
+        async for data in request.content.iter_chunked(_READ_SIZE):
+            view = memoryview(data)
+            while view:
+                room = granularity - (sink.size - start) % granularity
+                sink.write(bytes(view[:room]))
+                view = view[room:]
+                if (sink.size - start) % granularity == 0:
+                    kept = sink.snapshot()
+    except ConnectionError:
+        sink.rollback(kept)
+        raise
+    return sink.size - start
+
+
 async def start(
     ctx: Ctx, *, metadata: JSON, mime_type: str, finish: Finisher
 ) -> web.StreamResponse:
@@ -228,8 +247,12 @@ async def _resume(
     length = 0
     if "upload" in commands:
         mark = session.sink.snapshot()
-        length = await _pump(request, session.sink)
         granularity = max(1, ctx.settings.upload_chunk_granularity)
+        try:
+            length = await _pump_granules(request, session.sink, granularity)
+        except ConnectionError:
+            _log(state, session.id, label, offset, session.sink.size - offset, 499)
+            raise
         if "finalize" not in commands and length % granularity:
             session.sink.rollback(mark)
             raise invalid(
@@ -278,13 +301,7 @@ async def single_request(
             if not isinstance(first, BodyPartReader):
                 raise invalid("A multipart upload needs a JSON metadata part and a media part.")
             raw = await first.read()
-            try:
-                parsed = json.loads(raw or b"{}")
-            except json.JSONDecodeError as exc:
-                raise invalid(f"Invalid JSON payload received. {exc}") from exc
-            if not isinstance(parsed, dict):
-                raise invalid("Upload metadata must be a JSON object.")
-            metadata = default_metadata(camelize(parsed))
+            metadata = default_metadata(camelize(load_json_object(raw or b"{}")))
             media = await reader.next()
             if not isinstance(media, BodyPartReader):
                 raise invalid("A multipart upload needs a media part after the metadata.")

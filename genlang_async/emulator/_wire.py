@@ -3,18 +3,54 @@
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import random
 import re
 import time
 from typing import Any
 
+from ._errors import invalid
+
 JSON = dict[str, Any]
+
+#: Deepest nesting of arrays and objects accepted in a request body (the API's is 100).
+MAX_JSON_DEPTH = 100
 
 _ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
 _DURATION_RE = re.compile(r"^(-?\d+(?:\.\d{1,9})?)s$")
 _TIMESTAMP_RE = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$"
 )
+
+
+def _depth(value: Any) -> int:
+    """Nesting depth of parsed JSON, without recursion."""
+    deepest, level = 0, [(value, 1)]
+    while level:
+        item, depth = level.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, depth)
+            children = item.values() if isinstance(item, dict) else item
+            level.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def load_json_object(raw: bytes) -> JSON:
+    """A request body parsed as a JSON object; ``invalid`` (400) when it is not JSON, not an
+    object, or nested deeper than ``MAX_JSON_DEPTH``."""
+    try:
+        value = json.loads(raw)
+    except RecursionError as exc:
+        raise invalid(
+            f"Invalid JSON payload received. Nesting deeper than {MAX_JSON_DEPTH}."
+        ) from exc
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise invalid(f"Invalid JSON payload received. {exc.__class__.__name__}: {exc}") from exc
+    if not isinstance(value, dict):
+        raise invalid("Invalid JSON payload received. Expected an object.")
+    if _depth(value) > MAX_JSON_DEPTH:
+        raise invalid(f"Invalid JSON payload received. Nesting deeper than {MAX_JSON_DEPTH}.")
+    return value
 
 
 def format_timestamp(epoch: float) -> str:
@@ -77,7 +113,7 @@ def slug(text: str, limit: int = 28) -> str:
 
 
 # Request fields whose contents are user data (kept verbatim) or maps keyed by user names.
-_OPAQUE = frozenset(
+OPAQUE_FIELDS = frozenset(
     {
         "args",
         "response",
@@ -92,7 +128,7 @@ _OPAQUE = frozenset(
         "structValue",
     }
 )
-_NAMED_MAPS = frozenset({"properties", "$defs", "definitions"})
+NAMED_MAPS = frozenset({"properties", "$defs", "definitions"})
 
 
 def camel(name: str) -> str:
@@ -115,9 +151,9 @@ def camelize(value: Any, *, keep_keys: bool = False) -> Any:
         name = key if keep_keys else camel(key)
         if item is None and not keep_keys:
             continue  # proto3 JSON: null means "not set"
-        if name in _OPAQUE:
+        if name in OPAQUE_FIELDS:
             out[name] = item
-        elif name in _NAMED_MAPS and isinstance(item, dict):
+        elif name in NAMED_MAPS and isinstance(item, dict):
             out[name] = {k: camelize(v) for k, v in item.items()}
         else:
             out[name] = camelize(item)

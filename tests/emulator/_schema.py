@@ -1,44 +1,30 @@
-"""Checks JSON bodies against the schemas of the spec files in ../shared/spec (when present)."""
+"""Checks JSON bodies against the schemas of the API spec files (copied into
+tests/fixtures/spec)."""
 
 from __future__ import annotations
 
 import base64
 import functools
 import json
-import os
 import re
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-_ROOT = Path(__file__).resolve().parents[2]
-# ../shared/spec relative to the repo root (git worktrees may sit one level deeper).
-_CANDIDATES = [Path(os.environ["GENLANG_SPEC_DIR"])] if os.environ.get("GENLANG_SPEC_DIR") else []
-_CANDIDATES += [_ROOT.parent / "shared" / "spec", _ROOT.parent.parent / "shared" / "spec"]
-SPEC_DIR = next((p for p in _CANDIDATES if p.is_dir()), _CANDIDATES[0])
+SPEC_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "spec"
 _RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$")
 _DURATION = re.compile(r"^-?\d+(\.\d{1,9})?s$")
 
 
 @functools.cache
-def _openapi() -> dict[str, Any] | None:
+def _openapi() -> dict[str, Any]:
     path = SPEC_DIR / "openapi-v1beta-rev20251218.json"
-    if not path.exists():
-        return None
     return json.loads(path.read_text())["components"]["schemas"]  # type: ignore[no-any-return]
 
 
 @functools.cache
-def _discovery() -> dict[str, Any] | None:
+def _discovery() -> dict[str, Any]:
     path = SPEC_DIR / "discovery-v1beta-rev20240713.json"
-    if not path.exists():
-        return None
     return json.loads(path.read_text())["schemas"]  # type: ignore[no-any-return]
-
-
-def spec_available() -> bool:
-    return _openapi() is not None and _discovery() is not None
 
 
 def _ref_name(ref: str) -> str:
@@ -110,15 +96,11 @@ def _check(value: Any, schema: dict[str, Any], schemas: dict[str, Any], where: s
 def check(body: Any, name: str, *, spec: str = "openapi") -> None:
     """Assert ``body`` fits schema ``name`` (field names, types, int64 strings, enums)."""
     schemas = _openapi() if spec == "openapi" else _discovery()
-    if schemas is None:
-        pytest.skip("../shared/spec not present")
     _check(body, schemas[name], schemas, name)
 
 
 def check_discovery(body: Any, name: str) -> None:
     schemas = _discovery()
-    if schemas is None:
-        pytest.skip("../shared/spec not present")
     # Discovery refs are bare names ("$ref": "Chunk").
     wrapped = {k: _convert(v) for k, v in schemas.items()}
     _check(body, wrapped[name], wrapped, name)

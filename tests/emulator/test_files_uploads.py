@@ -94,13 +94,9 @@ async def test_resumable_upload_in_chunks_with_query(api: Api, emulator: Any) ->
     assert ranges == sorted(ranges)
     assert all(a[1] == b[0] for a, b in itertools.pairwise(ranges))
     assert ranges[-1][1] == len(data)
-    async with api.session.get(
-        emulator.url + f"/v1beta/{file['name']}:download",
-        params={"alt": "media"},
-        headers={"x-goog-api-key": KEY},
-    ) as r:
-        assert r.status == 200
-        assert await r.read() == data
+    assert emulator.state.read_blob(file["name"]) == data
+    refused = await api.get(f"/v1beta/{file['name']}:download", params={"alt": "media"}, expect=400)
+    assert "Only generated files can be downloaded" in refused["error"]["message"]
     assert await api.get(f"/v1beta/{file['name']}") == file
 
 
@@ -209,7 +205,10 @@ async def test_processing_delay_and_no_content_storage(api: Api, emulator: Any) 
 
     await anyio.sleep(0.08)
     assert (await api.get(f"/v1beta/{file['name']}"))["state"] == "ACTIVE"
-    missing = await api.get(f"/v1beta/{file['name']}:download", params={"alt": "media"}, expect=404)
+    generated = emulator.add_generated_file(b"abc")
+    missing = await api.get(
+        f"/v1beta/{generated['name']}:download", params={"alt": "media"}, expect=404
+    )
     assert missing["error"]["status"] == "NOT_FOUND"
     assert await api.get(f"/v1beta/{file['name']}:download") == {}
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from genlang_async import Client, NotFoundError
+from genlang_async import BadRequestError, Client
 from genlang_async._http.upload import FileProcessingError, FileProcessingTimeoutError
 from genlang_async.emulator import Emulator
 from genlang_async.types import File, FileState, UploadToFileSearchStoreResponse
@@ -28,9 +28,9 @@ def listing(folder: Path) -> list[str]:
 # --------------------------------------------------------------------------- download
 
 
-async def test_download_to_a_path(client: Client, tmp_path: Path) -> None:
+async def test_download_to_a_path(client: Client, emulator: Emulator, tmp_path: Path) -> None:
     data = payload(3 * MIB + 17)
-    uploaded = await client.files.upload(data, mime_type="application/octet-stream")
+    uploaded = File.from_dict(emulator.add_generated_file(data))
     assert uploaded.name is not None
     target = tmp_path / "copy.bin"
     written = await client.files.download(uploaded.name, target)
@@ -41,9 +41,9 @@ async def test_download_to_a_path(client: Client, tmp_path: Path) -> None:
     assert await client.files.download(uploaded.name.split("/")[1], str(target)) == len(data)
 
 
-async def test_download_to_writers(client: Client) -> None:
+async def test_download_to_writers(client: Client, emulator: Emulator) -> None:
     data = payload(GRANULARITY)
-    uploaded = await client.files.upload(data, mime_type="text/plain")
+    uploaded = File.from_dict(emulator.add_generated_file(data, mime_type="text/plain"))
     assert uploaded.name is not None
 
     class AsyncWriter:
@@ -68,7 +68,7 @@ async def test_failed_download_leaves_no_file(
     assert created.file is not None
     assert created.file.name is not None
     target = tmp_path / "out.bin"
-    with pytest.raises(NotFoundError):
+    with pytest.raises(BadRequestError):  # an uploaded file: only generated ones download
         await client.files.download(created.file.name, target)
     assert listing(tmp_path) == []
     requests = len(emulator.request_log)
@@ -79,6 +79,14 @@ async def test_failed_download_leaves_no_file(
     with pytest.raises(TypeError, match="destination"):
         await client.files.download(created.file.name, 42)
     assert len(emulator.request_log) == requests  # nothing sent for those
+
+
+async def test_uploaded_files_cannot_be_downloaded(client: Client, tmp_path: Path) -> None:
+    uploaded = await client.files.upload(b"my notes", mime_type="text/plain")
+    assert uploaded.name is not None
+    with pytest.raises(BadRequestError, match="Only generated files can be downloaded"):
+        await client.files.download(uploaded.name, tmp_path / "out.txt")
+    assert listing(tmp_path) == []
 
 
 # --------------------------------------------------------------------------- wait until ACTIVE

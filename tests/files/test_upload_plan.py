@@ -125,13 +125,16 @@ async def test_iterable_source_keeps_only_the_current_chunk() -> None:
         assert source.size is None
         assert await source.read(0, 4) == b"abcd"
         assert not source.at_end(4)
-        assert await source.read(2, 4) == b"cd"  # a resend of part of the current chunk
-        assert await source.read(4, 4) == b"efgh"
-        assert source.can_read_from(4)
-        assert not source.can_read_from(3)
+        # Resent from inside the current chunk: topped up with what follows to a whole chunk.
+        assert await source.read(2, 4) == b"cdef"
+        assert source.can_read_from(6)
+        assert not source.can_read_from(1)
+        assert await source.read(6, 4) == b"ghij"
+        assert not source.can_read_from(5)
         with pytest.raises(UploadError, match="cannot be rewound"):
             await source.read(0, 4)
-        assert await source.read(8, 4) == b"ij"
+        assert not source.at_end(10)  # not known yet
+        assert await source.read(10, 4) == b""
         assert source.at_end(10)
         assert source.size == 10
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -12,22 +11,8 @@ import pytest
 
 import genlang_async.types as T
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def find_fixtures() -> Path:
-    """``../shared/fixtures/real`` from the repository root (or from a parent, for worktrees)."""
-    override = os.environ.get("GENLANG_REAL_FIXTURES")
-    if override:
-        return Path(override)
-    for base in (ROOT, *ROOT.parents):
-        candidate = base.parent / "shared" / "fixtures" / "real"
-        if candidate.is_dir():
-            return candidate
-    return ROOT.parent / "shared" / "fixtures" / "real"
-
-
-FIXTURES = find_fixtures()
+#: Recordings of the live API (copied from the shared fixtures; see INDEX.md there).
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "real"
 
 # fixture (relative path, without .json) -> type of its body; None: nothing to parse
 BODY_TYPES: dict[str, str | None] = {
@@ -85,7 +70,6 @@ def roundtrip(type_name: str, body: Any) -> None:
     assert cls.from_dict(again) == obj
 
 
-@pytest.mark.skipif(not FIXTURES.is_dir(), reason="../shared/fixtures/real not present")
 @pytest.mark.parametrize(
     "path", fixture_files(), ids=lambda p: f"{p.parent.name}/{p.stem}" if p else ""
 )
@@ -117,14 +101,12 @@ def test_fixture_roundtrip(path: Path) -> None:
     roundtrip(type_name, body_of(response))
 
 
-@pytest.mark.skipif(not FIXTURES.is_dir(), reason="../shared/fixtures/real not present")
 def test_every_fixture_has_a_type() -> None:
     for path in fixture_files():
         if path.parent.name not in ("errors", "stream_sse", "stream_json", "generate"):
             assert f"{path.parent.name}/{path.stem}" in BODY_TYPES, path
 
 
-@pytest.mark.skipif(not FIXTURES.is_dir(), reason="../shared/fixtures/real not present")
 def test_batch_operation_metadata_is_typed() -> None:
     fixture = json.loads((FIXTURES / "batches" / "batch_get_succeeded.json").read_text())
     body = fixture["response"]["body_json"]
@@ -141,7 +123,6 @@ def test_batch_operation_metadata_is_typed() -> None:
     assert batch.to_dict() == op.metadata
 
 
-@pytest.mark.skipif(not FIXTURES.is_dir(), reason="../shared/fixtures/real not present")
 def test_int_encoded_enums_are_kept_raw() -> None:
     fixture = json.loads(
         (FIXTURES / "stream_json" / "int_enum_encoding_json_array.json").read_text()

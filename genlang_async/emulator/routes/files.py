@@ -107,6 +107,11 @@ async def download(ctx: Ctx) -> web.StreamResponse:
     item = ctx.state.get(name, "File")
     if ctx.query.get("alt") != "media":
         return json_response({})
+    if item.get("source") != "GENERATED":
+        raise invalid(
+            f"Only generated files can be downloaded; {name} was uploaded "
+            f"(source {item.get('source', 'UPLOADED')})."
+        )
     blob = ctx.state.blobs.get(name)
     if blob is None or blob.path is None:
         raise not_found(f"The content of {name} is not available.")

@@ -10,7 +10,7 @@ from aiohttp import web
 
 from genlang_async.emulator import _operations
 from genlang_async.emulator._errors import invalid
-from genlang_async.emulator._files import create_file
+from genlang_async.emulator._files import generated_file
 from genlang_async.emulator._lookup import resolve
 from genlang_async.emulator._png import tiny_png
 from genlang_async.emulator._responses import json_response
@@ -70,16 +70,7 @@ async def predict_long_running(ctx: Ctx) -> web.StreamResponse:
                 b"\x00\x00\x00\x18ftypmp42"
                 + hashlib.sha256(f"{model_name}|{prompt}|{index}".encode()).digest()
             )
-            video = create_file(
-                state,
-                origin,
-                metadata={},
-                size=len(data),
-                sha256_hex=hashlib.sha256(data).hexdigest(),
-                mime_type="video/mp4",
-                source="GENERATED",
-            )
-            state.write_blob(str(video["name"]), data)
+            video = generated_file(state, origin, data, mime_type="video/mp4")
             generated = "generatedFiles/" + str(video["name"]).split("/", 1)[1]
             state.put({"name": generated, "mimeType": "video/mp4", "state": "GENERATED"})
             gen_op = f"{generated}/operations/{state.new_id()}"

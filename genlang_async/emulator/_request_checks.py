@@ -1,0 +1,170 @@
+"""Request-body checks the live API makes before any method runs: field types, function
+names, ``responseSchema`` and ``$ref`` in JSON schemas. Each failure is a 400 naming the
+field by its proto path (``contents[0].parts[0].text``)."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from ._errors import invalid
+from ._wire import NAMED_MAPS, OPAQUE_FIELDS
+
+_STRING_FIELDS = frozenset(
+    {"text", "displayName", "mimeType", "role", "name", "fileUri", "title", "description"}
+)
+_NUMBER_FIELDS = {
+    "temperature": "TYPE_FLOAT",
+    "topP": "TYPE_FLOAT",
+    "presencePenalty": "TYPE_FLOAT",
+    "frequencyPenalty": "TYPE_FLOAT",
+    "topK": "TYPE_INT32",
+    "candidateCount": "TYPE_INT32",
+    "maxOutputTokens": "TYPE_INT32",
+    "seed": "TYPE_INT32",
+    "outputDimensionality": "TYPE_INT32",
+    "thinkingBudget": "TYPE_INT32",
+}
+_SCHEMA_TYPES = frozenset(
+    {"TYPE_UNSPECIFIED", "STRING", "NUMBER", "INTEGER", "BOOLEAN", "ARRAY", "OBJECT", "NULL"}
+)
+_SCHEMAS = ("responseSchema", "parameters")
+_SUBSCHEMAS = ("items", "properties", "anyOf")
+_JSON_SCHEMAS = ("responseJsonSchema", "parametersJsonSchema", "_responseJsonSchema")
+_FUNCTION_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.:-]{0,63}")
+_FUNCTION_NAME_RULE = (
+    "Invalid function name. Must start with a letter or an underscore. Must be alphameric "
+    "(a-z, A-Z, 0-9), underscores (_), dots (.), colons (:), or dashes (-), with a maximum "
+    "length of 64."
+)
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)([A-Z])", r"_\1", name).lower()
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{_snake(key)}" if path else _snake(key)
+
+
+def _bad_value(path: str, kind: str, value: Any) -> Exception:
+    return invalid(f"Invalid value at '{path}' ({kind}), {json.dumps(value)}")
+
+
+def _number_ok(value: Any, kind: str) -> bool:
+    if isinstance(value, bool):
+        return False
+    if kind == "TYPE_INT32":
+        if isinstance(value, str):
+            return re.fullmatch(r"-?\d+", value) is not None
+        return isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+    if isinstance(value, str):
+        try:
+            float(value)
+        except ValueError:
+            return False
+        return True
+    return isinstance(value, (int, float))
+
+
+def check_request(body: Any, path: str = "") -> None:
+    """Raise a 400 ``ApiError`` for the first field the live API would reject."""
+    if isinstance(body, list):
+        for index, item in enumerate(body):
+            check_request(item, f"{path}[{index}]")
+        return
+    if not isinstance(body, dict):
+        return
+    for key, value in body.items():
+        where = _join(path, key)
+        if key in _JSON_SCHEMAS:
+            check_refs(value, where)
+        elif key in OPAQUE_FIELDS:
+            continue
+        elif key in _SCHEMAS:
+            check_schema(value, where)
+        elif key in NAMED_MAPS and isinstance(value, dict):
+            for name, item in value.items():
+                check_request(item, f'{where}["{name}"]')
+        elif key == "functionDeclarations" and isinstance(value, list):
+            check_request(value, where)
+            for index, declaration in enumerate(value):
+                name = declaration.get("name") if isinstance(declaration, dict) else None
+                if not isinstance(name, str) or _FUNCTION_NAME.fullmatch(name) is None:
+                    raise invalid(f"* {where}[{index}].name: {_FUNCTION_NAME_RULE}")
+        elif key in _STRING_FIELDS and not isinstance(value, str):
+            raise _bad_value(where, "TYPE_STRING", value)
+        elif key in _NUMBER_FIELDS and not _number_ok(value, _NUMBER_FIELDS[key]):
+            raise _bad_value(where, _NUMBER_FIELDS[key], value)
+        else:
+            check_request(value, where)
+
+
+def check_schema(schema: Any, path: str) -> None:
+    """A Gemini ``Schema``: an object whose ``type`` is a ``Type`` name, with sub-schemas."""
+    if not isinstance(schema, dict):
+        raise _bad_value(
+            path, "type.googleapis.com/google.ai.generativelanguage.v1beta.Schema", schema
+        )
+    kind = schema.get("type")
+    if kind is not None and (not isinstance(kind, str) or kind.upper() not in _SCHEMA_TYPES):
+        raise _bad_value(
+            f"{path}.type", "type.googleapis.com/google.ai.generativelanguage.v1beta.Type", kind
+        )
+    if "items" in schema:
+        check_schema(schema["items"], f"{path}.items")
+    properties = schema.get("properties", {})
+    if not isinstance(properties, dict):
+        raise _bad_value(f"{path}.properties", "map<string, Schema>", properties)
+    for name, sub in properties.items():
+        check_schema(sub, f'{path}.properties["{name}"]')
+    check_request({k: v for k, v in schema.items() if k not in _SUBSCHEMAS}, path)
+    any_of = schema.get("anyOf", [])
+    if not isinstance(any_of, list):
+        raise _bad_value(f"{path}.any_of", "list<Schema>", any_of)
+    for index, sub in enumerate(any_of):
+        check_schema(sub, f"{path}.any_of[{index}]")
+
+
+def _pointer(root: Any, ref: str) -> Any:
+    """The node a local ``$ref`` (``#``, ``#/$defs/A``) points at; ``KeyError`` if none."""
+    node = root
+    for piece in ref[2:].split("/") if ref != "#" else ():
+        piece = piece.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and piece in node:
+            node = node[piece]
+        elif isinstance(node, list) and piece.isdigit() and int(piece) < len(node):
+            node = node[int(piece)]
+        else:
+            raise KeyError(ref)
+    return node
+
+
+def check_refs(schema: Any, path: str) -> None:
+    """A JSON schema's local ``$ref``s must resolve, and never only to themselves (an
+    alias cycle such as ``{"$ref": "#"}`` describes no value)."""
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+            continue
+        if not isinstance(node, dict):
+            continue
+        stack.extend(node.values())
+        seen: list[int] = []
+        target = node
+        while isinstance(target, dict) and isinstance(target.get("$ref"), str):
+            ref = target["$ref"]
+            if not ref.startswith("#"):
+                break  # a remote reference: not resolved here
+            if id(target) in seen:
+                raise invalid(f"Invalid JSON schema at '{path}': $ref {ref!r} refers to itself.")
+            seen.append(id(target))
+            try:
+                target = _pointer(schema, ref)
+            except KeyError:
+                raise invalid(
+                    f"Invalid JSON schema at '{path}': $ref {ref!r} does not resolve."
+                ) from None
