@@ -1,6 +1,7 @@
 """One measurement in a fresh process: ``python -m benchmarks.child '<json spec>'``.
 
-The spec names a runner, a workload (``unary``, ``stream``, ``open_streams``, ``upload``) and
+The spec names a runner, a workload (``unary``, ``stream``, ``dense``, ``open_streams``,
+``upload``) and
 its parameters. The last stdout line is a JSON object: ``{"status": "ok", ...measurements}``,
 ``{"status": "n/a", "reason": ...}`` when the client or API is missing, or
 ``{"status": "error", "reason": ...}``.
@@ -47,6 +48,28 @@ async def _spread(n: int, concurrency: int, call: Callable[[], Awaitable[Any]]) 
         await asyncio.gather(*tasks, return_exceptions=True)
 
 
+class _GcClock:
+    """CPU time of this (the event loop's) thread spent in garbage collection while
+    started (``gc.callbacks``)."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self._t0 = 0.0
+
+    def __call__(self, phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            self._t0 = time.thread_time()
+        else:
+            self.seconds += time.thread_time() - self._t0
+
+    def __enter__(self) -> _GcClock:
+        gc.callbacks.append(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        gc.callbacks.remove(self)
+
+
 async def unary(runner: Runner, spec: dict[str, Any]) -> dict[str, Any]:
     calls, concurrency = int(spec["calls"]), int(spec["concurrency"])
     expected = payloads.unary_text_and_body()[0]
@@ -59,11 +82,13 @@ async def unary(runner: Runner, spec: dict[str, Any]) -> dict[str, Any]:
 
     await _spread(int(spec["warmup"]), concurrency, call)
     gc.collect()
-    cpu0, wall0 = time.process_time(), time.perf_counter()
-    await _spread(calls, concurrency, call)
-    cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
+    with _GcClock() as gc_clock:
+        cpu0, wall0 = time.process_time(), time.perf_counter()
+        await _spread(calls, concurrency, call)
+        cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
     return {
         "cpu_per_call_us": cpu / calls * 1e6,
+        "gc_share_pct": gc_clock.seconds / cpu * 100 if cpu else 0.0,
         "wall_per_call_us": wall / calls * 1e6,
         "calls_per_s": calls / wall,
         "calls": calls,
@@ -101,6 +126,32 @@ async def stream(runner: Runner, spec: dict[str, Any]) -> dict[str, Any]:
         "concurrency": concurrency,
         "peak_rss_mib": peak_rss_mib(),
     }
+
+
+async def dense(runner: Runner, spec: dict[str, Any]) -> dict[str, Any]:
+    """Sequential calls with dense answers: the 1,000-model page, or 100 embeddings."""
+    calls = int(spec["calls"])
+    if spec["kind"] == "models_page":
+        expected = payloads.DENSE_MODELS
+
+        def call() -> Awaitable[int]:
+            return runner.list_models(payloads.DENSE_MODELS)
+    else:
+        expected = payloads.EMBEDDINGS * payloads.EMBEDDING_SIZE
+
+        def call() -> Awaitable[int]:
+            return runner.embed_batch(payloads.MODEL, payloads.EMBEDDINGS)
+
+    for _ in range(int(spec["warmup"])):
+        got = await call()
+        if got != expected:
+            raise AssertionError(f"expected {expected} items, got {got}")
+    gc.collect()
+    cpu0 = time.process_time()
+    for _ in range(calls):
+        await call()
+    cpu = time.process_time() - cpu0
+    return {"cpu_per_call_us": cpu / calls * 1e6, "calls": calls, "peak_rss_mib": peak_rss_mib()}
 
 
 async def _release_held(base_url: str) -> None:
@@ -181,10 +232,12 @@ async def upload(runner: Runner, spec: dict[str, Any]) -> dict[str, Any]:
         raise AssertionError(f"server received {result.size_bytes} bytes, sent {size}")
     if _hash_text(result.sha256_hash) != spec["sha256_hash"]:
         raise AssertionError(f"sha256Hash mismatch: {result.sha256_hash!r}")
+    peak = peak_rss_mib()
     return {
         "throughput_mib_s": size / MIB / wall,
+        "rss_growth_mib": peak - baseline,
         "cpu_per_mib_ms": cpu / (size / MIB) * 1e3,
-        "peak_rss_mib": peak_rss_mib(),
+        "peak_rss_mib": peak,
         "baseline_rss_mib": baseline,
         "size_mib": size / MIB,
     }
@@ -195,6 +248,7 @@ WORKLOADS: dict[str, Callable[[Runner, dict[str, Any]], Awaitable[dict[str, Any]
     "stream": stream,
     "open_streams": open_streams,
     "upload": upload,
+    "dense": dense,
 }
 
 

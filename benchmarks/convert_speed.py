@@ -2,8 +2,8 @@
 
     python benchmarks/convert_speed.py [FIXTURE_DIR]
 
-Bodies come from ``../shared/fixtures/real/generate/*.json``; for each one the compact JSON
-bytes are decoded with ``json.loads`` and the decoded dict is structured with
+Bodies come from ``tests/fixtures/real/generate/*.json`` (or FIXTURE_DIR); for each one the
+compact JSON bytes are decoded with ``json.loads`` and the decoded dict is structured with
 ``GenerateContentResponse.from_dict``.  Ratios are structuring time / ``json.loads`` time.
 """
 
@@ -29,11 +29,7 @@ def best(stmt: object, number: int) -> float:
 def fixture_dir() -> Path:
     if len(sys.argv) > 1:
         return Path(sys.argv[1])
-    for base in (ROOT, *ROOT.parents):
-        candidate = base.parent / "shared" / "fixtures" / "real" / "generate"
-        if candidate.is_dir():
-            return candidate
-    raise SystemExit("fixtures not found; pass the generate/ fixture directory")
+    return ROOT / "tests" / "fixtures" / "real" / "generate"
 
 
 def import_time(stmt: str) -> float:

@@ -73,16 +73,17 @@ class Config:
     rounds: int = 5
     runners: list[str] = field(default_factory=lambda: list(RUNNERS))
     metrics: list[str] = field(
-        default_factory=lambda: ["import", "unary", "stream", "open_streams", "upload"]
+        default_factory=lambda: ["import", "unary", "stream", "dense", "open_streams", "upload"]
     )
-    concurrency: list[int] = field(default_factory=lambda: [32, 256])
+    concurrency: list[int] = field(default_factory=lambda: [32, 1024])
     calls: int = 2000
     streams: int = 64
     stream_concurrency: int = 16
     chunks: int = 250
     pace_ms: float = 0.0
     open_streams: int = 1000
-    upload_mib: float = 256.0
+    dense_calls: int = 40
+    upload_mib: float = 1024.0
     upload_rounds: int = 3
     import_rounds: int = 20
     strict: bool = False
@@ -93,11 +94,13 @@ class Config:
         return cls(
             quick=True,
             rounds=1,
+            concurrency=[32, 128],
             calls=40,
             streams=4,
             stream_concurrency=4,
             chunks=20,
             open_streams=20,
+            dense_calls=2,
             upload_mib=1.0,
             upload_rounds=1,
             import_rounds=1,
@@ -110,15 +113,18 @@ def parse_args(argv: list[str] | None) -> tuple[Config, argparse.Namespace]:
     parser.add_argument("--quick", action="store_true", help="tiny counts: a smoke test")
     parser.add_argument("--rounds", type=int, help="interleaved rounds (default 5)")
     parser.add_argument("--runners", help=f"comma list from {','.join(RUNNERS)}")
-    parser.add_argument("--metrics", help="comma list: import,unary,stream,open_streams,upload")
-    parser.add_argument("--concurrency", help="unary concurrencies, comma list (32,256)")
+    parser.add_argument(
+        "--metrics", help="comma list: import,unary,stream,dense,open_streams,upload"
+    )
+    parser.add_argument("--concurrency", help="unary concurrencies, comma list (32,1024)")
     parser.add_argument("--calls", type=int, help="measured unary calls per child (2000)")
     parser.add_argument("--streams", type=int, help="measured streams per child (64)")
     parser.add_argument("--stream-concurrency", type=int, help="streams in flight (16)")
     parser.add_argument("--chunks", type=int, help="SSE frames per stream (250)")
     parser.add_argument("--pace-ms", type=float, help="server delay between frames (0)")
     parser.add_argument("--open-streams", type=int, help="concurrently held streams (1000)")
-    parser.add_argument("--upload-mib", type=float, help="upload file size in MiB (256)")
+    parser.add_argument("--dense-calls", type=int, help="measured dense calls per child (40)")
+    parser.add_argument("--upload-mib", type=float, help="upload file size in MiB (1024)")
     parser.add_argument("--upload-rounds", type=int, help="rounds for upload jobs (3)")
     parser.add_argument("--import-rounds", type=int, help="fresh interpreters per import (20)")
     parser.add_argument("--child-timeout", type=float, dest="child_timeout_s")
@@ -140,6 +146,7 @@ def parse_args(argv: list[str] | None) -> tuple[Config, argparse.Namespace]:
         "chunks",
         "pace_ms",
         "open_streams",
+        "dense_calls",
         "upload_mib",
         "upload_rounds",
         "import_rounds",
@@ -323,6 +330,10 @@ def build_jobs(config: Config, files: UploadFiles | None) -> list[Job]:
         jobs.append(Job("stream", "stream", spec, config.rounds))
         # The same stream consumed as text deltas (``text_stream`` where a client has one).
         jobs.append(Job("stream_text", "stream", {**spec, "text_only": True}, config.rounds))
+    if "dense" in chosen:
+        for kind in ("models_page", "embeddings"):
+            spec = {"workload": "dense", "kind": kind, "calls": config.dense_calls, "warmup": 2}
+            jobs.append(Job(f"dense_{kind}", "dense", spec, config.rounds))
     if "open_streams" in chosen:
         spec = {"workload": "open_streams", "streams": config.open_streams, "timeout_s": 60.0}
         jobs.append(Job("open_streams", "open_streams", spec, config.rounds))
@@ -372,6 +383,7 @@ _HEADLINE = {
     "import": "wall_ms",
     "unary": "cpu_per_call_us",
     "stream": "cpu_per_chunk_us",
+    "dense": "cpu_per_call_us",
     "open_streams": "peak_rss_mib",
     "upload": "throughput_mib_s",
 }

@@ -209,6 +209,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--block", type=int, default=200, help="calls per block")
     parser.add_argument("--concurrency", type=int, default=1)
     parser.add_argument("--modes", default=",".join(MODES))
+    parser.add_argument(
+        "--direct-calls", type=int, default=5000, help="calls per round of the direct timing"
+    )
     args = parser.parse_args(argv)
     modes = [m for m in args.modes.split(",") if m]
     unknown = set(modes) - set(MODES)
@@ -225,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{args.block} calls, concurrency {args.concurrency}:"
     )
     report(samples)
-    best = asyncio.run(direct(modes))
+    best = asyncio.run(direct(modes, calls=args.direct_calls))
     print("the plug-in path alone, user CPU per unary call (best of 7 rounds):")
     for mode, value in best.items():
         print(f"  {mode:8s} {value:6.2f} us  ({value - best.get('bare', 0.0):+.2f} us vs bare)")

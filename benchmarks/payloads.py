@@ -120,6 +120,50 @@ def models_page() -> bytes:
     return json.dumps({"models": models, "nextPageToken": "bench-page-2"}, indent=2).encode()
 
 
+#: Models on the dense catalogue page (``GET /v1beta/models?pageSize=1000``).
+DENSE_MODELS = 1000
+#: Embeddings per ``batchEmbedContents`` answer, and floats per embedding.
+EMBEDDINGS = 100
+EMBEDDING_SIZE = 3072
+
+
+def dense_models_page() -> bytes:
+    """One page of :data:`DENSE_MODELS` models with every field set, no next page."""
+    models = [
+        {
+            "name": f"models/gemini-bench-{i}",
+            "baseModelId": "gemini-bench",
+            "version": f"{i:03d}",
+            "displayName": f"Gemini Bench {i}",
+            "description": _text(120, seed=i),
+            "inputTokenLimit": 1048576,
+            "outputTokenLimit": 65536,
+            "supportedGenerationMethods": [
+                "generateContent",
+                "countTokens",
+                "createCachedContent",
+                "batchGenerateContent",
+            ],
+            "thinking": i % 2 == 0,
+            "temperature": 1,
+            "maxTemperature": 2,
+            "topP": 0.95,
+            "topK": 64,
+        }
+        for i in range(DENSE_MODELS)
+    ]
+    return json.dumps({"models": models}, indent=2).encode()
+
+
+def embeddings_body() -> bytes:
+    """A ``BatchEmbedContentsResponse`` of :data:`EMBEDDINGS` vectors of full-precision floats."""
+    values = [
+        [((i * 7919 + j * 104729) % 200003) / 200003 - 0.5 for j in range(EMBEDDING_SIZE)]
+        for i in range(EMBEDDINGS)
+    ]
+    return json.dumps({"embeddings": [{"values": v} for v in values]}, indent=2).encode()
+
+
 def sha256_hash_field(hex_digest: str) -> str:
     """``File.sha256Hash`` as the live API returns it: base64 of the hex digest text."""
     return base64.b64encode(hex_digest.encode()).decode()

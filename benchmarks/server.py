@@ -51,6 +51,8 @@ class BenchServer:
         self.hold_max_s = hold_max_s
         self.unary_body = payloads.unary_text_and_body()[1]
         self.models_body = payloads.models_page()
+        self.dense_models_body = payloads.dense_models_page()
+        self.embeddings_body = payloads.embeddings_body()
         self.release = asyncio.Event()
         self.held = 0
         self.uploads: dict[str, _Upload] = {}
@@ -72,6 +74,8 @@ class BenchServer:
             return web.Response(body=self.unary_body, content_type="application/json")
         if method == "streamGenerateContent":
             return await self._stream(request, hold=model == payloads.HOLD_MODEL)
+        if method == "batchEmbedContents":
+            return web.Response(body=self.embeddings_body, content_type="application/json")
         return web.json_response(
             {"error": {"code": 404, "message": f"no method {method}", "status": "NOT_FOUND"}},
             status=404,
@@ -113,7 +117,9 @@ class BenchServer:
         )
 
     async def list_models(self, request: web.Request) -> web.Response:
-        return web.Response(body=self.models_body, content_type="application/json")
+        dense = request.query.get("pageSize") == str(payloads.DENSE_MODELS)
+        body = self.dense_models_body if dense else self.models_body
+        return web.Response(body=body, content_type="application/json")
 
     async def upload(self, request: web.Request) -> web.Response:
         command = {c.strip() for c in request.headers.get("X-Goog-Upload-Command", "").split(",")}

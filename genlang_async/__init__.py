@@ -13,6 +13,13 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from ._batch import (
+        BatchJob,
+        BatchJobError,
+        BatchOutputError,
+        BatchRequestError,
+        BatchTimeoutError,
+    )
     from ._chats import Chat, Chats
     from ._client import Client
     from ._concurrency import map_concurrently
@@ -42,11 +49,13 @@ if TYPE_CHECKING:
         GatewayTimeoutError,
         GenlangError,
         InternalServerError,
+        MalformedResponseError,
         MissingAPIKeyError,
         NotFoundError,
         PermissionDeniedError,
         PoolTimeoutError,
         RateLimitError,
+        ResponseTooLargeError,
         ServiceUnavailableError,
     )
     from ._core.json_schema import json_schema
@@ -81,6 +90,14 @@ if TYPE_CHECKING:
     )
     from ._redis_store import RedisStore
     from ._structured import ParsedResponse, StructuredOutputError, StructuredStream
+    from ._tools import (
+        FunctionCallEvent,
+        FunctionResultEvent,
+        TextEvent,
+        ToolLoopError,
+        ToolStream,
+        function_declaration,
+    )
     from .live import (
         LiveError,
         LiveResumptionError,
@@ -99,6 +116,11 @@ __all__ = [
     "AuthenticationError",
     "BadRequest",
     "BadRequestError",
+    "BatchJob",
+    "BatchJobError",
+    "BatchOutputError",
+    "BatchRequestError",
+    "BatchTimeoutError",
     "Chat",
     "Chats",
     "Client",
@@ -108,6 +130,8 @@ __all__ = [
     "FieldViolation",
     "FileProcessingError",
     "FileProcessingTimeoutError",
+    "FunctionCallEvent",
+    "FunctionResultEvent",
     "GatewayTimeoutError",
     "GenerateContentStream",
     "GenlangError",
@@ -121,6 +145,7 @@ __all__ = [
     "LiveSessionClosedError",
     "LiveTurn",
     "LocalizedMessage",
+    "MalformedResponseError",
     "MemoryStore",
     "MissingAPIKeyError",
     "NotFoundError",
@@ -149,6 +174,7 @@ __all__ = [
     "RequestOptions",
     "ResourceInfo",
     "ResponseEvent",
+    "ResponseTooLargeError",
     "Resumed",
     "RetryEvent",
     "RetryInfo",
@@ -157,12 +183,16 @@ __all__ = [
     "StreamEndEvent",
     "StructuredOutputError",
     "StructuredStream",
+    "TextEvent",
     "Timeout",
     "TokenUsage",
+    "ToolLoopError",
+    "ToolStream",
     "UploadError",
     "UploadIntegrityError",
     "Usage",
     "__version__",
+    "function_declaration",
     "instrument",
     "json_schema",
     "map_concurrently",
@@ -173,6 +203,16 @@ _LAZY = {
     "Chat": "_chats",
     "Chats": "_chats",
     "Client": "_client",
+    **{
+        name: "_batch"
+        for name in (
+            "BatchJob",
+            "BatchJobError",
+            "BatchOutputError",
+            "BatchRequestError",
+            "BatchTimeoutError",
+        )
+    },
     "ProgressBar": "_progress",
     "ProgressCallback": "_http.upload",
     "RequestOptions": "_core.options",
@@ -189,6 +229,12 @@ _LAZY = {
     "ParsedResponse": "_structured",
     "StructuredOutputError": "_structured",
     "StructuredStream": "_structured",
+    "FunctionCallEvent": "_tools",
+    "FunctionResultEvent": "_tools",
+    "TextEvent": "_tools",
+    "ToolLoopError": "_tools",
+    "ToolStream": "_tools",
+    "function_declaration": "_tools",
     "json_schema": "_core.json_schema",
     "MemoryStore": "_rate_limiter",
     "QuotaExhaustedError": "_rate_limiter",
@@ -252,11 +298,13 @@ _LAZY = {
             "GatewayTimeoutError",
             "GenlangError",
             "InternalServerError",
+            "MalformedResponseError",
             "MissingAPIKeyError",
             "NotFoundError",
             "PermissionDeniedError",
             "PoolTimeoutError",
             "RateLimitError",
+            "ResponseTooLargeError",
             "ServiceUnavailableError",
         )
     },

@@ -15,6 +15,7 @@ can simply be sent again.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar, overload
 
@@ -27,6 +28,7 @@ from ._core.coerce import (
 )
 from ._core.names import resolve_name
 from ._structured import OutputSchema
+from ._tools import has_callables
 from .types import (
     Content,
     GenerateContentResponse,
@@ -44,13 +46,22 @@ if TYPE_CHECKING:
     from ._features.models import Models
     from ._http.streaming import GenerateContentStream
     from ._structured import ParsedResponse, StructuredStream
+    from ._tools import ToolErrors, ToolLike, ToolStream
 
 __all__ = ["Chat", "Chats", "MessageLike"]
 
 #: What ``send_message`` accepts: text, one part, a list of parts, or a whole ``Content``.
 MessageLike = str | Part | Content | Mapping[str, Any] | Sequence[str | Part]
 
-_UNSET: Any = object()
+
+class _ChatDefault:
+    """The default of a per-message setting: the chat's own (shown as such by ``help()``)."""
+
+    def __repr__(self) -> str:
+        return "<the chat's setting>"
+
+
+_UNSET: Any = _ChatDefault()
 _SETTINGS = ("system_instruction", "generation_config", "tools", "safety_settings", "tool_config")
 
 T = TypeVar("T")
@@ -63,9 +74,13 @@ class MessageArguments(TypedDict, total=False):
 
     system_instruction: ContentLike | None
     generation_config: GenerationConfig | Mapping[str, Any] | None
-    tools: Sequence[Tool | Mapping[str, Any]] | None
+    tools: Sequence[ToolLike] | None
     safety_settings: Sequence[SafetySetting | Mapping[str, Any]] | None
     tool_config: ToolConfig | Mapping[str, Any] | None
+    automatic_function_calling: bool
+    max_tool_rounds: int
+    tool_errors: ToolErrors
+    tool_timeout: float | Mapping[str, float] | None
     timeout: TimeoutLike | None
     max_retries: int | None
     extra_headers: Mapping[str, str] | None
@@ -78,7 +93,7 @@ class CreateArguments(TypedDict, total=False):
     history: Sequence[Content | Mapping[str, Any]] | None
     system_instruction: ContentLike | None
     generation_config: GenerationConfig | Mapping[str, Any] | None
-    tools: Sequence[Tool | Mapping[str, Any]] | None
+    tools: Sequence[ToolLike] | None
     safety_settings: Sequence[SafetySetting | Mapping[str, Any]] | None
     tool_config: ToolConfig | Mapping[str, Any] | None
 
@@ -114,7 +129,7 @@ class Chats:
         history: Sequence[Content | Mapping[str, Any]] | None = None,
         system_instruction: ContentLike | None = None,
         generation_config: GenerationConfig | Mapping[str, Any] | None = None,
-        tools: Sequence[Tool | Mapping[str, Any]] | None = None,
+        tools: Sequence[ToolLike] | None = None,
         safety_settings: Sequence[SafetySetting | Mapping[str, Any]] | None = None,
         tool_config: ToolConfig | Mapping[str, Any] | None = None,
         response_schema: Any = None,
@@ -149,7 +164,7 @@ class Chat(Generic[T]):
         history: Sequence[Content | Mapping[str, Any]] | None = None,
         system_instruction: ContentLike | None = None,
         generation_config: GenerationConfig | Mapping[str, Any] | None = None,
-        tools: Sequence[Tool | Mapping[str, Any]] | None = None,
+        tools: Sequence[ToolLike] | None = None,
         safety_settings: Sequence[SafetySetting | Mapping[str, Any]] | None = None,
         tool_config: ToolConfig | Mapping[str, Any] | None = None,
         response_schema: Any = None,
@@ -213,11 +228,15 @@ class Chat(Generic[T]):
         *,
         system_instruction: ContentLike | None = _UNSET,
         generation_config: GenerationConfig | Mapping[str, Any] | None = _UNSET,
-        tools: Sequence[Tool | Mapping[str, Any]] | None = _UNSET,
+        tools: Sequence[ToolLike] | None = _UNSET,
         safety_settings: Sequence[SafetySetting | Mapping[str, Any]] | None = _UNSET,
         tool_config: ToolConfig | Mapping[str, Any] | None = _UNSET,
         response_schema: Any = _UNSET,
         repair_attempts: int = 0,
+        automatic_function_calling: bool = True,
+        max_tool_rounds: int = 10,
+        tool_errors: ToolErrors = "return",
+        tool_timeout: float | Mapping[str, float] | None = None,
         timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -244,6 +263,10 @@ class Chat(Generic[T]):
             **settings,
             response_schema=schema,
             repair_attempts=repair_attempts,
+            automatic_function_calling=automatic_function_calling,
+            max_tool_rounds=max_tool_rounds,
+            tool_errors=tool_errors,
+            tool_timeout=tool_timeout,
             timeout=timeout,
             max_retries=max_retries,
             extra_headers=extra_headers,
@@ -265,7 +288,7 @@ class Chat(Generic[T]):
         @overload
         def send_message_stream(
             self: Chat[None], message: MessageLike, **arguments: Unpack[MessageArguments]
-        ) -> GenerateContentStream[GenerateContentResponse]: ...
+        ) -> GenerateContentStream[GenerateContentResponse] | ToolStream: ...
         @overload
         def send_message_stream(
             self, message: MessageLike, **arguments: Unpack[MessageArguments]
@@ -285,15 +308,19 @@ class Chat(Generic[T]):
         *,
         system_instruction: ContentLike | None = _UNSET,
         generation_config: GenerationConfig | Mapping[str, Any] | None = _UNSET,
-        tools: Sequence[Tool | Mapping[str, Any]] | None = _UNSET,
+        tools: Sequence[ToolLike] | None = _UNSET,
         safety_settings: Sequence[SafetySetting | Mapping[str, Any]] | None = _UNSET,
         tool_config: ToolConfig | Mapping[str, Any] | None = _UNSET,
         response_schema: Any = _UNSET,
+        automatic_function_calling: bool = True,
+        max_tool_rounds: int = 10,
+        tool_errors: ToolErrors = "return",
+        tool_timeout: float | Mapping[str, float] | None = None,
         timeout: TimeoutLike | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
-    ) -> GenerateContentStream[GenerateContentResponse] | StructuredStream[Any]:
+    ) -> GenerateContentStream[GenerateContentResponse] | ToolStream | StructuredStream[Any]:
         """Like :meth:`send_message`, streamed: returns the chunk stream at once (a
         :class:`~genlang_async.StructuredStream` with a ``response_schema``).
 
@@ -305,20 +332,27 @@ class Chat(Generic[T]):
         settings = self._merged(
             system_instruction, generation_config, tools, safety_settings, tool_config
         )
-        stream: GenerateContentStream[GenerateContentResponse] | StructuredStream[Any]
+        stream: GenerateContentStream[GenerateContentResponse] | ToolStream | StructuredStream[Any]
         stream = self._models.stream_generate_content(
             self.model,
             contents=[*self._history, turn],
             **settings,
             response_schema=self._response_schema if response_schema is _UNSET else response_schema,
+            automatic_function_calling=automatic_function_calling,
+            max_tool_rounds=max_tool_rounds,
+            tool_errors=tool_errors,
+            tool_timeout=tool_timeout,
             timeout=timeout,
             max_retries=max_retries,
             extra_headers=extra_headers,
             extra_query=extra_query,
         )
 
+        source = weakref.ref(stream)  # no cycle: a stream dropped early must be collected
+
         def completed(merged: dict[str, Any]) -> None:
-            self._record(turn, GenerateContentResponse.from_dict(merged))
+            loop_turns = getattr(source(), "tool_history", [])
+            self._record(turn, GenerateContentResponse.from_dict(merged), loop_turns)
 
         stream._add_done_callback(completed)
         return stream
@@ -333,14 +367,21 @@ class Chat(Generic[T]):
                 merged[name] = given[name]
         return merged
 
-    def _record(self, turn: Content, response: GenerateContentResponse) -> None:
+    def _record(
+        self,
+        turn: Content,
+        response: GenerateContentResponse,
+        loop_turns: Sequence[Content] | None = None,
+    ) -> None:
         candidates = response.candidates or []
         content = candidates[0].content if candidates else None
         if content is None or not content.parts:
             return
         if content.role is None:
             content = Content(parts=content.parts, role="model", extra=content.extra)
-        self._history += [turn, content]
+        if loop_turns is None:
+            loop_turns = response.tool_history
+        self._history += [turn, *loop_turns, content]
 
 
 def _user_turn(message: object) -> Content:
@@ -382,7 +423,7 @@ def _settings(
     return {
         "system_instruction": as_content(system_instruction, "system_instruction"),
         "generation_config": as_model(generation_config, GenerationConfig, "generation_config"),
-        "tools": as_model_list(tools, Tool, "tools"),
+        "tools": list(tools) if has_callables(tools) else as_model_list(tools, Tool, "tools"),
         "safety_settings": as_model_list(safety_settings, SafetySetting, "safety_settings"),
         "tool_config": as_model(tool_config, ToolConfig, "tool_config"),
     }

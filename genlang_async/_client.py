@@ -13,7 +13,9 @@ import attrs
 from ._core.errors import GOOGLE_API_ORIGIN
 from ._core.options import DEFAULT_TIMEOUT, Timeout, TimeoutLike
 from ._core.retry import DEFAULT_MAX_RETRIES
-from ._http.transport import Transport
+from ._core.secrets import hide_password
+from ._core.sse import DEFAULT_MAX_LINE
+from ._http.transport import DEFAULT_MAX_RESPONSE_BYTES, Transport
 from ._namespaces import Namespaces
 from ._observe import log
 from ._observe.hooks import Hooks
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
     import aiohttp
 
     from ._chats import Chats
+    from ._rate_limiter import RateLimiter
     from .live import Live
 
 __all__ = ["DEFAULT_BASE_URL", "Client"]
@@ -69,6 +72,12 @@ class Client(Namespaces):
         http_session: a caller-owned ``aiohttp.ClientSession``; used as is, never closed by
             the client (``max_connections`` does not apply to it).
         max_connections: size of the connection pool (default 100).
+        max_response_bytes: largest response body read (default 256 MiB; ``None``: no
+            limit); a larger one raises :class:`ResponseTooLargeError` without being read.
+        max_event_bytes: longest line of a streamed answer (default 16 MiB; ``None``: no
+            limit); a longer one raises :class:`ResponseTooLargeError`.
+        rate_limiter: a :class:`RateLimiter`: every model call waits for capacity within
+            its limits before it is sent (see the rate-limits guide).
         hooks: callbacks for each request, response, retry and stream end (see
             :class:`Hooks`).
 
@@ -88,8 +97,14 @@ class Client(Namespaces):
         default_headers: Mapping[str, str] | None = None,
         http_session: aiohttp.ClientSession | None = None,
         max_connections: int = 100,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        max_event_bytes: int | None = DEFAULT_MAX_LINE,
+        rate_limiter: RateLimiter | None = None,
         hooks: Hooks | None = None,
     ) -> None:
+        for name, value in (("api_key", api_key), ("base_url", base_url)):
+            if value is not None and not isinstance(value, str):
+                raise TypeError(f"{name} must be a str, not {type(value).__name__}")
         if hooks is not None and not isinstance(hooks, Hooks):
             raise TypeError(f"hooks must be a genlang_async.Hooks, not {type(hooks).__name__}")
         log.configure_from_env()
@@ -105,6 +120,23 @@ class Client(Namespaces):
             http_session=http_session,
             max_connections=max_connections,
         )
+        for name, limit in (
+            ("max_response_bytes", max_response_bytes),
+            ("max_event_bytes", max_event_bytes),
+        ):
+            if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)):
+                raise TypeError(f"{name} must be an int or None, not {type(limit).__name__}")
+        self._transport.max_response_bytes = max_response_bytes
+        self._transport.max_event_bytes = max_event_bytes
+        self._rate_limiter = rate_limiter
+        if rate_limiter is not None:
+            from ._rate_limiter import RateLimiter
+
+            if not isinstance(rate_limiter, RateLimiter):
+                raise TypeError(
+                    f"rate_limiter must be a genlang_async.RateLimiter, got {rate_limiter!r}"
+                )
+            self._transport.plugins.append(rate_limiter.plugin())
         self._hooks = hooks or Hooks()
         self._usage = Usage()
         self._transport.plugins.append(Observer(self._hooks, self._usage, self._transport.redact))
@@ -116,6 +148,7 @@ class Client(Namespaces):
         max_retries: int | None = None,
         base_url: str | None = None,
         default_headers: Mapping[str, str] | None = None,
+        rate_limiter: RateLimiter | None = None,
     ) -> Client:
         """A client that differs from this one only in the options given.
 
@@ -128,15 +161,30 @@ class Client(Namespaces):
             max_retries: retries after the first attempt.
             base_url: another endpoint on the same pool (the API key goes only there).
             default_headers: added over this client's headers.
+            rate_limiter: a :class:`RateLimiter` for this copy's calls instead of the
+                client's (which stays in force for the client itself).
         """
         transport = self._transport
+        replaced: tuple[type, ...] = (Observer,)
+        if rate_limiter is not None:
+            from ._rate_limiter import Pacing, RateLimiter
+
+            if not isinstance(rate_limiter, RateLimiter):
+                raise TypeError(
+                    f"rate_limiter must be a genlang_async.RateLimiter, got {rate_limiter!r}"
+                )
+            replaced = (Observer, Pacing)
         derived = transport.derive(
             base_url=base_url,
             timeout=_derived_timeout(transport.timeout, timeout),
             max_retries=max_retries,
             default_headers=default_headers,
-            plugins=[p for p in transport.plugins if not isinstance(p, Observer)],
+            plugins=[p for p in transport.plugins if not isinstance(p, replaced)],
         )
+        derived.max_response_bytes = transport.max_response_bytes
+        derived.max_event_bytes = transport.max_event_bytes
+        if rate_limiter is not None:
+            derived.plugins.append(rate_limiter.plugin())
         derived.plugins.append(Observer(self._hooks, self._usage, derived.redact))
         clone = object.__new__(type(self))
         lazy = {
@@ -147,6 +195,8 @@ class Client(Namespaces):
         }
         clone.__dict__.update({k: v for k, v in self.__dict__.items() if k not in lazy})
         clone._transport = derived
+        if rate_limiter is not None:
+            clone._rate_limiter = rate_limiter
         return clone
 
     @property
@@ -158,7 +208,8 @@ class Client(Namespaces):
     def __repr__(self) -> str:
         t = self._transport
         key = "set" if t.has_api_key else "missing"
-        return f"Client(base_url={t.base_url!r}, api_version={t.api_version!r}, api_key=<{key}>)"
+        shown = hide_password(t.base_url)
+        return f"Client(base_url={shown!r}, api_version={t.api_version!r}, api_key=<{key}>)"
 
     @property
     def base_url(self) -> str:
@@ -175,6 +226,11 @@ class Client(Namespaces):
     @property
     def max_retries(self) -> int:
         return self._transport.max_retries
+
+    @property
+    def rate_limiter(self) -> RateLimiter | None:
+        """The :class:`RateLimiter` pacing this client's model calls, if any."""
+        return self._rate_limiter
 
     @cached_property
     def chats(self) -> Chats:
@@ -202,6 +258,9 @@ class Client(Namespaces):
         await self._transport.aclose()
 
     async def __aenter__(self) -> Client:
+        from ._warmup import warm_up
+
+        await warm_up()  # the first request's imports, off the event loop
         return self
 
     async def __aexit__(

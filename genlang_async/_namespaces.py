@@ -10,13 +10,13 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from ._features.batches import Batches
     from ._features.file_search_stores import FileSearchStores
     from ._features.files import Files
     from ._features.media import Media
     from ._features.models import Models
     from ._features.operations import Operations
     from ._http.transport import Transport
-    from .resources.batches import Batches
     from .resources.cached_contents import CachedContents
     from .resources.corpora import Corpora
     from .resources.dynamic import Dynamic
@@ -32,7 +32,7 @@ class Namespaces:
     @cached_property
     def batches(self) -> Batches:
         """The ``batches`` methods."""
-        from .resources.batches import Batches
+        from ._features.batches import Batches
 
         return Batches(self._transport)
 

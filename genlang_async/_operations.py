@@ -59,15 +59,22 @@ class OperationFailedError(GenlangError):
     """``google.rpc.Status.details``: wire dicts, each with an ``@type`` key."""
 
     def __init__(self, operation_name: str, error: Mapping[str, Any]) -> None:
-        code = error.get("code", 2)
         self.operation_name = operation_name
-        self.code = code if isinstance(code, int) else 2
-        self.status = _CODE_NAMES[self.code] if 0 <= self.code < len(_CODE_NAMES) else "UNKNOWN"
-        self.message = str(error.get("message", ""))
-        details = error.get("details")
-        self.details = [dict(d) for d in details] if isinstance(details, list) else []
+        self.code, self.status, self.message, self.details = status_fields(error)
         text = f"operation {operation_name!r} failed: {self.status} ({self.code})"
         super().__init__(f"{text}: {self.message}" if self.message else text)
+
+
+def status_fields(error: Mapping[str, Any]) -> tuple[int, str, str, list[dict[str, Any]]]:
+    """Code, code name, message and details of a ``google.rpc.Status`` wire dict."""
+    code = error.get("code", 2)
+    code = code if isinstance(code, int) and not isinstance(code, bool) else 2
+    status = _CODE_NAMES[code] if 0 <= code < len(_CODE_NAMES) else "UNKNOWN"
+    details = error.get("details")
+    listed = (
+        [dict(d) for d in details if isinstance(d, Mapping)] if isinstance(details, list) else []
+    )
+    return code, status, str(error.get("message", "")), listed
 
 
 class OperationTimeoutError(GenlangError, TimeoutError):

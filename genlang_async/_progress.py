@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from typing import TextIO
 
 
@@ -16,10 +17,19 @@ def _human(n: float) -> str:
 
 
 class ProgressBar:
-    """Renders ``sent / total`` on one line; call it as an upload ``progress`` callback."""
+    """Renders ``sent / total`` on one line; call it as an upload ``progress`` callback
+    (``render`` formats the amounts: bytes by default, ``str`` for counts)."""
 
-    def __init__(self, label: str, *, stream: TextIO | None = None, width: int = 30) -> None:
+    def __init__(
+        self,
+        label: str,
+        *,
+        stream: TextIO | None = None,
+        width: int = 30,
+        render: Callable[[float], str] = _human,
+    ) -> None:
         self._label = label
+        self._render = render
         self._stream = stream if stream is not None else sys.stderr
         self._width = width
         self._started = time.monotonic()
@@ -36,9 +46,10 @@ class ProgressBar:
         if total:
             filled = int(self._width * sent / total)
             bar = "#" * filled + "-" * (self._width - filled)
-            text = f"{self._label} [{bar}] {_human(sent)} / {_human(total)} ({_human(rate)}/s)"
+            amounts = f"{self._render(sent)} / {self._render(total)}"
+            text = f"{self._label} [{bar}] {amounts} ({self._render(rate)}/s)"
         else:
-            text = f"{self._label} {_human(sent)} ({_human(rate)}/s)"
+            text = f"{self._label} {self._render(sent)} ({self._render(rate)}/s)"
         if self._interactive:
             self._stream.write("\r" + text + ("\n" if finished else ""))
         elif finished:

@@ -11,6 +11,7 @@ import anyio
 import attrs
 
 from ._core.errors import APIError, RateLimitError
+from ._core.plugins import Plugin, Request, Response, StreamEnd
 from ._core.rate_limit import (
     DAY,
     Entry,
@@ -19,7 +20,7 @@ from ._core.rate_limit import (
     RateLimit,
     Window,
     book,
-    margin,
+    estimate_tokens,
     model_key,
     seconds_until_quota_day_ends,
 )
@@ -34,8 +35,9 @@ __all__ = [
     "Store",
 ]
 
-#: ``(span, requests, tokens)``: a window's length in seconds and its limits (``None``: none).
-Spec = tuple[float, int | None, int | None]
+#: ``(period, span, requests, tokens)``: a window (named by its limit's period), its length in
+#: seconds (the period plus a safety margin) and its limits (``None``: none).
+Spec = tuple[float, float, int | None, int | None]
 
 
 class Store(Protocol):
@@ -52,16 +54,36 @@ class Store(Protocol):
     async def cancel(self, handle: Any) -> None:
         """Give back a slot whose call was never sent."""
 
-    async def observed(self, key: str, span: float) -> int:
-        """Calls of ``key`` in its window of ``span`` seconds (booked ones still waiting too)."""
+    async def postpone(self, key: str, specs: Sequence[Spec], seconds: float) -> None:
+        """Move every slot of ``key`` not reached yet ``seconds`` later."""
+
+    async def remaining(self, handle: Any) -> float:
+        """Seconds until a booked slot (it moves when postponed)."""
+
+    async def observed(self, key: str, spec: Spec) -> int:
+        """Calls of ``key`` in the window of ``spec`` (booked ones still waiting too)."""
 
 
 class _Model:
-    __slots__ = ("last", "windows")
+    __slots__ = ("last", "limits", "specs", "windows")
 
     def __init__(self) -> None:
         self.windows: dict[float, Window] = {}
         self.last = float("-inf")
+        self.specs: Sequence[Spec] = ()
+        #: ``(window, requests, tokens)`` for ``specs``.
+        self.limits: list[tuple[Window, int | None, int | None]] = []
+
+    def resolve(self, specs: Sequence[Spec]) -> list[tuple[Window, int | None, int | None]]:
+        if specs is not self.specs:
+            self.specs, self.limits = specs, []
+            for period, span, requests, tokens in specs:
+                window = self.windows.get(period)
+                if window is None:
+                    window = self.windows[period] = Window(span)
+                window.span = span
+                self.limits.append((window, requests, tokens))
+        return self.limits
 
 
 class MemoryStore:
@@ -77,24 +99,21 @@ class MemoryStore:
         model = self._models.get(key)
         if model is None:
             model = self._models[key] = _Model()
-        windows = []
-        for span, requests, tokens in specs:
-            window = model.windows.get(span)
-            if window is None:
-                window = model.windows[span] = Window(span)
-            window.prune(now)
-            windows.append((window, requests, tokens))
-        at, entries = book(windows, max(now, model.last), cost)
+        at, entries = book(model.resolve(specs), now, model.last, cost)
         model.last = at
         return at - now, (model, entries)
 
     async def book(self, key: str, specs: Sequence[Spec], cost: int) -> tuple[float, Any]:
         return self.book_now(key, specs, cost)
 
-    async def adjust(self, handle: Any, cost: int) -> None:
+    def adjust_now(self, handle: Any, cost: int) -> None:
+        """:meth:`adjust` without the coroutine."""
         entries: list[tuple[Window, Entry]] = handle[1]
         for window, entry in entries:
             window.adjust(entry, cost)
+
+    async def adjust(self, handle: Any, cost: int) -> None:
+        self.adjust_now(handle, cost)
 
     async def cancel(self, handle: Any) -> None:
         model: _Model = handle[0]
@@ -104,10 +123,24 @@ class MemoryStore:
         latest = [w.entries[-1].at for w in model.windows.values() if w.entries]
         model.last = max(latest, default=float("-inf"))
 
-    async def observed(self, key: str, span: float) -> int:
+    async def postpone(self, key: str, specs: Sequence[Spec], seconds: float) -> None:
         model = self._models.get(key)
-        window = model.windows.get(span) if model is not None else None
-        return 0 if window is None else window.count(self._clock() - span)
+        if model is None:
+            return
+        now = self._clock()
+        for window in model.windows.values():
+            window.postpone(now, seconds)
+        if model.last > now:
+            model.last += seconds
+
+    async def remaining(self, handle: Any) -> float:
+        entries: list[tuple[Window, Entry]] = handle[1]
+        return entries[0][1].at - self._clock()
+
+    async def observed(self, key: str, spec: Spec) -> int:
+        model = self._models.get(key)
+        window = model.windows.get(spec[0]) if model is not None else None
+        return 0 if window is None else window.count(self._clock() - spec[1])
 
 
 class QuotaExhaustedError(RateLimitError):
@@ -150,6 +183,18 @@ class RateLimiterStats:
     rate_limited: int
     limits: Mapping[str, tuple[RateLimit, ...]]
     exhausted: Mapping[str, float]
+
+    def summary(self) -> str:
+        """One line for a progress display: how pacing slowed calls down ("" if it did
+        not), e.g. ``"paced: 12 calls waited 3.4 s for capacity; 2 rate-limited (429)"``."""
+        parts = []
+        if self.waits:
+            parts.append(f"{self.waits} calls waited {self.waited_s:.1f} s for capacity")
+        if self.rate_limited:
+            parts.append(f"{self.rate_limited} rate-limited (429)")
+        if self.exhausted:
+            parts.append("daily quota used up: " + ", ".join(sorted(self.exhausted)))
+        return "paced: " + "; ".join(parts) if parts else ""
 
 
 @attrs.define
@@ -223,7 +268,9 @@ class RateLimiter:
         self._store: Store = store if store is not None else MemoryStore(clock)
         self._memory = self._store if isinstance(self._store, MemoryStore) else None
         self._track = periods["minute"]
-        self._specs: dict[str, tuple[list[RateLimit], list[Spec]]] = {}
+        self._specs: dict[str, list[Spec]] = {}
+        self._specs_version = 0
+        self._seen: set[str] = set()
         self._exhausted: dict[str, tuple[float, QuotaExhaustedError]] = {}
         self._waits = 0
         self._waited = 0.0
@@ -240,16 +287,21 @@ class RateLimiter:
         return self._store
 
     def _specs_for(self, model: str) -> list[Spec]:
-        limits = self._learner.limits(model)
+        if self._learner.version != self._specs_version:
+            self._specs.clear()
+            self._specs_version = self._learner.version
         cached = self._specs.get(model)
-        if cached is not None and cached[0] is limits:
-            return cached[1]
+        if cached is not None:
+            return cached
+        limits = self._learner.limits(model)
+        self._seen.add(model)
+        span = self._learner.span
         specs: list[Spec] = [
-            (lim.period + margin(lim.period), lim.requests, lim.tokens) for lim in limits
+            (lim.period, span(model, lim.period), lim.requests, lim.tokens) for lim in limits
         ]
         if self._adaptive and not any(lim.period == self._track for lim in limits):
-            specs.append((self._track + margin(self._track), None, None))
-        self._specs[model] = (limits, specs)
+            specs.append((self._track, span(model, self._track), None, None))
+        self._specs[model] = specs
         return specs
 
     async def acquire(self, model: str, cost: int = 0) -> Permit | None:
@@ -259,7 +311,7 @@ class RateLimiter:
         nothing limits ``model``. Raises :class:`QuotaExhaustedError` when its per-day quota
         is used up.
         """
-        key = model_key(model)
+        key = model[7:] if model.startswith("models/") else model
         if self._exhausted:
             self._check_exhausted(key)
         specs = self._specs_for(key)
@@ -269,17 +321,29 @@ class RateLimiter:
             delay, handle = self._memory.book_now(key, specs, cost)
         else:
             delay, handle = await self._store.book(key, specs, cost)
-        permit = Permit(key, handle, self._learner.generation(key), cost)
+        generation = self._learner.generation(key)
         if delay > 0:
             self._waits += 1
             self._waited += delay
+            lowered = self._learner.lowered(key)
             try:
                 await anyio.sleep(delay)
+                if self._learner.lowered(key) != lowered:
+                    # A limit was lowered while this call waited: book again under it.
+                    await self._store.cancel(handle)
+                    return await self.acquire(model, cost)
+                while self._learner.generation(key) != generation:
+                    # The window's margin grew while this call waited: its slot moved.
+                    generation = self._learner.generation(key)
+                    delay = await self._store.remaining(handle)
+                    if delay > 0:
+                        self._waited += delay
+                        await anyio.sleep(delay)
             except BaseException:
                 with anyio.CancelScope(shield=True):
                     await self._store.cancel(handle)
                 raise
-        return permit
+        return Permit(key, handle, generation, cost)
 
     def _check_exhausted(self, key: str) -> None:
         found = self._exhausted.get(key)
@@ -303,9 +367,12 @@ class RateLimiter:
         if permit is None:
             return
         if input_tokens is not None and input_tokens != permit.cost:
-            await self._store.adjust(permit.handle, input_tokens)
+            if self._memory is not None:
+                self._memory.adjust_now(permit.handle, input_tokens)
+            else:
+                await self._store.adjust(permit.handle, input_tokens)
             permit.cost = input_tokens
-        if self._adaptive:
+        if self._adaptive and self._learner.learned:
             self._learner.grow(permit.model, self._clock())
 
     async def failed(self, permit: Permit | None, error: BaseException) -> BaseException:
@@ -323,16 +390,26 @@ class RateLimiter:
                 return self._exhaust(permit.model, hit, error)
         if self._adaptive:
             for hit in hits:
-                period = self._learner.period_for(permit.model, hit)
-                observed = await self._store.observed(permit.model, period + margin(period))
-                self._learner.lower(
-                    permit.model,
-                    hit,
-                    observed=observed,
-                    generation=permit.generation,
-                    now=self._clock(),
-                )
+                await self._learn(permit, hit, error.retry_after or 0.0)
         return error
+
+    async def _learn(self, permit: Permit, hit: QuotaHit, early: float) -> None:
+        model, learner = permit.model, self._learner
+        period = learner.period_for(model, hit)
+        lowered = learner.lowered(model)
+        changed = learner.lower(
+            model,
+            hit,
+            observed=await self._store.observed(
+                model, (period, learner.span(model, period), None, None)
+            ),
+            generation=permit.generation,
+            now=self._clock(),
+            early=early,
+        )
+        if changed and learner.lowered(model) == lowered:
+            # The margin grew: the server's window runs ahead of ours by ``early``.
+            await self._store.postpone(model, self._specs_for(model), early)
 
     def _exhaust(self, model: str, hit: QuotaHit, cause: APIError) -> QuotaExhaustedError:
         wait = seconds_until_quota_day_ends(time.time())
@@ -348,6 +425,11 @@ class RateLimiter:
         self._exhausted[model] = (self._clock() + wait, error)
         return error
 
+    def plugin(self) -> Plugin:
+        """The pipeline plug-in that paces a client's model calls through this limiter
+        (what ``Client(rate_limiter=...)`` installs)."""
+        return Pacing(self)
+
     def reset(self, model: str | None = None) -> None:
         """Forget per-day exhaustion (of ``model``, or of every model)."""
         if model is None:
@@ -356,7 +438,7 @@ class RateLimiter:
             self._exhausted.pop(model_key(model), None)
 
     def stats(self) -> RateLimiterStats:
-        models = set(self._learner.configured) | set(self._specs)
+        models = set(self._learner.configured) | self._seen
         limits = {m: tuple(self._learner.limits(m)) for m in sorted(models)}
         return RateLimiterStats(
             waits=self._waits,
@@ -365,3 +447,56 @@ class RateLimiter:
             limits={m: v for m, v in limits.items() if v},
             exhausted={m: e.resets_at for m, (_, e) in self._exhausted.items()},
         )
+
+
+#: The model methods that are paced: those the API's per-model quotas count. ``countTokens``
+#: and batch-job creation have quotas of their own.
+PACED_METHODS = frozenset(
+    {
+        "generateContent",
+        "streamGenerateContent",
+        "embedContent",
+        "batchEmbedContents",
+        "generateAnswer",
+        "generateText",
+        "generateMessage",
+        "embedText",
+        "batchEmbedText",
+        "predict",
+        "predictLongRunning",
+    }
+)
+_KEY = "genlang_async.rate_limiter"
+
+
+def _prompt_tokens(usage: Any) -> int | None:
+    count = usage.get("promptTokenCount") if isinstance(usage, Mapping) else None
+    return count if isinstance(count, int) and not isinstance(count, bool) else None
+
+
+class Pacing(Plugin):
+    """Waits for capacity before each attempt of a paced model call, corrects the token
+    estimate from the answer's usage, and hands 429s to the limiter (a per-day one is raised
+    as :class:`QuotaExhaustedError` instead of being retried)."""
+
+    def __init__(self, limiter: RateLimiter) -> None:
+        self.limiter = limiter
+
+    async def on_request(self, request: Request) -> None:
+        if request.model is None or request.path.rpartition(":")[2] not in PACED_METHODS:
+            return
+        cost = estimate_tokens(request.json) if request.json is not None else 0
+        request.state[_KEY] = await self.limiter.acquire(request.model, cost)
+
+    async def on_response(self, request: Request, response: Response) -> None:
+        if response.error is not None:
+            permit = request.state.pop(_KEY, None)
+            replaced = await self.limiter.failed(permit, response.error)
+            if replaced is not response.error:
+                raise replaced
+        elif not request.stream:
+            usage = response.body.get("usageMetadata") if isinstance(response.body, dict) else None
+            await self.limiter.succeeded(request.state.pop(_KEY, None), _prompt_tokens(usage))
+
+    async def on_stream_end(self, request: Request, end: StreamEnd) -> None:
+        await self.limiter.succeeded(request.state.pop(_KEY, None), _prompt_tokens(end.usage))

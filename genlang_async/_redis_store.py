@@ -1,9 +1,10 @@
 """``RedisStore``: one pacing budget shared by many processes, kept in Redis.
 
 Each booking is one atomic Lua script on the server, using the server's clock (so machines
-need not agree on the time). The layout per model and window: a sorted set of booked calls
-(member ``"<id>:<tokens>"``, score = booked time) and a running token sum; keys carry a hash
-tag so one model's keys live in one Redis Cluster slot. Needs the ``redis`` extra
+need not agree on the time); it is ``Window.earliest`` of ``_core.rate_limit`` in Lua. The
+layout per model and window: a sorted set of booked calls (member ``"<id>:<tokens>"``,
+score = booked time) and a running token sum; keys carry a hash tag so one model's keys live
+in one Redis Cluster slot. Needs the ``redis`` extra
 (``pip install genlang_async[redis]``).
 """
 
@@ -13,13 +14,15 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from ._core.rate_limit import BURST, DAY
 from ._rate_limiter import Spec
 
 __all__ = ["RedisStore"]
 
 # KEYS: last, seq, then (zset, sum) per window. ARGV: cost, then (span, requests, tokens) per
 # window with -1 for "no limit". Returns {delay, member}.
-_BOOK = """
+_BOOK = f"""
+local BURST, DAY = {BURST!r}, {DAY!r}
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
 local cost = tonumber(ARGV[1])
@@ -42,12 +45,20 @@ for i = 1, n do
     redis.call('DECRBY', s, freed)
   end
   local count = redis.call('ZCARD', z)
-  if requests >= 0 and count >= requests then
-    local pin = redis.call('ZRANGE', z, count - requests, count - requests, 'WITHSCORES')
-    at = math.max(at, tonumber(pin[2]) + span)
+  local share = 0
+  if requests >= 0 then
+    if count >= requests then
+      local pin = redis.call('ZRANGE', z, count - requests, count - requests, 'WITHSCORES')
+      at = math.max(at, tonumber(pin[2]) + span)
+    end
+    if count >= requests * BURST then share = span / requests end
   end
   if tokens >= 0 then
-    local must = tonumber(redis.call('GET', s) or '0') + math.min(cost, tokens) - tokens
+    local used = tonumber(redis.call('GET', s) or '0')
+    local must = used + math.min(cost, tokens) - tokens
+    if used + cost > tokens * BURST then
+      share = math.max(share, span * math.min(cost, tokens) / tokens)
+    end
     local start = 0
     while must > 0 do
       local batch = redis.call('ZRANGE', z, start, start + 63, 'WITHSCORES')
@@ -61,6 +72,10 @@ for i = 1, n do
       end
       start = start + 64
     end
+  end
+  if share > 0 and count > 0 and span < DAY then
+    local latest = redis.call('ZRANGE', z, -1, -1, 'WITHSCORES')
+    at = math.max(at, tonumber(latest[2]) + share)
   end
 end
 local member = redis.call('INCR', KEYS[2]) .. ':' .. cost
@@ -77,7 +92,7 @@ for i = 1, n do
 end
 redis.call('SET', KEYS[1], score, 'PX', longest)
 redis.call('PEXPIRE', KEYS[2], longest)
-return {string.format('%.6f', at - now), member}
+return {{string.format('%.6f', at - now), member}}
 """
 
 # KEYS: (zset, sum) per window. ARGV: member, new cost. Returns the new member.
@@ -117,6 +132,34 @@ else
   redis.call('SET', KEYS[1], string.format('%.6f', last), 'KEEPTTL')
 end
 return 0
+"""
+
+# KEYS: last, then zsets. ARGV: seconds. Slots not reached yet move that much later.
+_POSTPONE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local seconds = tonumber(ARGV[1])
+for i = 2, #KEYS do
+  local future = redis.call('ZRANGEBYSCORE', KEYS[i], '(' .. string.format('%.6f', now), '+inf',
+    'WITHSCORES')
+  for j = 1, #future, 2 do
+    redis.call('ZADD', KEYS[i], string.format('%.6f', tonumber(future[j + 1]) + seconds),
+      future[j])
+  end
+end
+local last = tonumber(redis.call('GET', KEYS[1]))
+if last and last > now then
+  redis.call('SET', KEYS[1], string.format('%.6f', last + seconds), 'KEEPTTL')
+end
+return 0
+"""
+
+# KEYS: a zset of the booking. ARGV: member. Seconds until its slot.
+_REMAINING = """
+local t = redis.call('TIME')
+local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if not score then return '0' end
+return string.format('%.6f', tonumber(score) - tonumber(t[1]) - tonumber(t[2]) / 1000000)
 """
 
 # KEYS: zset. ARGV: span. Calls booked within the last span seconds (server clock).
@@ -182,15 +225,15 @@ class RedisStore:
     def _keys(self, key: str, specs: Sequence[Spec]) -> list[str]:
         base = f"{self.prefix}{{{key}}}:"
         keys = []
-        for span, _, _ in specs:
-            keys += [f"{base}{span!r}", f"{base}{span!r}:tokens"]
+        for period, _, _, _ in specs:
+            keys += [f"{base}{period!r}", f"{base}{period!r}:tokens"]
         return keys
 
     async def book(self, key: str, specs: Sequence[Spec], cost: int) -> tuple[float, Any]:
         windows = self._keys(key, specs)
         base = f"{self.prefix}{{{key}}}:"
         args: list[Any] = [int(cost)]
-        for span, requests, tokens in specs:
+        for _, span, requests, tokens in specs:
             args += [repr(span), _or_none(requests), _or_none(tokens)]
         delay, member = await self._script("book", _BOOK)(
             keys=[base + "last", base + "seq", *windows], args=args
@@ -205,9 +248,17 @@ class RedisStore:
         last, windows, member = handle
         await self._script("cancel", _CANCEL)(keys=[last, *windows], args=[member])
 
-    async def observed(self, key: str, span: float) -> int:
-        zset = self._keys(key, [(span, None, None)])[0]
-        return int(await self._script("observed", _OBSERVED)(keys=[zset], args=[repr(span)]))
+    async def postpone(self, key: str, specs: Sequence[Spec], seconds: float) -> None:
+        keys = [f"{self.prefix}{{{key}}}:last", *self._keys(key, specs)[::2]]
+        await self._script("postpone", _POSTPONE)(keys=keys, args=[repr(seconds)])
+
+    async def remaining(self, handle: Any) -> float:
+        _, windows, member = handle
+        return float(await self._script("remaining", _REMAINING)(keys=windows[:1], args=[member]))
+
+    async def observed(self, key: str, spec: Spec) -> int:
+        zset = self._keys(key, [spec])[0]
+        return int(await self._script("observed", _OBSERVED)(keys=[zset], args=[repr(spec[1])]))
 
     async def aclose(self) -> None:
         """Close the connection pool this store opened (a given ``client`` stays open)."""

@@ -84,12 +84,16 @@ class ParsedResponse(GenerateContentResponse, Generic[T]):
 
     Attributes:
         parsed: the answer as an instance of the type given as ``response_schema`` (a list
-            for ``list[T]``, the member for an ``Enum``; plain JSON for a schema dict).
+            for ``list[T]``, the member for an ``Enum``; plain JSON for a schema dict;
+            ``None`` without a ``response_schema``).
+        tool_history: the turns automatic function calling exchanged before this answer
+            (model turns with calls, function responses); empty when no tool ran.
     """
 
-    __slots__ = ("parsed",)
+    __slots__ = ("parsed", "tool_history")
 
     parsed: T
+    tool_history: list[Content]
 
 
 @attrs.frozen
@@ -167,11 +171,13 @@ def _finish_reason(response: GenerateContentResponse) -> str:
 
 
 def parsed_response(response: GenerateContentResponse, parsed: Any) -> ParsedResponse[Any]:
-    """A :class:`ParsedResponse` with ``response``'s fields and ``parsed``."""
+    """A :class:`ParsedResponse` with ``response``'s fields (and ``tool_history``) and
+    ``parsed``."""
     result: ParsedResponse[Any] = object.__new__(ParsedResponse)
     for name in _FIELDS:
         object.__setattr__(result, name, getattr(response, name))
     result.parsed = parsed
+    result.tool_history = list(response.tool_history)
     return result
 
 
@@ -241,7 +247,7 @@ async def generate_parsed(
         except StructuredOutputError as error:
             if attempt > repair_attempts or not error.text:
                 raise
-            contents = [*contents, *repair_turns(error)]
+            contents = [*contents, *response.tool_history, *repair_turns(error)]
         attempt += 1
 
 
@@ -319,6 +325,12 @@ class StructuredStream(Generic[T]):
     def text_stream(self) -> AsyncIterator[str]:
         """The JSON text as it arrives."""
         return self._stream.text_stream
+
+    @property
+    def tool_history(self) -> list[Content]:
+        """The turns automatic function calling exchanged so far (empty without Python
+        callables in ``tools``)."""
+        return list(getattr(self._stream, "tool_history", ()))
 
     @property
     def partial_objects(self) -> AsyncIterator[Any]:

@@ -50,15 +50,20 @@ def test_quick_raw_and_genlang(
     _assert_well_formed(results, ["raw", "genlang"])
     expected = {
         "unary_cpu_per_call_c32",
-        "unary_cpu_per_call_c256",
+        "unary_cpu_per_call_c128",
+        "unary_gc_share_c128",
         "stream_cpu_per_chunk",
         "stream_text_cpu_per_chunk",
+        "dense_models_page",
+        "dense_embeddings",
+        "open_streams_per_stream",
         "open_streams_peak_rss",
         "import_wall",
         "import_rss",
         "import_client_wall",
         "import_client_rss",
         "upload_throughput",
+        "upload_rss_growth_during",
         "upload_peak_rss",
         "upload_rss_growth",
     }

@@ -278,3 +278,51 @@ def test_files_download_with_progress(tmp_path: Path) -> None:
     assert result.stdout.strip() == f"{target}\t{len(data)}"
     assert f"downloading {name}" in result.stderr  # the bar's last line (not a TTY)
     assert "488.3 KiB / 488.3 KiB" in result.stderr
+
+
+def test_batch_submit_wait_status_results_list_cancel(emulator_url: str, tmp_path: Path) -> None:
+    source = tmp_path / "requests.jsonl"
+    rows = [
+        {"key": f"q{i}", "request": {"contents": [{"parts": [{"text": f"q{i}"}]}]}}
+        for i in range(5)
+    ]
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    submitted = genlang(
+        "--base-url",
+        emulator_url,
+        "batch",
+        "submit",
+        str(source),
+        "--model",
+        "gemini-2.5-flash",
+        "--wait",
+        "--poll-interval",
+        "0.05",
+    )
+    assert submitted.returncode == 0, submitted.stderr
+    name = submitted.stdout.splitlines()[0]
+    assert name.startswith("batches/")
+    assert "BATCH_STATE_SUCCEEDED\trequests 5, succeeded 5" in submitted.stdout
+    status = genlang("--base-url", emulator_url, "batch", "status", name)
+    assert status.stdout.strip() == f"{name}\tBATCH_STATE_SUCCEEDED\trequests 5, succeeded 5"
+    out = tmp_path / "results.jsonl"
+    results = genlang("--base-url", emulator_url, "batch", "results", name, "-o", str(out))
+    assert results.returncode == 0, results.stderr
+    assert "5 results (0 failed requests)" in results.stderr
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert sorted(r["key"] for r in records) == [f"q{i}" for i in range(5)]
+    assert all("candidates" in r["response"] for r in records)
+    listed = genlang("--base-url", emulator_url, "batch", "list")
+    assert f"{name}\tBATCH_STATE_SUCCEEDED" in listed.stdout
+    cancelled = genlang("--base-url", emulator_url, "batch", "cancel", name)
+    assert "BATCH_STATE_SUCCEEDED" in cancelled.stdout  # already finished: nothing to cancel
+
+
+def test_batch_submit_rejects_a_malformed_file(emulator_url: str, tmp_path: Path) -> None:
+    source = tmp_path / "bad.jsonl"
+    source.write_text('{"key": "a", "request": {}}\n{"request": {}}\n', encoding="utf-8")
+    result = genlang(
+        "--base-url", emulator_url, "batch", "submit", str(source), "--model", "gemini-2.5-flash"
+    )
+    assert result.returncode == 2
+    assert 'bad.jsonl line 2: expected {"key": ..., "request": ...}' in result.stderr

@@ -7,6 +7,7 @@ import csv
 import importlib.util
 import io
 import json
+import os
 import subprocess
 import sys
 import time
@@ -66,7 +67,16 @@ async def wait_for(condition: Any, limit: float = 3.0) -> bool:
 
 @pytest.mark.parametrize(
     "name",
-    ["sse_relay_backend", "batch_embed", "terminal_chat", "scripted_responses", "extract_invoices"],
+    [
+        "sse_relay_backend",
+        "batch_embed",
+        "terminal_chat",
+        "scripted_responses",
+        "extract_invoices",
+        "tool_chat",
+        "live_relay",
+        "batch_classify_csv",
+    ],
 )
 def test_example_runs_as_a_script(name: str) -> None:
     done = subprocess.run(
@@ -369,3 +379,162 @@ async def test_extract_invoices_writes_typed_rows(
     target = tmp_path / "out.csv"
     assert await invoices.main(["--sample", "3", "--output", str(target)]) == 0
     assert len(target.read_text().splitlines()) == 4
+
+
+async def test_tool_chat_shows_the_calls_live(client: Client) -> None:
+    tool_chat = load_example("tool_chat")
+    out = io.StringIO()
+    lines = ["Call get_weather and find_trains for Oslo.", "Thanks!", "", "not sent"]
+    chat = await tool_chat.run(client, lines, out, delay=0.05)
+    shown = out.getvalue()
+    assert "-> calling get_weather(city=" in shown
+    assert "-> calling find_trains(" in shown
+    assert "<- find_trains: {'result': [{'departs': '9:05'" in shown
+    assert "not sent" not in shown
+    roles = [turn.role for turn in chat.history]
+    assert roles == ["user", "model", "user", "model", "user", "model"]
+    assert client.connections_in_use == 0
+
+
+# ------------------------------------------------------------------ batch_classify_csv
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    import csv
+
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+async def test_batch_classify_labels_every_row_by_key(
+    emu: Emulator, client: Client, tmp_path: Path
+) -> None:
+    example = load_example("batch_classify_csv")
+    counts = await example.run(client, tmp_path, rows=300, poll_interval=0.02)
+    reviews = read_csv(tmp_path / "reviews.csv")
+    labels = read_csv(tmp_path / "labels.csv")
+    assert len(reviews) == 300
+    assert sorted(row["id"] for row in labels) == [row["id"] for row in reviews]
+    assert {row["label"] for row in labels} <= set(example.LABELS)
+    assert sum(counts.values()) == 300
+    assert not (tmp_path / "job.json").exists()
+    assert len(api_calls(emu, ":batchGenerateContent")) == 1
+
+
+async def test_batch_classify_resumes_after_a_kill(
+    emu: Emulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    example = load_example("batch_classify_csv")
+    emu.settings.batch_duration = 1.5
+    env = {**os.environ, "GEMINI_API_KEY": "test", "GENLANG_BASE_URL": emu.url}
+    script = [sys.executable, str(EXAMPLES / "batch_classify_csv.py")]
+    args = ["--rows", "2000", "--workdir", str(tmp_path), "--poll-interval", "0.05"]
+    state = tmp_path / "job.json"
+    async with await anyio.open_process([*script, *args], env=env) as first:
+        assert await wait_for(
+            lambda: state.exists() and "name" in json.loads(state.read_text()), 20
+        )
+        first.kill()  # SIGKILL while it waits for the job
+    assert first.returncode is not None
+    assert first.returncode != 0
+    assert not (tmp_path / "labels.csv").exists()
+    name = json.loads(state.read_text())["name"]
+    monkeypatch.setenv("GEMINI_API_KEY", "test")
+    monkeypatch.setenv("GENLANG_BASE_URL", emu.url)
+    assert await example.main(args) == 0
+    labels = read_csv(tmp_path / "labels.csv")
+    assert len(labels) == 2000
+    assert {row["label"] for row in labels} <= set(example.LABELS)
+    creates = api_calls(emu, ":batchGenerateContent")
+    assert len(creates) == 1  # the second run attached to the same job
+    assert any(r["path"] == f"/v1beta/{name}" for r in emu.request_log)
+
+
+async def test_batch_classify_finds_a_job_submitted_just_before_a_kill(
+    emu: Emulator, client: Client, tmp_path: Path
+) -> None:
+    example = load_example("batch_classify_csv")
+    example.make_csv(tmp_path / "reviews.csv", 20)
+    display_name = "classify reviews.csv 0badcafe"
+    requests = example.requests_from(tmp_path / "reviews.csv")
+    await client.batches.submit(example.MODEL, requests, display_name=display_name)
+    (tmp_path / "job.json").write_text(json.dumps({"display_name": display_name}))
+    await example.run(client, tmp_path, poll_interval=0.02)
+    assert len(read_csv(tmp_path / "labels.csv")) == 20
+    assert len(api_calls(emu, ":batchGenerateContent")) == 1
+
+
+async def test_batch_classify_reads_your_own_csv_into_a_new_workdir(
+    emu: Emulator, client: Client, tmp_path: Path
+) -> None:
+    example = load_example("batch_classify_csv")
+    example.make_csv(tmp_path / "mine.csv", 15)
+    await example.run(client, tmp_path / "new", csv_path=tmp_path / "mine.csv", poll_interval=0.02)
+    assert len(read_csv(tmp_path / "new" / "labels.csv")) == 15
+
+
+# --------------------------------------------------------------------- live_relay
+
+
+@pytest.fixture
+async def live_relay_url(client: Client) -> AsyncIterator[str]:
+    relay = load_example("live_relay")
+    runner = web.AppRunner(relay.create_app(client), access_log=None, shutdown_timeout=0.1)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        await runner.cleanup()
+
+
+async def relay_turn(ws: Any, text: str) -> list[dict[str, Any]]:
+    """Send one user turn through the relay; the frames up to the end of the answer."""
+    await ws.send_str(json.dumps({"text": text}))
+    frames = []
+    while True:
+        frame = json.loads((await ws.receive(timeout=10)).data)
+        frames.append(frame)
+        if frame["type"] in ("turnComplete", "error"):
+            return frames
+
+
+async def test_live_relay_answers_and_survives_go_away(live_relay_url: str, emu: Emulator) -> None:
+    emu.faults.live_go_away(after_s=0.05, time_left_s=5)
+    async with ClientSession() as http, http.ws_connect(live_relay_url + "/ws") as ws:
+        first = await relay_turn(ws, "Hello relay")
+        await anyio.sleep(0.1)  # the goAway arrives; the relay's session moves on
+        second = await relay_turn(ws, "Still there?")
+    text = "".join(f["text"] for f in first if f["type"] == "text")
+    assert text.startswith('Emulated answer to "Hello relay".')
+    assert any(f["type"] == "handle" for f in first)
+    rest = "".join(f["text"] for f in second if f["type"] == "text")
+    assert rest.startswith('Emulated answer to "Still there?".')
+    assert {"type": "resumed", "reason": "go_away"} in first + second
+    assert await wait_for(lambda: emu.state.live_connections == 0)
+
+
+async def test_live_relay_resumes_a_reloaded_page_with_its_handle(
+    live_relay_url: str, emu: Emulator
+) -> None:
+    async with ClientSession() as http:
+        async with http.ws_connect(live_relay_url + "/ws") as ws:
+            frames = await relay_turn(ws, "Remember the word amber")
+            handles = [f["handle"] for f in frames if f["type"] == "handle"]
+            while True:  # the handle that covers the answer follows it
+                frame = json.loads((await ws.receive(timeout=10)).data)
+                if frame["type"] == "handle":
+                    handles.append(frame["handle"])
+                    break
+        async with http.ws_connect(live_relay_url + "/ws", params={"handle": handles[-1]}) as ws:
+            await relay_turn(ws, "Which word?")
+        async with http.ws_connect(live_relay_url + "/ws", params={"handle": "stale"}) as ws:
+            error = json.loads((await ws.receive(timeout=10)).data)
+    setups = [e["body"] for e in emu.state.live_log if e["kind"] == "setup"]
+    assert setups[1]["sessionResumption"] == {"handle": handles[-1]}
+    history = emu.state.live_handles[handles[-1]]["history"]
+    assert history[0]["parts"][0]["text"] == "Remember the word amber"
+    assert error["type"] == "error"
+    assert "invalid or has expired" in error["message"]

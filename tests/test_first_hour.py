@@ -136,3 +136,31 @@ def test_tests_read_recorded_fixtures_from_the_repository() -> None:
     ]
     assert offenders == []
     assert len(list((ROOT / "tests" / "fixtures" / "real").rglob("*.json"))) >= 60
+
+
+def test_help_documents_every_argument_without_object_defaults() -> None:
+    import inspect
+    import pydoc
+
+    client = Client(api_key="k")
+    methods = [
+        client.models.generate_content,
+        client.models.stream_generate_content,
+        client.models.count_tokens,
+        client.models.embed_content,
+        client.models.list,
+        client.files.get,
+        client.cached_contents.create,
+        client.chats.create("gemini-2.5-flash").send_message,
+    ]
+    for method in methods:
+        text = pydoc.render_doc(method, renderer=pydoc.plaintext)
+        assert "<object object at" not in text, method
+        if method.__name__ == "send_message":
+            continue
+        assert "Args:" in text, method
+        signature = inspect.signature(method)
+        named = [n for n, p in signature.parameters.items() if p.kind is not p.VAR_KEYWORD]
+        for name in (*named, "timeout", "max_retries"):
+            if name not in ("response_schema", "repair_attempts"):
+                assert f"        {name}: " in text, (method.__name__, name)

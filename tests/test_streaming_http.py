@@ -92,6 +92,18 @@ async def test_get_final_response_reads_to_the_end(client: Client) -> None:
     assert client.connections_in_use == 0
 
 
+async def test_final_response_after_some_chunks_holds_them_all(
+    client: Client, emulator: Emulator
+) -> None:
+    emulator.settings.stream_chunks = 6
+    unary = await client.models.generate_content(MODEL, contents="Hi")
+    async with stream(client, "Hi") as s:
+        first = [await s.__anext__(), await s.__anext__()]
+        final = await s.get_final_response()
+    assert final.text == unary.text
+    assert final.text.startswith("".join(c.text or "" for c in first))
+
+
 async def test_text_stream(client: Client, emulator: Emulator) -> None:
     emulator.settings.stream_chunks = 3
     unary = await client.models.generate_content(MODEL, contents="Hi")

@@ -75,6 +75,15 @@ class Runner(abc.ABC):
         frontend's loop); clients without one read each chunk's text as in :meth:`stream`."""
         return await self.stream(model)
 
+    async def list_models(self, page_size: int) -> int:
+        """Fetch one page of ``page_size`` models, decoded (typed where the client types);
+        return how many it holds."""
+        raise NotImplementedError("no dense models page for this client")
+
+    async def embed_batch(self, model: str, n: int) -> int:
+        """One ``batchEmbedContents`` of ``n`` texts; return the floats received."""
+        raise NotImplementedError("no batch embeddings for this client")
+
     @abc.abstractmethod
     async def upload(self, path: str, mime_type: str) -> UploadResult:
         """Upload the file at ``path`` with the resumable protocol; return the ``File`` facts."""

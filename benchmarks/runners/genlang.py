@@ -49,6 +49,15 @@ class Runner(_Base):
                 count += 1
         return count
 
+    async def list_models(self, page_size: int) -> int:
+        page = await self._client.models.list(page_size=page_size)
+        return len(page.items)
+
+    async def embed_batch(self, model: str, n: int) -> int:
+        requests = [{"content": {"parts": [{"text": f"text {i}"}]}} for i in range(n)]
+        response = await self._client.models.batch_embed_contents(model, requests=requests)
+        return sum(len(e.values) for e in response.embeddings)
+
     async def upload(self, path: str, mime_type: str) -> UploadResult:
         file = await self._client.files.upload(path, mime_type=mime_type)
         return UploadResult(int(file.size_bytes), file.sha256_hash)

@@ -64,6 +64,26 @@ class Runner(_Base):
                             on_first()
         return count
 
+    async def list_models(self, page_size: int) -> int:
+        async with self._session.get(
+            f"{self.base_url}/v1beta/models", params={"pageSize": str(page_size)}
+        ) as resp:
+            body = await resp.read()
+        return len(json.loads(body)["models"])
+
+    async def embed_batch(self, model: str, n: int) -> int:
+        requests = [
+            {"model": f"models/{model}", "content": {"parts": [{"text": f"text {i}"}]}}
+            for i in range(n)
+        ]
+        async with self._session.post(
+            f"{self._models}{model}:batchEmbedContents",
+            data=json.dumps({"requests": requests}).encode(),
+            headers={"Content-Type": "application/json"},
+        ) as resp:
+            body = await resp.read()
+        return sum(len(e["values"]) for e in json.loads(body)["embeddings"])
+
     async def upload(self, path: str, mime_type: str) -> UploadResult:
         # The floor reads with plain blocking calls: 8 MiB from the page cache is ~1 ms.
         with open(path, "rb") as f:  # noqa: ASYNC230

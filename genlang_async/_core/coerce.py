@@ -10,6 +10,8 @@ import attrs
 
 from .. import types
 from ..types import Content, Part, WireModel
+from .checks import check_model
+from .errors import MalformedResponseError
 from .names import resolve_name
 from .options import RequestOptions
 
@@ -46,10 +48,13 @@ def request_options(
 
 def as_model(value: Any, cls: type[M], argument: str) -> M | None:
     """``None``, an instance of ``cls``, or a wire-JSON dict for it."""
-    if value is None or isinstance(value, cls):
+    if value is None:
         return value
     if isinstance(value, Mapping):
-        return cls.from_dict(value)
+        value = cls.from_dict(value)
+    if isinstance(value, cls):
+        check_model(value, argument)
+        return value
     raise TypeError(f"{argument} must be a {cls.__name__} or a dict, not {type(value).__name__}")
 
 
@@ -66,10 +71,10 @@ def as_model_list(values: Any, cls: type[M], argument: str) -> list[M] | None:
 
 def as_content(value: Any, argument: str, *, role: str | None = None) -> Content | None:
     """A ``Content`` from a string, a ``Part``, a list of those, a ``Content`` or a dict."""
-    if value is None or isinstance(value, Content):
+    if value is None:
         return value
-    if isinstance(value, Mapping):
-        return Content.from_dict(value)
+    if isinstance(value, (Content, Mapping)):
+        return as_model(value, Content, argument)
     if isinstance(value, (str, Part)):
         return Content(parts=[_as_part(value, argument)], role=role)
     if isinstance(value, Iterable) and not isinstance(value, bytes):
@@ -93,6 +98,8 @@ def as_contents(value: Any, argument: str, *, optional: bool = False) -> list[Co
     (consecutive ones form one user turn). ``None`` only when ``optional``."""
     if value is None and optional:
         return None
+    if isinstance(value, str) and not value:
+        raise ValueError(f"{argument} must not be empty")
     if isinstance(value, (str, Part, Content, Mapping)):
         single = as_content(value, argument, role="user")
         assert single is not None
@@ -126,12 +133,12 @@ def as_contents(value: Any, argument: str, *, optional: bool = False) -> list[Co
 
 
 def _as_part(value: Any, argument: str) -> Part:
-    if isinstance(value, Part):
-        return value
     if isinstance(value, str):
         return Part(text=value)
-    if isinstance(value, Mapping):
-        return Part.from_dict(value)
+    if isinstance(value, (Part, Mapping)):
+        part = as_model(value, Part, argument)
+        assert part is not None
+        return part
     raise TypeError(f"{argument} must be a str, Part or dict, not {type(value).__name__}")
 
 
@@ -152,6 +159,16 @@ def _as_tuple(expected: type | tuple[type, ...]) -> tuple[type, ...]:
 
 def _names(expected: type | tuple[type, ...]) -> str:
     return " or ".join(kind.__name__ for kind in _as_tuple(expected))
+
+
+def page_size(value: Any) -> int:
+    """A list call's ``page_size``: a positive int (``None`` is handled by the caller)."""
+    check_scalar(value, int, "page_size")
+    if value < 1:
+        raise ValueError(
+            f"page_size must be at least 1 (or None for the server's default), not {value}"
+        )
+    return int(value)
 
 
 def field_mask(value: str | Sequence[str] | None) -> str | None:
@@ -215,8 +232,12 @@ def fill_field(value: Any, attr: str, name: str) -> Any:
         return None
     if isinstance(value, list):
         return [fill_field(item, attr, name) for item in value]
-    if getattr(value, attr, None) is None:
+    given = getattr(value, attr, None)
+    if given is None:
         return attrs.evolve(value, **{attr: name})
+    if attr == "model" and isinstance(given, str) and "/" not in given:
+        # A bare model id ("gemini-embedding-001"), completed as the method's own argument is.
+        return attrs.evolve(value, model=resolve_name(given, "models/*", argument="model"))
     return value
 
 
@@ -249,3 +270,27 @@ def parse_any(data: dict[str, Any]) -> Any:
         if isinstance(cls, type) and issubclass(cls, WireModel):
             return cls.from_dict(data)
     return data
+
+
+def parse_response(cls: type[M], data: Any) -> M:
+    """The typed result of a call; :class:`MalformedResponseError` when the body does not fit
+    (a JSON array, string, number or null, or a field of the wrong shape)."""
+    try:
+        return cls.from_dict(json_object(data, cls.__name__))
+    except (TypeError, ValueError, AttributeError, KeyError) as exc:
+        raise MalformedResponseError(
+            f"the {cls.__name__} in the response is malformed: {exc}"
+        ) from exc
+
+
+def json_object(data: Any, what: str) -> dict[str, Any]:
+    """``data`` if it is a JSON object, else :class:`MalformedResponseError`."""
+    if not isinstance(data, dict):
+        raise MalformedResponseError(f"expected a JSON object ({what}), got {_json_kind(data)}")
+    return data
+
+
+def _json_kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    return {list: "an array", str: "a string", bool: "a boolean"}.get(type(value), "a number")

@@ -43,11 +43,13 @@ __all__ = [
     "GatewayTimeoutError",
     "GenlangError",
     "InternalServerError",
+    "MalformedResponseError",
     "MissingAPIKeyError",
     "NotFoundError",
     "PermissionDeniedError",
     "PoolTimeoutError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "ServiceUnavailableError",
     "api_error_from_response",
 ]
@@ -79,6 +81,17 @@ class MissingAPIKeyError(GenlangError, ValueError):
                 " stand-in) any non-empty key works, e.g. GEMINI_API_KEY=test."
             )
         super().__init__(text)
+
+
+class MalformedResponseError(GenlangError):
+    """The server answered with a success status, but the body is not what the method
+    returns (not a JSON object, or a field of the wrong shape): a broken proxy, a server
+    bug, or an API change the SDK does not know."""
+
+
+class ResponseTooLargeError(GenlangError):
+    """A response body (or one line of an event stream) is larger than the client's limit:
+    ``Client(max_response_bytes=..., max_event_bytes=...)``. Nothing more is read."""
 
 
 class APIConnectionError(GenlangError):

@@ -3,7 +3,7 @@
 Nothing here reads a clock or sleeps: callers pass ``now``. The scheme is *booking*: a call
 asks for the earliest time at which it fits every window of its model and books that slot at
 once, so each caller learns its exact wait from one computation (no polling, and no herd when
-capacity returns: slots are handed out in order, one per caller).
+capacity returns: slots are handed out in order, one per caller, evenly spaced).
 
 A window holds the calls of one model booked in the last ``span`` seconds (the limit's period
 plus a small safety margin for network jitter). A call fits at time ``T`` when fewer than
@@ -20,9 +20,11 @@ from typing import Any, Protocol
 import attrs
 
 __all__ = [
+    "BURST",
     "DAY",
     "DECREASE",
     "INCREASE",
+    "MAX_EXTRA_MARGIN",
     "MEDIA_TOKENS",
     "Entry",
     "Learner",
@@ -41,6 +43,10 @@ DAY = 86_400.0
 DECREASE = 0.8
 #: Factor a learned limit grows by after each full period without a 429.
 INCREASE = 1.1
+#: Most a window's learned safety margin may add, as a share of its period.
+MAX_EXTRA_MARGIN = 0.05
+#: Share of a window that may go out at once; past it, calls are spaced evenly.
+BURST = 0.05
 #: Tokens counted for one image, audio, video or document part (the API's flat cost per image).
 MEDIA_TOKENS = 258
 _CHARS_PER_TOKEN = 4
@@ -98,9 +104,10 @@ def model_key(model: str) -> str:
 
 
 def margin(period: float) -> float:
-    """Seconds added to a window so that network jitter cannot make the server see a call
-    inside the previous one's window: 2% of the period, at most one second."""
-    return min(0.02 * period, 1.0)
+    """Seconds added to a window so that network and scheduling jitter cannot make the
+    server see a call inside the previous one's window: 2% of the period plus 50 ms, at
+    most one second (and at most a tenth of the period)."""
+    return min(0.02 * period + 0.05, 1.0, 0.1 * period)
 
 
 class Entry:
@@ -132,29 +139,40 @@ class Window:
             gone.live = False
             self.tokens -= gone.cost
 
-    def earliest(self, at: float, cost: int, requests: int | None, tokens: int | None) -> float:
+    def earliest(
+        self, at: float, now: float, cost: int, requests: int | None, tokens: int | None
+    ) -> float:
         """The earliest time ``>= at`` when one more call of ``cost`` tokens fits.
+
+        Once a window shorter than a day is :data:`BURST` full, calls also keep one share of
+        it (``span / requests``, or their share of ``tokens``) after the latest booking: they
+        go out evenly spaced rather than in bursts, which reach the server spread out (it
+        receives them one after another) and would echo from window to window, each meeting
+        the tail of the one before. An idle window still lets a small burst through; a
+        day's budget may be spent as fast as the shorter windows allow.
 
         A cost above ``tokens`` is treated as ``tokens`` (it fits an empty window), so an
         underestimated limit slows calls down instead of blocking them for ever.
         """
-        entries = self.entries
-        if requests is not None and len(entries) >= requests:
-            at = max(at, entries[len(entries) - requests].at + self.span)
-        if tokens is not None and self.tokens + cost > tokens:
-            must_leave = self.tokens + min(cost, tokens) - tokens
-            for entry in entries:
-                must_leave -= entry.cost
-                if must_leave <= 0:
-                    at = max(at, entry.at + self.span)
-                    break
+        entries, share = self.entries, 0.0
+        if requests is not None:
+            if len(entries) >= requests:
+                at = max(at, entries[len(entries) - requests].at + self.span)
+            if len(entries) >= requests * BURST:
+                share = self.span / requests
+        if tokens is not None:
+            if self.tokens + cost > tokens:
+                must_leave = self.tokens + min(cost, tokens) - tokens
+                for entry in entries:
+                    must_leave -= entry.cost
+                    if must_leave <= 0:
+                        at = max(at, entry.at + self.span)
+                        break
+            if self.tokens + cost > tokens * BURST:
+                share = max(share, self.span * min(cost, tokens) / tokens)
+        if share and entries and self.span < DAY:
+            at = max(at, entries[-1].at + share)
         return at
-
-    def add(self, at: float, cost: int) -> Entry:
-        entry = Entry(at, cost)
-        self.entries.append(entry)
-        self.tokens += cost
-        return entry
 
     def adjust(self, entry: Entry, cost: int) -> None:
         """Replace a booked call's token estimate by its actual cost."""
@@ -169,20 +187,35 @@ class Window:
             entry.live = False
             self.tokens -= entry.cost
 
+    def postpone(self, now: float, seconds: float) -> None:
+        """Move every slot after ``now`` ``seconds`` later (their order is kept)."""
+        for entry in reversed(self.entries):
+            if entry.at <= now:
+                break
+            entry.at += seconds
+
     def count(self, since: float) -> int:
         """Calls booked after ``since``."""
         return sum(1 for entry in self.entries if entry.at > since)
 
 
 def book(
-    windows: Sequence[tuple[Window, int | None, int | None]], not_before: float, cost: int
+    windows: Sequence[tuple[Window, int | None, int | None]], now: float, last: float, cost: int
 ) -> tuple[float, list[tuple[Window, Entry]]]:
-    """Book the earliest slot ``>= not_before`` that fits every ``(window, requests, tokens)``;
-    returns its time and the entries made (one per window)."""
-    at = not_before
+    """Book the earliest slot, no earlier than ``now`` nor than the model's ``last`` booking,
+    that fits every ``(window, requests, tokens)`` (pruned to ``now`` first); returns its
+    time and the entries made."""
+    at = now if now > last else last
     for window, requests, tokens in windows:
-        at = window.earliest(at, cost, requests, tokens)
-    return at, [(window, window.add(at, cost)) for window, _, _ in windows]
+        window.prune(now)
+        at = window.earliest(at, now, cost, requests, tokens)
+    booked = []
+    for window, _, _ in windows:
+        entry = Entry(at, cost)
+        window.entries.append(entry)
+        window.tokens += cost
+        booked.append((window, entry))
+    return at, booked
 
 
 # -- quotas named by the server -----------------------------------------------------------
@@ -259,16 +292,41 @@ class Learner:
         self.configured = {model_key(k): tuple(v) for k, v in configured.items()}
         self.quota_periods = dict(quota_periods)
         self._learned: dict[str, dict[tuple[str, float], _Learned]] = {}
+        #: Extra safety margin per model and window: (seconds, when it last grew or shrank).
+        self._extra: dict[str, dict[float, tuple[float, float]]] = {}
         self._generation: dict[str, int] = {}
+        self._lowered: dict[str, int] = {}
         self._effective: dict[str, list[RateLimit]] = {}
+        #: Bumped at every change of any model's limits or margins.
+        self.version = 0
+
+    @property
+    def learned(self) -> bool:
+        """Whether any limit or margin was learned (else there is nothing to grow back)."""
+        return bool(self._learned or self._extra)
+
+    def _changed(self, model: str) -> None:
+        self._effective.pop(model, None)
+        self.version += 1
 
     def configured_for(self, model: str) -> tuple[RateLimit, ...]:
         found = self.configured.get(model)
         return found if found is not None else self.configured.get("*", ())
 
     def generation(self, model: str) -> int:
-        """Bumped at every lowering: 429s of calls booked before it say nothing new."""
+        """Bumped at every change: 429s of calls booked before it say nothing new."""
         return self._generation.get(model, 0)
+
+    def lowered(self, model: str) -> int:
+        """Bumped when a limit is lowered: calls waiting on slots booked before should book
+        again (a wider margin does not need that: waiting calls keep their places)."""
+        return self._lowered.get(model, 0)
+
+    def span(self, model: str, period: float) -> float:
+        """The length of ``model``'s window for a limit of ``period``: the period, its
+        :func:`margin`, and any margin learned from 429s that came too early."""
+        extra = self._extra.get(model)
+        return period + margin(period) + (extra[period][0] if extra and period in extra else 0)
 
     def limits(self, model: str) -> list[RateLimit]:
         """The limits in force for ``model``: configured ones, lowered where learned, plus
@@ -311,15 +369,36 @@ class Learner:
         return self.quota_periods[hit.per]
 
     def lower(
-        self, model: str, hit: QuotaHit, *, observed: int, generation: int, now: float
+        self,
+        model: str,
+        hit: QuotaHit,
+        *,
+        observed: int,
+        generation: int,
+        now: float,
+        early: float = 0.0,
     ) -> bool:
-        """Lower ``model``'s limit after a per-minute quota hit by a call booked in
-        ``generation``; ``observed`` is how many calls the window held. Returns whether the
-        limit changed (a 429 of a call booked before the last lowering changes nothing)."""
+        """Lower ``model``'s rate after a per-minute quota hit by a call booked in
+        ``generation``; ``observed`` is how many calls the window held, ``early`` how long
+        the server asked to wait. Returns whether anything changed (a 429 of a call booked
+        before the last change says nothing new).
+
+        When the server's quota equals the limit in force, the limit is right and the call
+        reached the server too early (network or scheduling jitter): the window's margin
+        grows by ``early`` instead, up to :data:`MAX_EXTRA_MARGIN` of the period.
+        """
         if generation != self.generation(model):
             return False
         period = self.period_for(model, hit)
         current = _value_in(self.limits(model), hit.kind, period)
+        self._generation[model] = generation + 1
+        self._changed(model)
+        if current is not None and hit.value is not None and hit.value >= current:
+            extras = self._extra.setdefault(model, {})
+            extra = extras.get(period, (0.0, now))[0] + max(early, 0.001)
+            extras[period] = (min(extra, MAX_EXTRA_MARGIN * period), now)
+            return True
+        self._lowered[model] = self.lowered(model) + 1
         if current is None:
             value = hit.value if hit.value else max(1, observed)
         elif hit.value and hit.value < current:
@@ -330,8 +409,6 @@ class Learner:
         ceiling = min(ceilings) if ceilings else None
         entries = self._learned.setdefault(model, {})
         entries[(hit.kind, period)] = _Learned(value, ceiling, now)
-        self._generation[model] = generation + 1
-        self._effective.pop(model, None)
         return True
 
     def _configured_value(self, model: str, kind: str, period: float) -> int | None:
@@ -339,7 +416,17 @@ class Learner:
 
     def grow(self, model: str, now: float) -> None:
         """A call succeeded: raise learned limits of ``model`` by ``INCREASE`` once per
-        period, up to their ceiling (where a configured limit takes over again)."""
+        period, up to their ceiling (where a configured limit takes over again), and halve
+        learned margins once per period."""
+        extras = self._extra.get(model)
+        if extras:
+            for period, (extra, changed) in list(extras.items()):
+                if now - changed >= period:
+                    self._changed(model)
+                    if extra < 0.002:
+                        del extras[period]
+                    else:
+                        extras[period] = (extra / 2, now)
         entries = self._learned.get(model)
         if not entries:
             return
@@ -347,7 +434,7 @@ class Learner:
             if now - entry.changed < key[1]:
                 continue
             value = max(entry.value + 1, int(entry.value * INCREASE))
-            self._effective.pop(model, None)
+            self._changed(model)
             if entry.ceiling is not None and value >= entry.ceiling:
                 if self._configured_value(model, *key) == entry.ceiling:
                     del entries[key]

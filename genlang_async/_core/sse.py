@@ -27,9 +27,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterable, AsyncIterator
 from typing import NamedTuple
 
-__all__ = ["Event", "SSEDecoder", "aiter_sse"]
+__all__ = ["DEFAULT_MAX_LINE", "Event", "LineTooLongError", "SSEDecoder", "aiter_sse"]
 
 _BOM = b"\xef\xbb\xbf"
+#: Longest event-stream line accepted by default (one chunk's JSON is far smaller).
+DEFAULT_MAX_LINE = 16 * 1024 * 1024
 
 
 class Event(NamedTuple):
@@ -43,6 +45,10 @@ class Event(NamedTuple):
     """The last event id seen on the stream so far (it persists across events), or None."""
     retry: int | None = None
     """Reconnection time in ms from a valid ``retry:`` field of this block, else None."""
+
+
+class LineTooLongError(ValueError):
+    """A line is longer than the decoder's ``max_line``."""
 
 
 class SSEDecoder:
@@ -68,13 +74,15 @@ class SSEDecoder:
         "_event_retry",
         "_event_type",
         "_last_id",
+        "_max_line",
         "_skip_lf",
         "retry",
         "truncated",
     )
 
-    def __init__(self, *, dispatch_at_eof: bool = False) -> None:
+    def __init__(self, *, dispatch_at_eof: bool = False, max_line: int | None = None) -> None:
         self._dispatch_at_eof = dispatch_at_eof
+        self._max_line = max_line
         self._buf = bytearray()  # the current, not yet terminated line
         self._bom_pending: bytes | None = b""  # None once the stream start has been seen
         self._skip_lf = False  # the previous read ended with CR: drop one leading LF
@@ -119,6 +127,7 @@ class SSEDecoder:
         terminated = last == 0x0A or last == 0x0D
         if not terminated and b"\n" not in chunk and b"\r" not in chunk:
             self._buf += chunk  # still inside one line: no re-scan of earlier bytes later
+            self._check_line()
             return []
         if self._buf:
             self._buf += chunk
@@ -127,9 +136,16 @@ class SSEDecoder:
         lines = chunk.splitlines()  # bytes.splitlines() breaks at exactly CR, LF and CRLF
         if not terminated:
             self._buf += lines.pop()
-        elif last == 0x0D:
+            self._check_line()
+        if self._max_line is not None and max(map(len, lines), default=0) > self._max_line:
+            raise LineTooLongError(f"an event-stream line is longer than {self._max_line} bytes")
+        if last == 0x0D:
             self._skip_lf = True  # the CR may be the first half of a CRLF split across reads
         return self._process(lines)
+
+    def _check_line(self) -> None:
+        if self._max_line is not None and len(self._buf) > self._max_line:
+            raise LineTooLongError(f"an event-stream line is longer than {self._max_line} bytes")
 
     def close(self) -> list[Event]:
         """Signal end of stream; return the final events (see the module docstring)."""

@@ -31,6 +31,8 @@ class _ReadWatchdog:
     stream of many small chunks costs no timer work per chunk.
     """
 
+    __slots__ = ("_content", "_handle", "_last", "_limit", "_loop")
+
     def __init__(self, limit: float, content: aiohttp.StreamReader) -> None:
         self._loop = asyncio.get_running_loop()
         self._limit = limit
@@ -63,6 +65,23 @@ class ByteStream:
     chunk's text; the end notice passes them on.
     """
 
+    __slots__ = (
+        "_done",
+        "_headers",
+        "_on_end",
+        "_redact",
+        "_release_slot",
+        "_response",
+        "_started",
+        "_url",
+        "_watchdog",
+        "chunks",
+        "last",
+        "status",
+        "texts",
+        "usage",
+    )
+
     def __init__(
         self,
         response: aiohttp.ClientResponse,
@@ -86,7 +105,7 @@ class ByteStream:
         self.last: Mapping[str, Any] | None = None
         self.texts: list[str] | None = None
         self.status: int = response.status
-        self.headers: Mapping[str, str] = frozen_headers(response.headers)
+        self._headers: Mapping[str, str] | None = None
         self._watchdog: _ReadWatchdog | None = None
         connection = response.connection
         if read_timeout is not None and connection is not None and connection.protocol:
@@ -94,6 +113,13 @@ class ByteStream:
             # packet) to a watchdog that re-arms only when its timer fires.
             connection.protocol.read_timeout = None
             self._watchdog = _ReadWatchdog(read_timeout, response.content)
+
+    @property
+    def headers(self) -> Mapping[str, str]:
+        """The response headers (case-insensitive, read-only)."""
+        if self._headers is None:
+            self._headers = frozen_headers(self._response.headers)
+        return self._headers
 
     def __aiter__(self) -> ByteStream:
         return self

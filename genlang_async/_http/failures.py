@@ -67,6 +67,13 @@ def frozen_headers(headers: Mapping[str, str]) -> CIMultiDictProxy[str]:
     return CIMultiDictProxy(CIMultiDict(headers))
 
 
+def redact_bytes(body: bytes, redact: Callable[[str], str]) -> bytes:
+    """``body`` with known secrets replaced (unchanged, not re-encoded, when it has none)."""
+    text = body.decode("utf-8", "replace")
+    safe = redact(text)
+    return body if safe == text else safe.encode()
+
+
 def api_error(
     status: int,
     reason: str | None,
@@ -74,7 +81,9 @@ def api_error(
     body: bytes,
     redact: Callable[[str], str],
 ) -> APIError:
-    """The typed error of an error response, its message free of known secrets."""
+    """The typed error of an error response; its message, ``body`` and ``details`` free of
+    known secrets (a server may echo the key it was sent)."""
+    body = redact_bytes(body, redact)
     error = api_error_from_response(status, reason, frozen_headers(headers), body)
     safe = redact(error.message)
     if safe != error.message:

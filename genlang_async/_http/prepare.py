@@ -4,6 +4,7 @@ origin), built once per client and cached per path for the common call without o
 from __future__ import annotations
 
 import json as _json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -13,7 +14,7 @@ from .._core.errors import MissingAPIKeyError
 from .._core.options import RequestOptions
 from .._version import __version__
 
-__all__ = ["Redactor", "RequestBuilder", "encode_json", "encode_query"]
+__all__ = ["JSONBytes", "Redactor", "RequestBuilder", "encode_json", "encode_query"]
 
 #: One encoder for every request body (building one per call costs more than encoding).
 _encode = _json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -21,14 +22,55 @@ _encode = _json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 KEY_HEADER = "x-goog-api-key"
 JSON_TYPE = "application/json; charset=utf-8"
 _SECRET_HEADERS = frozenset({KEY_HEADER, "authorization", "proxy-authorization", "cookie"})
+#: Default headers that authenticate to the API host, never sent to another origin.
+_HOST_CREDENTIALS = (KEY_HEADER, "authorization", "cookie")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _REDACTED = "<redacted>"
 _CACHE_SIZE = 512
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class JSONBytes(bytes):
+    """A JSON request body encoded beforehand (``json=JSONBytes(...)`` is sent as is): for
+    bodies too large to hold as Python objects, such as inline batches."""
 
 
 def encode_json(value: Any) -> bytes:
-    """Compact UTF-8 JSON."""
-    return _encode(value).encode()
+    """Compact UTF-8 JSON (a :class:`JSONBytes` body as it is); ``ValueError`` naming the
+    field that holds a lone surrogate (text that is not valid Unicode, e.g. half of an emoji
+    cut from a UTF-16 string)."""
+    if isinstance(value, JSONBytes):
+        return value
+    text = _encode(value)
+    try:
+        return text.encode()
+    except UnicodeEncodeError:
+        where = _surrogate_path(value, "")
+        raise ValueError(
+            f"{where or 'the request'} holds a lone surrogate (a half of a UTF-16 pair), which "
+            "is not valid Unicode and cannot be sent: fix the text where it was decoded (for "
+            "instance with errors='replace')"
+        ) from None
+
+
+def _surrogate_path(value: Any, path: str) -> str | None:
+    """The wire path (``contents[0].parts[0].text``) of the first string with a surrogate."""
+    if isinstance(value, str):
+        return path if _SURROGATE.search(value) else None
+    if isinstance(value, dict):
+        items: Any = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        inner = f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}" if path else str(key)
+        if isinstance(key, str) and _SURROGATE.search(key):
+            return inner
+        found = _surrogate_path(item, inner)
+        if found is not None:
+            return found
+    return None
 
 
 def _origin(url: URL) -> tuple[str, str, int | None]:
@@ -126,6 +168,7 @@ class RequestBuilder:
         self._prefix = "/".join(p for p in (self.base_url, self.api_version) if p) + "/"
         self.redact = Redactor()
         self.redact.add(self.api_key)
+        self.redact.add(URL(base_url).password)
         self.redact.add_headers(default_headers)
         agent = f"genlang-async/{__version__}"
         headers = {"user-agent": agent, "x-goog-api-client": agent}
@@ -179,6 +222,9 @@ class RequestBuilder:
             and not (options and options.extra_headers and _has_key_header(options.extra_headers))
         ):
             raise MissingAPIKeyError(base_url=self.base_url)
+        if not same_origin:  # credentials of the API host stay there (an upload URL elsewhere)
+            for name in _HOST_CREDENTIALS:
+                merged.pop(name, None)
         if content_type is not None:
             merged["content-type"] = content_type
         for extra in (headers, options.extra_headers if options else None):

@@ -17,6 +17,7 @@ import contextlib
 import gc
 import logging
 import warnings
+from collections import deque
 from collections.abc import AsyncGenerator
 
 import aiohttp
@@ -51,6 +52,58 @@ def _dispose_without_loop(session: aiohttp.ClientSession) -> None:
         gc.collect()
 
 
+class Gate:
+    """At most ``size`` slots taken at once; waiters are served in order, and a slot given
+    back goes straight to the first waiter. Belongs to one event loop."""
+
+    def __init__(self, size: int) -> None:
+        self.free = size
+        self._waiters: deque[asyncio.Future[None]] = deque()
+
+    def take(self) -> bool:
+        """Take a slot if one is free now."""
+        if self.free > 0 and not self._waiters:
+            self.free -= 1
+            return True
+        return False
+
+    async def wait(self, timeout: float | None) -> bool:
+        """Wait for a slot at most ``timeout`` seconds; whether one was taken."""
+        future = asyncio.get_running_loop().create_future()
+        self._waiters.append(future)
+        try:
+            await asyncio.wait_for(asyncio.shield(future), timeout)
+        except asyncio.TimeoutError:
+            return self._withdraw(future)
+        except BaseException:
+            if self._withdraw(future):
+                self.give()
+            raise
+        return True
+
+    def _withdraw(self, future: asyncio.Future[None]) -> bool:
+        """Leave the queue; whether the slot had been handed over already."""
+        if future.done():
+            return True
+        future.cancel()
+        with contextlib.suppress(ValueError):
+            self._waiters.remove(future)
+        return False
+
+    def give(self) -> None:
+        """Give a slot back (to the first waiter, if any)."""
+        while self._waiters:
+            future = self._waiters.popleft()
+            if not future.done():
+                future.set_result(None)
+                return
+        self.free += 1
+
+
+#: The slot of a request on a caller-owned session (no gate applies).
+UNGATED = Gate(0)
+
+
 class SessionPool:
     """The aiohttp session (made here, or the caller's) and the gate on its connections.
 
@@ -70,7 +123,7 @@ class SessionPool:
         self._session: aiohttp.ClientSession | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._guard: AsyncGenerator[None, None] | None = None
-        self._free: asyncio.Semaphore | None = None
+        self._gate: Gate | None = None
         self.in_use = 0
 
     @property
@@ -83,14 +136,18 @@ class SessionPool:
         """The current session (``None`` before first use or after :meth:`aclose`)."""
         return self._external if self._external is not None else self._session
 
-    async def get(self) -> aiohttp.ClientSession:
-        """The session for the running loop (made on first use)."""
+    def ready(self) -> aiohttp.ClientSession | None:
+        """The session, if one is usable from the running loop without waiting."""
         if self._external is not None:
             return self._external
         session = self._session
         if session is not None and self._loop is asyncio.get_running_loop() and not session.closed:
             return session
-        return await self._renew()
+        return None
+
+    async def get(self) -> aiohttp.ClientSession:
+        """The session for the running loop (made on first use)."""
+        return self.ready() or await self._renew()
 
     async def _renew(self) -> aiohttp.ClientSession:
         loop = asyncio.get_running_loop()
@@ -105,7 +162,7 @@ class SessionPool:
         )
         self._session = session
         self._loop = loop
-        self._free = asyncio.Semaphore(self.max_connections)
+        self._gate = Gate(self.max_connections)
         self.in_use = 0
         guard = _close_at_loop_shutdown(session)
         await guard.asend(None)
@@ -114,37 +171,46 @@ class SessionPool:
 
     # ----------------------------------------------------------------- the gate
 
-    async def acquire(self, wait: float | None) -> asyncio.Semaphore | None:
-        """Take a connection slot, waiting at most ``wait`` seconds (``None``: no limit);
-        pass the result to :meth:`release`."""
-        free = self._free
-        if free is not None:
-            if free.locked():
-                try:
-                    await asyncio.wait_for(free.acquire(), wait)
-                except asyncio.TimeoutError:
-                    raise PoolTimeoutError(
-                        f"no free connection within {wait:g}s: all {self.max_connections} "
-                        "pooled connections are in use. Raise Client(max_connections=...) or "
-                        "Timeout(pool=...), or run fewer calls at once."
-                    ) from None
-            else:
-                await free.acquire()
-        self.in_use += 1
-        return free
+    def take(self) -> Gate | None:
+        """A connection slot if one is free now (pass it to :meth:`release`), else ``None``:
+        then :meth:`acquire` waits for one. Call after :meth:`get` / :meth:`ready`."""
+        gate = self._gate
+        if gate is None or self._external is not None:
+            self.in_use += 1
+            return UNGATED
+        if gate.take():
+            self.in_use += 1
+            return gate
+        return None
 
-    def release(self, slot: asyncio.Semaphore | None) -> None:
-        """Give back a slot taken by :meth:`acquire` (of this session or a retired one)."""
-        if slot is self._free:
-            self.in_use -= 1
+    async def acquire(self, wait: float | None) -> Gate:
+        """A connection slot, waiting at most ``wait`` seconds (``None``: no limit)."""
+        slot = self.take()
         if slot is not None:
-            slot.release()
+            return slot
+        gate = self._gate
+        assert gate is not None
+        if not await gate.wait(wait):
+            raise PoolTimeoutError(
+                f"no free connection within {wait:g}s: all {self.max_connections} "
+                "pooled connections are in use. Raise Client(max_connections=...) or "
+                "Timeout(pool=...), or run fewer calls at once."
+            )
+        self.in_use += 1
+        return gate
+
+    def release(self, slot: Gate) -> None:
+        """Give back a slot (of this session or of one retired meanwhile)."""
+        if slot is self._gate or slot is UNGATED:
+            self.in_use -= 1
+        if slot is not UNGATED:
+            slot.give()
 
     # ----------------------------------------------------------------- closing
 
     async def _retire(self) -> None:
         session, loop, guard = self._session, self._loop, self._guard
-        self._session = self._loop = self._guard = self._free = None
+        self._session = self._loop = self._guard = self._gate = None
         self.in_use = 0
         if session is None or session.closed:
             return

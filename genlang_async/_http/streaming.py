@@ -21,15 +21,14 @@ the frames of the cancelled code (and what they hold) until the task next yields
 from __future__ import annotations
 
 import json
-from collections import deque
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NoReturn, TypeVar
 
 from .._core.chunks import ChunkMerger, wire_text
-from .._core.errors import APIConnectionError, api_error_from_response
-from .._core.sse import Event, SSEDecoder
+from .._core.errors import APIConnectionError, ResponseTooLargeError, api_error_from_response
+from .._core.sse import DEFAULT_MAX_LINE, Event, LineTooLongError, SSEDecoder
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -56,26 +55,58 @@ class GenerateContentStream(Generic[ChunkT]):
     ``stream.headers`` are those of the HTTP response; before, ``None`` and empty.
     """
 
+    __slots__ = (
+        "__weakref__",
+        "_body",
+        "_context",
+        "_cursor",
+        "_decoder",
+        "_ended_normally",
+        "_events",
+        "_finished",
+        "_merger",
+        "_on_complete",
+        "_open_body",
+        "_opened",
+        "_parse",
+        "_started",
+        "_unmerged",
+    )
+
     def __init__(
         self,
         open_body: BodyOpener,
         parse: Callable[[dict[str, Any]], ChunkT],
         *,
         on_complete: Callable[[dict[str, Any]], None] | None = None,
+        max_event_bytes: int | None = DEFAULT_MAX_LINE,
     ) -> None:
         self._open_body = open_body
         self._parse = parse
         self._on_complete = on_complete
         self._context: AbstractAsyncContextManager[ByteStream] | None = None
         self._body: ByteStream | None = None
-        self._decoder = SSEDecoder()
-        self._events: deque[Event] = deque()
-        self._merged = ChunkMerger()
+        self._decoder = SSEDecoder(max_line=max_event_bytes)
+        self._events: list[Event] = []  # decoded, not yet read from _cursor on
+        self._cursor = 0
+        # Chunks are merged only once asked (get_final_response, a chat). Until then each is
+        # kept as its event text: a string, which the garbage collector never scans.
+        self._unmerged: list[str] = []
+        self._merger: ChunkMerger | None = None if on_complete is None else ChunkMerger()
         self._started = False
         self._finished = False
         self._ended_normally = False
-        self.status: int | None = None
-        self.headers: Mapping[str, str] = {}
+        self._opened: ByteStream | None = None
+
+    @property
+    def status(self) -> int | None:
+        """The HTTP status of the stream's response (``None`` until it is open)."""
+        return None if self._opened is None else self._opened.status
+
+    @property
+    def headers(self) -> Mapping[str, str]:
+        """The stream's response headers (empty until it is open)."""
+        return {} if self._opened is None else self._opened.headers
 
     # -- context manager ------------------------------------------------------------------
 
@@ -113,6 +144,14 @@ class GenerateContentStream(Generic[ChunkT]):
     def __aiter__(self) -> Self:
         return self
 
+    def __await__(self) -> NoReturn:
+        """``await stream`` is a mistake from other SDKs: say what to do instead."""
+        raise TypeError(
+            "a stream is not awaited: open it with `async with client.models."
+            "stream_generate_content(...) as stream:` and read it with `async for chunk in "
+            "stream` (or `await stream.get_final_response()` for the whole answer)"
+        )
+
     async def __anext__(self) -> ChunkT:
         return self._parse(await self._next_payload())
 
@@ -126,15 +165,17 @@ class GenerateContentStream(Generic[ChunkT]):
 
     async def get_final_response(self) -> ChunkT:
         """Read the stream to its end and return all chunks merged into one response."""
+        self._merger_now()
         async for _ in self:
             pass
-        return self._parse(self._merged.result())
+        return self._parse(self._merged())
 
     # -- internals ------------------------------------------------------------------------
 
     def _add_done_callback(self, callback: Callable[[dict[str, Any]], None]) -> None:
         """Call ``callback(merged wire response)`` once the stream has been read to its end
         without error (not when it is left early, cancelled or fails)."""
+        self._merger_now()
         previous = self._on_complete
         if previous is None:
             self._on_complete = callback
@@ -159,7 +200,7 @@ class GenerateContentStream(Generic[ChunkT]):
             self._finished = True
             raise
         self._context, self._body = context, body
-        self.status, self.headers = body.status, body.headers
+        self._opened = body
         return body
 
     async def _read_more(self) -> None:
@@ -172,7 +213,11 @@ class GenerateContentStream(Generic[ChunkT]):
         except BaseException as exc:
             await self._close(exc)
             raise
-        self._events.extend(self._decoder.feed(data))
+        try:
+            self._events, self._cursor = self._decoder.feed(data), 0
+        except LineTooLongError as exc:
+            await self.aclose()
+            raise ResponseTooLargeError(f"{exc} (max_event_bytes)") from None
 
     async def _finish(self) -> None:
         final_events = self._decoder.close()
@@ -180,12 +225,12 @@ class GenerateContentStream(Generic[ChunkT]):
         if self._decoder.truncated:
             raise APIConnectionError("the stream ended in the middle of an event")
         self._ended_normally = True
-        self._events.extend(final_events)
+        self._events, self._cursor = final_events, 0
 
     def _complete(self) -> None:
         if self._ended_normally and self._on_complete is not None:
             callback, self._on_complete = self._on_complete, None
-            callback(self._merged.result())
+            callback(self._merged())
 
     def _decode(self, event: Event) -> dict[str, Any] | None:
         if not event.data:
@@ -207,8 +252,11 @@ class GenerateContentStream(Generic[ChunkT]):
     async def _next_payload(self) -> dict[str, Any]:
         """The next chunk as wire JSON (already folded into the merged response)."""
         while True:
-            while self._events:
-                payload = self._accept(self._events.popleft())
+            events = self._events
+            while self._cursor < len(events):
+                event = events[self._cursor]
+                self._cursor += 1
+                payload = self._accept(event)
                 if payload is not None:
                     return payload
             if self._finished:
@@ -223,7 +271,11 @@ class GenerateContentStream(Generic[ChunkT]):
             self._release(exc)
             raise
         if payload is not None:
-            self._merged.add(payload)
+            merger = self._merger
+            if merger is not None:
+                merger.add(payload)
+            else:
+                self._unmerged.append(event.data)
             body = self._body
             if body is not None:
                 body.chunks += 1
@@ -234,6 +286,21 @@ class GenerateContentStream(Generic[ChunkT]):
                 if body.texts is not None:
                     body.texts.append(wire_text(payload) or "")
         return payload
+
+    def _merger_now(self) -> ChunkMerger:
+        """The merger, holding every chunk so far; from now on chunks are merged as they
+        arrive."""
+        merger = self._merger
+        if merger is None:
+            merger = self._merger = ChunkMerger()
+            for data in self._unmerged:
+                merger.add(json.loads(data))
+            self._unmerged = []
+        return merger
+
+    def _merged(self) -> dict[str, Any]:
+        """Every chunk so far merged into one response (wire JSON)."""
+        return self._merger_now().result()
 
     def _release(self, error: BaseException | None = None) -> None:
         """Drop the connection synchronously (usable where awaiting is not possible)."""

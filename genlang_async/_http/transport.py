@@ -29,11 +29,18 @@ import attrs
 from yarl import URL
 
 from .._core import retry as _retry
-from .._core.errors import APIConnectionError, APIError
+from .._core.errors import APIConnectionError, APIError, ResponseTooLargeError
 from .._core.options import RequestOptions, Timeout
 from .._core.plugins import Plugin, Request, Response, Retry, StreamEnd, model_of
+from .._core.sse import DEFAULT_MAX_LINE
 from .body import ByteStream, OnEnd, StreamContext
-from .failures import TRANSPORT_ERRORS, api_error, connection_error, frozen_headers
+from .failures import (
+    TRANSPORT_ERRORS,
+    api_error,
+    connection_error,
+    frozen_headers,
+    redact_bytes,
+)
 from .prepare import JSON_TYPE, RequestBuilder, encode_json
 from .session import SessionPool
 
@@ -43,6 +50,8 @@ logger = logging.getLogger("genlang_async")
 
 _T = TypeVar("_T")
 _MAX_ERROR_BODY = 1 << 20
+#: Largest unary response body read by default (a long answer is a few hundred KiB).
+DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024
 _UNSET: Any = object()
 
 
@@ -125,6 +134,10 @@ class Transport:
         self._timeouts: tuple[Timeout, aiohttp.ClientTimeout, aiohttp.ClientTimeout] | None = None
         self.max_retries = max_retries
         self.max_server_delay = max_server_delay
+        #: Largest unary response body read (``None``: no limit); see ``Client``.
+        self.max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES
+        #: Longest event-stream line read (``None``: no limit); see ``Client``.
+        self.max_event_bytes: int | None = DEFAULT_MAX_LINE
         self.plugins: list[Plugin] = list(plugins or ())
         self.sleep: Callable[[float], Awaitable[None]] = anyio.sleep
         self.random: Callable[[], float] = random.random
@@ -458,39 +471,52 @@ class Transport:
         method, url, shown, headers, data, client_timeout, pool_wait, request = prepared
         if request is not None:
             await self._notify_request(request, attempt)
-        session = await self.pool.get()
-        slot = await self.pool.acquire(pool_wait)
-        started = time.monotonic()
+        pool = self.pool
+        session = pool.ready() or await pool.get()
+        slot = pool.take() or await pool.acquire(pool_wait)
+        timed = request is not None or logger.isEnabledFor(logging.DEBUG)
+        started = time.monotonic() if timed else 0.0
+        response = None
         try:
-            async with session.request(
+            response = await session.request(
                 method,
                 url,
                 headers=headers,
                 data=data,
                 timeout=client_timeout,
                 allow_redirects=False,
-            ) as response:
-                raw = await response.read()
-                status = response.status
+            )
+            raw = await _read_body(response, self.max_response_bytes)
         except TRANSPORT_ERRORS as exc:
+            if response is not None:
+                response.close()
             logger.debug("%s %s failed: %s", method, shown, self._builder.redact(repr(exc)))
             raise connection_error(exc, method, shown, self._builder.redact, stream=False) from exc
+        except BaseException:
+            if response is not None:
+                response.close()
+            raise
         finally:
-            self.pool.release(slot)
-        logger.debug(
-            "%s %s -> %d (%.0f ms)", method, shown, status, (time.monotonic() - started) * 1000
-        )
+            pool.release(slot)
+        status = response.status
+        if timed:
+            elapsed = (time.monotonic() - started) * 1000
+            logger.debug("%s %s -> %d (%.0f ms)", method, shown, status, elapsed)
         if not 200 <= status < 300:
             error = api_error(status, response.reason, response.headers, raw, self._builder.redact)
             if request is not None:
                 await self._notify_response(request, response, started, error=error)
             raise error
         try:
-            value = _json.loads(raw) if raw.strip() else {}
+            value = _json.loads(raw) if raw else {}
         except ValueError as exc:
-            raise APIError(
-                f"response is not JSON: {raw[:200]!r}", status_code=status, body=raw
-            ) from exc
+            if not raw.strip():
+                value = {}
+            else:
+                raw = redact_bytes(raw, self._builder.redact)
+                raise APIError(
+                    f"response is not JSON: {raw[:200]!r}", status_code=status, body=raw
+                ) from exc
         if request is not None:
             await self._notify_response(request, response, started, body=value)
         return value
@@ -533,8 +559,8 @@ class Transport:
         method, url, shown, headers, data, client_timeout, pool_wait, request = prepared
         if request is not None:
             await self._notify_request(request, attempt)
-        session = await self.pool.get()
-        slot = await self.pool.acquire(pool_wait)
+        session = self.pool.ready() or await self.pool.get()
+        slot = self.pool.take() or await self.pool.acquire(pool_wait)
         started = time.monotonic()
         response: aiohttp.ClientResponse | None = None
         try:
@@ -596,7 +622,7 @@ class Transport:
         path_or_url: str,
         *,
         headers: Mapping[str, str],
-        data: bytes | AsyncIterable[bytes] | None,
+        data: bytes | AsyncIterable[bytes | memoryview] | None,
         query: Mapping[str, Any] | None = None,
         options: RequestOptions | None = None,
         retry: bool = False,
@@ -659,6 +685,21 @@ class Transport:
             max_retries=self._max_retries(options) if retry and replayable else 0,
             request=request,
         )
+
+
+async def _read_body(response: aiohttp.ClientResponse, limit: int | None) -> bytes:
+    """The whole body, or :class:`ResponseTooLargeError` as soon as it exceeds ``limit``."""
+    declared = response.content_length
+    if limit is None or (declared is not None and declared <= limit):
+        return await response.read()
+    if declared is not None:
+        raise ResponseTooLargeError(
+            f"the response body is {declared} bytes, over max_response_bytes={limit}"
+        )
+    body = await _read_limited(response, limit + 1)
+    if len(body) > limit:
+        raise ResponseTooLargeError(f"the response body is over max_response_bytes={limit}")
+    return body
 
 
 async def _read_limited(response: aiohttp.ClientResponse, limit: int) -> bytes:

@@ -15,7 +15,8 @@ Google's upload protocols, as the API speaks them:
 The pieces that decide (chunk sizes, headers, MIME types, the multipart body, the integrity
 check) are plain functions; :func:`open_source` and :class:`ResumableUpload` do the I/O.
 Memory stays flat in the file size: a file is read one chunk at a time (``anyio`` file I/O),
-and only the chunk in flight is held. The sha256 of the data is computed while reading, once.
+and only the chunk in flight is held. The sha256 of the data is computed once, piece by piece
+as the bytes go out (no pass of its own).
 """
 
 from __future__ import annotations
@@ -434,7 +435,7 @@ class _Digest:
         self._hasher = hashlib.sha256()
         self.length = 0
 
-    async def feed(self, offset: int, data: bytes) -> None:
+    async def feed(self, offset: int, data: bytes | memoryview) -> None:
         if offset > self.length:
             raise UploadError(f"internal error: read at {offset} past {self.length} hashed bytes")
         skip = self.length - offset
@@ -451,20 +452,29 @@ class _Digest:
         return self._hasher.hexdigest()
 
 
-def _body(data: bytes, headers: dict[str, str]) -> bytes | AsyncIterable[bytes]:
+def _body(
+    data: bytes, headers: dict[str, str], digest: _Digest | None = None, offset: int = 0
+) -> bytes | AsyncIterable[bytes | memoryview]:
     """``data`` as a request body. Over :data:`_BODY_PIECE` bytes it is handed to the HTTP
     client in pieces (with an explicit ``Content-Length``, so not chunked): one large write
-    would hold up the event loop."""
+    would hold up the event loop. With a ``digest``, each piece (at ``offset`` in the
+    source) is hashed just before it is handed over, while the previous one is going out;
+    a smaller body must be fed to the digest by the caller."""
     if len(data) <= _BODY_PIECE:
         return data
     headers["Content-Length"] = str(len(data))
-    return _pieces(data)
+    return _pieces(data, digest, offset)
 
 
-async def _pieces(data: bytes) -> AsyncIterator[bytes]:
+async def _pieces(
+    data: bytes, digest: _Digest | None, offset: int
+) -> AsyncIterator[bytes | memoryview]:
     view = memoryview(data)
     for start in range(0, len(view), _BODY_PIECE):
-        yield bytes(view[start : start + _BODY_PIECE])
+        piece = view[start : start + _BODY_PIECE]
+        if digest is not None:
+            await digest.feed(offset + start, piece)
+        yield piece
 
 
 class UploadResult:
@@ -571,7 +581,6 @@ class ResumableUpload:
                     f"{source.label} changed while being uploaded: read {len(data)} bytes at "
                     f"offset {offset}, expected {expected}"
                 )
-        await self._digest.feed(offset, data)
         return data
 
     async def _transfer(self, url: str, chunk: int) -> tuple[dict[str, Any], int]:
@@ -609,9 +618,15 @@ class ResumableUpload:
         self._sent_end = max(self._sent_end, end)
         last = self._source.at_end(end)
         headers = chunk_headers(offset, last=last)
+        if len(data) <= _BODY_PIECE:
+            await self._digest.feed(offset, data)
         try:
             response = await self._transport.send_raw(
-                "POST", url, headers=headers, data=_body(data, headers), options=self._options
+                "POST",
+                url,
+                headers=headers,
+                data=_body(data, headers, self._digest, offset),
+                options=self._options,
             )
         except APIError as exc:
             if exc.status_code in _SESSION_GONE:

@@ -11,6 +11,7 @@ from typing import Any
 
 from .._version import __version__
 from ..emulator._cli import add_arguments as add_emulator_arguments
+from ._batch import add_batch_parser
 from ._commands import COMMANDS
 
 #: Exit status of a command whose output pipe was closed early (``genlang ... | head -1``),
@@ -84,6 +85,11 @@ def build_parser() -> argparse.ArgumentParser:
     caches.add_parser("list", help="list cached contents")
     for action in ("get", "delete"):
         caches.add_parser(action, help=f"{action} a cached content").add_argument("name")
+    add_batch_parser(commands)
+
+    live = commands.add_parser("live", help="chat in the terminal over the Live API")
+    live.add_argument("--model", default="gemini-live-2.5-flash-preview")
+    live.add_argument("--system", default=None, help="system instruction")
 
     emulator = commands.add_parser(
         "emulator",

@@ -9,9 +9,11 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from .._progress import ProgressBar
+from ._batch import BATCH_COMMANDS
 from ._caches import CACHE_COMMANDS
 from ._chat import run_chat
 from ._demo import run_demo
+from ._live import live_chat
 from ._session import open_client
 
 Command = Callable[[argparse.Namespace], Coroutine[Any, Any, int]]
@@ -114,6 +116,7 @@ async def demo(args: argparse.Namespace) -> int:
 COMMANDS: dict[str, Command] = {
     "demo": demo,
     "generate": generate,
+    "live": live_chat,
     "models list": models_list,
     "files upload": files_upload,
     "files list": files_list,
@@ -123,4 +126,5 @@ COMMANDS: dict[str, Command] = {
     "embed": embed,
     "chat": chat,
     **CACHE_COMMANDS,
+    **BATCH_COMMANDS,
 }

@@ -40,6 +40,12 @@ SETTING_OPTIONS: tuple[tuple[str, str, type, str], ...] = (
         float,
         "seconds between two streamed chunks (default 0)",
     ),
+    (
+        "--batch-duration",
+        "batch_duration",
+        float,
+        "seconds a batch job takes to finish (default: the operation delay)",
+    ),
     ("--latency", "latency", float, "extra seconds before every API answer (default 0)"),
     ("--embedding-dimensions", "embedding_dimensions", int, "default embedding size (768)"),
     ("--id-seed", "id_seed", int, "seed of generated resource ids (default 0)"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import re
@@ -20,20 +21,30 @@ def _features(text: str) -> list[tuple[str, float]]:
     return features
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _slot(feature: str, dimensions: int) -> tuple[int, float]:
+    """Where a feature lands in the vector, and with which sign (a hash, remembered)."""
+    digest = hashlib.blake2b(feature.encode(), digest_size=8).digest()
+    return int.from_bytes(digest[:4], "big") % dimensions, 1.0 if digest[4] & 1 else -1.0
+
+
 def embed(text: str, dimensions: int = 768) -> list[float]:
     """A unit vector for ``text``; texts sharing words and trigrams get close vectors."""
     dimensions = max(1, dimensions)
-    vector = [0.0] * dimensions
+    # Only the few entries the features touch are non-zero: work on those alone.
+    touched: dict[int, float] = {}
     for feature, weight in _features(text):
-        digest = hashlib.blake2b(feature.encode(), digest_size=8).digest()
-        index = int.from_bytes(digest[:4], "big") % dimensions
-        sign = 1.0 if digest[4] & 1 else -1.0
-        vector[index] += sign * weight
-    norm = math.sqrt(sum(v * v for v in vector))
+        index, sign = _slot(feature, dimensions)
+        touched[index] = touched.get(index, 0.0) + sign * weight
+    vector = [0.0] * dimensions
+    norm = math.sqrt(sum(touched[i] * touched[i] for i in sorted(touched) if touched[i]))
     if norm == 0.0:
         vector[0] = 1.0
         return vector
-    return [round(v / norm, 8) for v in vector]
+    for index, value in touched.items():
+        if value:
+            vector[index] = round(value / norm, 8)
+    return vector
 
 
 def cosine(a: Sequence[float], b: Sequence[float]) -> float:

@@ -11,15 +11,14 @@ from aiohttp import web
 
 from ._errors import JSON_CONTENT_TYPE
 from ._faults import Fault
+from ._pretty import pretty_json
 from ._scripts import Reply
 
 
 def json_response(
     body: Any, *, status: int = 200, headers: dict[str, str] | None = None
 ) -> web.Response:
-    response = web.Response(
-        status=status, text=json.dumps(body, indent=2) + "\n", headers=headers or {}
-    )
+    response = web.Response(status=status, text=pretty_json(body) + "\n", headers=headers or {})
     response.headers["Content-Type"] = JSON_CONTENT_TYPE
     return response
 

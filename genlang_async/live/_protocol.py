@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .._core.errors import APIError, api_error_from_response
+from .._core.lazy import LazyFields
 from ..types import BidiGenerateContentServerMessage, Blob, FunctionResponse
 from ._errors import LiveProtocolError
 
@@ -18,8 +19,11 @@ __all__ = [
     "encode",
     "endpoint",
     "media",
+    "message",
     "realtime_input",
     "tool_response",
+    "wire_of",
+    "wire_text",
 ]
 
 #: What ``send_realtime_input(audio=bytes)`` declares: 16-bit little-endian PCM at 16 kHz.
@@ -29,7 +33,6 @@ DEFAULT_VIDEO_MIME_TYPE = "image/jpeg"
 
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _decode = json.JSONDecoder().decode
-_from_dict = BidiGenerateContentServerMessage.from_dict
 
 
 def endpoint(api_version: str) -> str:
@@ -42,8 +45,8 @@ def encode(message: Mapping[str, Any]) -> str:
     return _encode(message)
 
 
-def decode(payload: str | bytes) -> BidiGenerateContentServerMessage:
-    """One server frame (text or binary, holding JSON) as a typed message.
+def decode(payload: str | bytes) -> dict[str, Any]:
+    """One server frame (text or binary, holding JSON) as its wire dict.
 
     Raises :class:`LiveProtocolError` for a frame that is not a JSON object, and the typed
     :class:`APIError` for an ``{"error": ...}`` object.
@@ -58,10 +61,49 @@ def decode(payload: str | bytes) -> BidiGenerateContentServerMessage:
         raise LiveProtocolError(f"the server sent {type(data).__name__} JSON, not an object")
     if "error" in data and isinstance(data["error"], dict):
         raise _api_error(data)
-    try:
-        return _from_dict(data)
-    except Exception as exc:  # cattrs raises several kinds for ill-typed fields
-        raise LiveProtocolError(f"malformed Live API message: {exc}") from exc
+    return data
+
+
+def wire_text(data: dict[str, Any]) -> str | None:
+    """``BidiGenerateContentServerMessage.text`` read straight from wire JSON. Kept equal
+    to the typed property by a property test."""
+    content = data.get("serverContent")
+    turn = content.get("modelTurn") if isinstance(content, dict) else None
+    if not isinstance(turn, dict):
+        return None
+    return "".join(
+        part["text"]
+        for part in turn.get("parts") or ()
+        if isinstance(part, dict) and isinstance(part.get("text"), str) and not part.get("thought")
+    )
+
+
+class _LazyServerMessage(LazyFields, BidiGenerateContentServerMessage):
+    """A server message whose fields are built from ``_wire`` on first use."""
+
+    __slots__ = ("_wire",)
+
+    _eager = BidiGenerateContentServerMessage
+
+    @property
+    def text(self) -> str | None:
+        wire = self._wire
+        if wire is not None:
+            return wire_text(wire)
+        return super().text
+
+
+def message(data: dict[str, Any]) -> BidiGenerateContentServerMessage:
+    """The typed message for a decoded frame, built on demand (it keeps ``data``)."""
+    lazy = object.__new__(_LazyServerMessage)
+    lazy._wire = data
+    return lazy
+
+
+def wire_of(event: BidiGenerateContentServerMessage) -> dict[str, Any]:
+    """The wire JSON of a message (free while it has not been built)."""
+    wire: dict[str, Any] | None = getattr(event, "_wire", None)
+    return wire if wire is not None else event.to_dict()
 
 
 def _api_error(data: dict[str, Any]) -> APIError:

@@ -15,9 +15,8 @@ then moves.
 
 from __future__ import annotations
 
-import contextlib
+import collections
 import logging
-import math
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -25,16 +24,19 @@ import anyio
 from anyio.abc import TaskGroup
 
 from .._core.coerce import as_contents
-from .._core.errors import APIConnectionError, APIError, GenlangError
+from .._core.errors import APIConnectionError, APIError
 from .._http.websocket import WebSocket, open_websocket
 from ..types import BidiGenerateContentServerMessage, Blob, Content, FunctionResponse, Part
 from . import _protocol
-from ._errors import LiveResumptionError, LiveSessionClosedError, close_error
+from ._errors import (
+    LiveProtocolError,
+    LiveResumptionError,
+    LiveSessionClosedError,
+    close_error,
+)
 from ._turns import LiveEvent, LiveTurn, Resumed, TurnBuilder
 
 if TYPE_CHECKING:
-    from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
-
     from .._http.transport import Transport
 
 __all__ = ["LiveSession"]
@@ -44,6 +46,22 @@ logger = logging.getLogger("genlang_async.live")
 #: Messages kept for a replay after a lost connection (older ones are dropped).
 _MAX_REPLAY = 1024
 _END = object()  # marks the end of the event stream
+
+
+def _rejected(error: APIError, handle: str) -> LiveResumptionError:
+    return LiveResumptionError(
+        f"the server refused to resume the Live session: {error.message}",
+        reason="rejected",
+        handle=handle,
+    )
+
+
+def _try_acquire(lock: anyio.Lock) -> bool:
+    try:
+        lock.acquire_nowait()
+    except anyio.WouldBlock:
+        return False
+    return True
 
 
 class LiveSession:
@@ -77,12 +95,12 @@ class LiveSession:
         self._send_lock = anyio.Lock()
         self._ready = anyio.Event()
         self._unconfirmed: list[str] = []
+        self._answered = 0  # how many of them the server had answered at the last turn end
         self._going_away = False
         self._closing = False
         self._failure: BaseException | None = None
-        self._events_in: MemoryObjectSendStream[Any]
-        self._events_out: MemoryObjectReceiveStream[Any]
-        self._events_in, self._events_out = anyio.create_memory_object_stream[Any](math.inf)
+        self._events: collections.deque[Any] = collections.deque()
+        self._arrived: anyio.Event | None = None  # set when an event arrives for a waiter
         self._task_group: TaskGroup | None = None
         self._reader_scope = anyio.CancelScope()
         self.resumptions = 0
@@ -106,7 +124,13 @@ class LiveSession:
     # ----------------------------------------------------------------- lifecycle
 
     async def _open(self) -> None:
-        self._ws = await self._connect(self._handle)
+        handle = self._handle
+        try:
+            self._ws = await self._connect(handle)
+        except APIError as exc:
+            if handle is None:
+                raise
+            raise _rejected(exc, handle) from exc
         self._ready.set()
 
     def _start(self, task_group: TaskGroup) -> None:
@@ -130,8 +154,8 @@ class LiveSession:
                     "the server closed the Live session during setup", method="GET"
                 )
             message = _protocol.decode(payload)
-            if message.setup_complete is None:
-                raise GenlangError(f"expected setupComplete, the server sent {message!r}")
+            if "setupComplete" not in message:
+                raise LiveProtocolError(f"expected setupComplete, the server sent {message!r}")
         except TimeoutError:
             await ws.close()
             raise APIConnectionError("no setupComplete from the server in time") from None
@@ -147,8 +171,7 @@ class LiveSession:
         self._reader_scope.cancel()
         if self._ws is not None:
             await self._ws.close()
-        self._events_in.close()
-        self._events_out.close()
+        self._push(_END)
 
     # ----------------------------------------------------------------- reader
 
@@ -175,23 +198,42 @@ class LiveSession:
 
     async def _read(self, ws: WebSocket) -> None:
         """Read ``ws`` until it ends, or until it should be left after ``goAway``."""
+        push = self._push
         while True:
             payload = await ws.receive()
             if payload is None:
                 return
-            message = _protocol.decode(payload)
-            update = message.session_resumption_update
-            if update is not None and update.resumable and update.new_handle:
-                self._handle = update.new_handle
-                self._unconfirmed.clear()
-            if message.go_away is not None and self._resumption:
-                self._going_away = True
-                self._ready = anyio.Event()  # hold new sends until the next connection
-            if message.tool_call is not None and self._on_tool_call is not None:
-                self._on_tool_call(self, message)
-            await self._events_in.send(message)
+            data = _protocol.decode(payload)
+            message = _protocol.message(data)
+            content = data.get("serverContent")
+            if content is None or len(data) > 1:
+                self._note(data, message)
+            elif content.get("turnComplete") or content.get("interrupted"):
+                self._answered = len(self._unconfirmed)
+            push(message)
             if self._going_away and not self._unconfirmed and self._handle is not None:
                 return  # the server has everything: move now
+
+    def _note(self, data: dict[str, Any], message: BidiGenerateContentServerMessage) -> None:
+        """Track turn ends, handles, ``goAway`` and tool calls."""
+        content = data.get("serverContent")
+        if isinstance(content, dict) and (
+            content.get("turnComplete") or content.get("interrupted")
+        ):
+            self._answered = len(self._unconfirmed)
+        update = data.get("sessionResumptionUpdate")
+        if isinstance(update, dict) and update.get("resumable") and update.get("newHandle"):
+            self._handle = str(update["newHandle"])
+            # The handle covers what the server had answered before it: the messages sent
+            # before the last turn ended. Later ones may still be in flight.
+            del self._unconfirmed[: self._answered]
+            self._answered = 0
+        if "goAway" in data and self._resumption:
+            self._going_away = True
+            if self._ready.is_set():
+                self._ready = anyio.Event()  # hold new sends until the next connection
+        if "toolCall" in data and self._on_tool_call is not None:
+            self._on_tool_call(self, message)
 
     async def _resume(self, reason: str) -> None:
         old = self._ws
@@ -216,11 +258,7 @@ class LiveSession:
                 try:
                     ws = await self._connect(handle)
                 except APIError as exc:
-                    raise LiveResumptionError(
-                        f"the server refused to resume the Live session: {exc.message}",
-                        reason="rejected",
-                        handle=handle,
-                    ) from exc
+                    raise _rejected(exc, handle) from exc
                 except APIConnectionError as exc:
                     last_error = exc
                     await anyio.sleep(delay)
@@ -236,41 +274,39 @@ class LiveSession:
             for text in replay:
                 await ws.send_text(text)
             self._ws = ws
+            self._answered = 0
             self._going_away = False
             self.resumptions += 1
             self._ready.set()
-        await self._events_in.send(Resumed(reason, handle, len(replay)))  # type: ignore[arg-type]
+        self._push(Resumed(reason, handle, len(replay)))  # type: ignore[arg-type]
 
     def _fail(self, exc: BaseException) -> None:
         logger.debug("Live session failed: %r", exc)
         self._failure = exc
         self._ready.set()
-        with contextlib.suppress(anyio.ClosedResourceError):
-            self._events_in.send_nowait(_END)
+        self._push(_END)
+
+    def _push(self, event: Any) -> None:
+        self._events.append(event)
+        arrived = self._arrived
+        if arrived is not None:
+            self._arrived = None
+            arrived.set()
 
     # ----------------------------------------------------------------- sending
 
     async def _send(self, message: dict[str, Any]) -> None:
         text = _protocol.encode(message)
-        with anyio.move_on_after(self._max_send_wait) as scope:
-            while True:
-                while not (ready := self._ready).is_set():
-                    await ready.wait()
-                await self._send_lock.acquire()
-                if self._ready.is_set():
-                    break  # still ready with the lock held: send now
-                self._send_lock.release()
-        if scope.cancelled_caught:
-            raise LiveResumptionError(
-                f"the session was not ready to send within {self._max_send_wait:g}s",
-                reason="unreachable",
-                handle=self._handle,
-            )
+        lock = self._send_lock
+        if not (self._ready.is_set() and _try_acquire(lock)):
+            await self._acquire_when_ready()
         try:
             self._raise_if_closed()
-            self._unconfirmed.append(text)
-            if len(self._unconfirmed) > _MAX_REPLAY:
-                del self._unconfirmed[0]
+            unconfirmed = self._unconfirmed
+            unconfirmed.append(text)
+            if len(unconfirmed) > _MAX_REPLAY:
+                del unconfirmed[0]
+                self._answered = max(0, self._answered - 1)
             ws = self._ws
             assert ws is not None
             try:
@@ -280,7 +316,24 @@ class LiveSession:
                     raise
                 # The reader sees the broken connection and sends this message again.
         finally:
-            self._send_lock.release()
+            lock.release()
+
+    async def _acquire_when_ready(self) -> None:
+        """Take the send lock once the session can send (at most ``max_send_wait`` s)."""
+        with anyio.move_on_after(self._max_send_wait) as scope:
+            while True:
+                while not (ready := self._ready).is_set():
+                    await ready.wait()
+                await self._send_lock.acquire()
+                if self._ready.is_set():
+                    return  # still ready with the lock held
+                self._send_lock.release()
+        if scope.cancelled_caught:
+            raise LiveResumptionError(
+                f"the session was not ready to send within {self._max_send_wait:g}s",
+                reason="unreachable",
+                handle=self._handle,
+            )
 
     def _raise_if_closed(self) -> None:
         if self._failure is not None:
@@ -293,7 +346,8 @@ class LiveSession:
         before the model answers."""
         if not isinstance(text, str):
             raise TypeError(f"text must be a str, not {type(text).__name__}")
-        await self.send_client_content(text, turn_complete=turn_complete)
+        turn = {"role": "user", "parts": [{"text": text}]}
+        await self._send({"clientContent": {"turns": [turn], "turnComplete": bool(turn_complete)}})
 
     async def send_client_content(
         self,
@@ -353,14 +407,18 @@ class LiveSession:
         return self
 
     async def __anext__(self) -> LiveEvent:
-        try:
-            event = await self._events_out.receive()
-        except (anyio.EndOfStream, anyio.ClosedResourceError):
-            event = _END
-        if event is _END:
+        events = self._events
+        while not events:  # no checkpoint while events are queued
+            arrived = self._arrived
+            if arrived is None:
+                arrived = self._arrived = anyio.Event()
+            await arrived.wait()
+        event = events[0]
+        if event is _END:  # stays queued: every later call ends too
             if self._failure is not None:
                 raise self._failure
             raise StopAsyncIteration
+        events.popleft()
         result: LiveEvent = event
         return result
 
@@ -375,18 +433,25 @@ class LiveSession:
     async def text_stream(self) -> AsyncIterator[str]:
         """The text of the next model turn as it arrives; ends with the turn. For audio
         answers it gives the output transcription."""
-        async for event in self:
+        events = self._events
+        while True:
+            if events and events[0] is not _END:
+                event = events.popleft()  # the common case, without a coroutine per message
+            else:
+                event = await self.__anext__()
             if isinstance(event, Resumed):
                 continue
-            content = event.server_content
-            if content is None:
+            wire = getattr(event, "_wire", None)
+            content = (wire if wire is not None else event.to_dict()).get("serverContent")
+            if not isinstance(content, dict):
                 continue
-            turn = content.model_turn
-            texts = [p.text for p in (turn.parts or ()) if p.text and not p.thought] if turn else []
-            if not texts and content.output_transcription is not None:
-                texts = [content.output_transcription.text or ""]
-            for text in texts:
-                if text:
+            turn = content.get("modelTurn")
+            for part in turn.get("parts") or () if isinstance(turn, dict) else ():
+                text = part.get("text")
+                if text and isinstance(text, str) and not part.get("thought"):
                     yield text
-            if content.turn_complete or content.interrupted:
+            transcription = content.get("outputTranscription")
+            if isinstance(transcription, dict) and transcription.get("text") and not turn:
+                yield str(transcription["text"])
+            if content.get("turnComplete") or content.get("interrupted"):
                 return

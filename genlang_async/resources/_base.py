@@ -7,9 +7,12 @@ hand-written part they call into. Turning arguments into wire values is in
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from .._core import coerce
 from .._core.options import RequestOptions
 from .._http.streaming import GenerateContentStream
 from .._observe.raw import RawResponses
@@ -21,6 +24,56 @@ if TYPE_CHECKING:
     from .._http.transport import Transport
 
 M = TypeVar("M", bound=WireModel)
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: Keyword arguments other SDKs take that this one spells differently: (argument, the
+#: parameter a method must have for the hint to apply, the hint).
+_HABITS = (
+    (
+        "config",
+        "generation_config",
+        "this SDK takes the settings as keyword arguments of their own (generation_config=, "
+        "system_instruction=, tools=, tool_config=, safety_settings=, cached_content=), not "
+        "a config object: see docs/migrating.md",
+    ),
+    (
+        "contents",
+        "content",
+        "this method embeds one input, given as content=; for several inputs (one embedding "
+        "each), use batch_embed_contents(model, requests=[...])",
+    ),
+)
+
+
+def with_hints(method: F) -> F:
+    """``method``, with a hint added to the ``TypeError`` of a keyword argument it lacks
+    that other SDKs use (``config=``); ``method`` itself when no hint applies."""
+    try:
+        parameters = inspect.signature(method).parameters
+    except (TypeError, ValueError):
+        return method
+    hints = {
+        word: hint
+        for word, needed, hint in _HABITS
+        if word not in parameters and needed in parameters
+    }
+    if not hints:
+        return method
+
+    @functools.wraps(method)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(*args, **kwargs)
+        except TypeError as exc:
+            for word, hint in hints.items():
+                if word in kwargs:  # a keyword this method does not take: say what it takes
+                    raise TypeError(f"{exc}: {hint}") from None
+            raise
+
+    call._hinted = True  # type: ignore[attr-defined]
+    return call  # type: ignore[return-value]
+
+
 T = TypeVar("T")
 
 
@@ -29,6 +82,12 @@ class Resource:
 
     def __init__(self, transport: Transport) -> None:
         self._transport = transport
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for name, method in list(vars(cls).items()):
+            if not name.startswith("_") and callable(method) and not hasattr(method, "_hinted"):
+                setattr(cls, name, with_hints(method))
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} namespace>"
@@ -48,11 +107,11 @@ class Resource:
         body: Mapping[str, Any] | None = None,
         options: RequestOptions | None = None,
         idempotent: bool = True,
-    ) -> dict[str, Any]:
-        data = await self._transport.request(
+    ) -> Any:
+        # A JSON object ({} for an empty body) when the server behaves: the callers check.
+        return await self._transport.request(
             method, path, query=query, json=body, options=options, idempotent=idempotent
         )
-        return data if isinstance(data, dict) else {}
 
     def _pager(
         self,
@@ -69,7 +128,7 @@ class Resource:
             if token:
                 page_query["pageToken"] = token
             data = await self._call("GET", path, query=page_query, options=options)
-            response = response_type.from_dict(data)
+            response = coerce.parse_response(response_type, data)
             items = getattr(response, items_field) or []
             next_token = getattr(response, "next_page_token", None) or None
             return Page(items=list(items), next_page_token=next_token, raw=response)
@@ -90,7 +149,12 @@ class Resource:
                 "POST", path, query={"alt": "sse"}, json=body, options=options
             )
 
-        return GenerateContentStream(open_body, parse, on_complete=on_complete)
+        return GenerateContentStream(
+            open_body,
+            parse,
+            on_complete=on_complete,
+            max_event_bytes=self._transport.max_event_bytes,
+        )
 
     def _operation(
         self,
@@ -101,7 +165,7 @@ class Resource:
         name = str(data.get("name") or "")
 
         async def poll() -> dict[str, Any]:
-            return await self._call("GET", name, options=options)
+            return coerce.json_object(await self._call("GET", name, options=options), "Operation")
 
         async def cancel() -> None:
             await self._call("POST", f"{name}:cancel", options=options)

@@ -44,6 +44,14 @@ class Batches(Resource):
         """Ask the server to cancel a running batch.
 
         ``POST /v1beta/{name=batches/*}:cancel``
+
+        Args:
+            name: the name, ``batches/*`` (a bare id is completed).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "batches/*", argument="name")
         path = f"{name}:cancel"
@@ -62,6 +70,14 @@ class Batches(Resource):
         """Delete a batch.
 
         ``DELETE /v1beta/{name=batches/*}``
+
+        Args:
+            name: the name, ``batches/*`` (a bare id is completed).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "batches/*", argument="name")
         path = name
@@ -80,6 +96,14 @@ class Batches(Resource):
         """Get a batch.
 
         ``GET /v1beta/{name=batches/*}``
+
+        Args:
+            name: the name, ``batches/*`` (a bare id is completed).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "batches/*", argument="name")
         path = name
@@ -102,11 +126,22 @@ class Batches(Resource):
         """List batches; iterate the pager for every item across pages.
 
         ``GET /v1beta/{name=batches}``
+
+        Args:
+            filter: the ``filter`` query parameter.
+            return_partial_success: the ``returnPartialSuccess`` query parameter.
+            page_size: items per page (at least 1; ``None``: the server's default).
+            page_token: start at this page (a ``next_page_token``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         path = "batches"
         params: dict[str, Any] = {}
         if page_size is not None:
-            params["pageSize"] = coerce.check_scalar(page_size, int, "page_size")
+            params["pageSize"] = coerce.page_size(page_size)
         if filter is not None:
             params["filter"] = coerce.check_scalar(filter, str, "filter")
         if return_partial_success is not None:
@@ -140,6 +175,22 @@ class Batches(Resource):
         """Update an embedding batch.
 
         ``PATCH /v1beta/{name=batches/*}:updateEmbedContentBatch``
+
+        Args:
+            name: the name, ``batches/*`` (a bare id is completed).
+            embed_content_batch: the whole ``EmbedContentBatch`` (object or wire dict); the
+                arguments below are set over it.
+            model: ``str | None`` (sent as ``model``).
+            display_name: ``str | None`` (sent as ``displayName``).
+            input_config: a ``InputEmbedContentConfig`` or its wire dict (camelCase keys) (sent as
+                ``inputConfig``).
+            priority: ``int | None`` (sent as ``priority``).
+            update_mask: the ``updateMask`` query parameter.
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "batches/*", argument="name")
         path = f"{name}:updateEmbedContentBatch"
@@ -160,8 +211,9 @@ class Batches(Resource):
             update_mask, body, frozenset({"displayName", "inputConfig", "model", "priority"})
         )
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return EmbedContentBatch.from_dict(
-            await self._call("PATCH", path, query=params, body=body, options=options)
+        return coerce.parse_response(
+            EmbedContentBatch,
+            await self._call("PATCH", path, query=params, body=body, options=options),
         )
 
     async def update_generate_content_batch(
@@ -182,6 +234,22 @@ class Batches(Resource):
         """Update a generation batch.
 
         ``PATCH /v1beta/{name=batches/*}:updateGenerateContentBatch``
+
+        Args:
+            name: the name, ``batches/*`` (a bare id is completed).
+            generate_content_batch: the whole ``GenerateContentBatch`` (object or wire dict); the
+                arguments below are set over it.
+            model: ``str | None`` (sent as ``model``).
+            display_name: ``str | None`` (sent as ``displayName``).
+            input_config: a ``InputConfig`` or its wire dict (camelCase keys) (sent as
+                ``inputConfig``).
+            priority: ``int | None`` (sent as ``priority``).
+            update_mask: the ``updateMask`` query parameter.
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "batches/*", argument="name")
         path = f"{name}:updateGenerateContentBatch"
@@ -202,6 +270,7 @@ class Batches(Resource):
             update_mask, body, frozenset({"displayName", "inputConfig", "model", "priority"})
         )
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return GenerateContentBatch.from_dict(
-            await self._call("PATCH", path, query=params, body=body, options=options)
+        return coerce.parse_response(
+            GenerateContentBatch,
+            await self._call("PATCH", path, query=params, body=body, options=options),
         )

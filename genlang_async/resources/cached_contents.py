@@ -46,6 +46,26 @@ class CachedContents(Resource):
         """Create a cached content.
 
         ``POST /v1beta/cachedContents``
+
+        Args:
+            cached_content: the whole ``CachedContent`` (object or wire dict); the arguments below
+                are set over it.
+            expire_time: ``datetime.datetime | None`` (sent as ``expireTime``).
+            ttl: ``datetime.timedelta | None`` (sent as ``ttl``).
+            display_name: ``str | None`` (sent as ``displayName``).
+            model: ``str | None`` (sent as ``model``).
+            system_instruction: a str, a ``Part``, a ``Content``, a wire dict, or a list of parts
+                (sent as ``systemInstruction``).
+            contents: the conversation: a str (one user turn), ``Content`` turns, parts or dicts
+                (sent as ``contents``).
+            tools: a list of ``Tool`` (or wire dicts) (sent as ``tools``).
+            tool_config: a ``ToolConfig`` or its wire dict (camelCase keys) (sent as
+                ``toolConfig``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         path = "cachedContents"
         resource = coerce.merged_resource(
@@ -65,8 +85,9 @@ class CachedContents(Resource):
         )
         body = resource.to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return CachedContent.from_dict(
-            await self._call("POST", path, body=body, options=options, idempotent=False)
+        return coerce.parse_response(
+            CachedContent,
+            await self._call("POST", path, body=body, options=options, idempotent=False),
         )
 
     async def delete(
@@ -81,6 +102,14 @@ class CachedContents(Resource):
         """Delete a cached content.
 
         ``DELETE /v1beta/{name=cachedContents/*}``
+
+        Args:
+            name: the name, ``cachedContents/*`` (a bare id is completed).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "cachedContents/*", argument="name")
         path = name
@@ -99,11 +128,19 @@ class CachedContents(Resource):
         """Get a cached content.
 
         ``GET /v1beta/{name=cachedContents/*}``
+
+        Args:
+            name: the name, ``cachedContents/*`` (a bare id is completed).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "cachedContents/*", argument="name")
         path = name
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return CachedContent.from_dict(await self._call("GET", path, options=options))
+        return coerce.parse_response(CachedContent, await self._call("GET", path, options=options))
 
     def list(
         self,
@@ -118,11 +155,20 @@ class CachedContents(Resource):
         """List cached contents; iterate the pager for every item across pages.
 
         ``GET /v1beta/cachedContents``
+
+        Args:
+            page_size: items per page (at least 1; ``None``: the server's default).
+            page_token: start at this page (a ``next_page_token``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         path = "cachedContents"
         params: dict[str, Any] = {}
         if page_size is not None:
-            params["pageSize"] = coerce.check_scalar(page_size, int, "page_size")
+            params["pageSize"] = coerce.page_size(page_size)
         return self._pager(
             path,
             query=params,
@@ -154,6 +200,28 @@ class CachedContents(Resource):
         """Update a cached content: the fields given (or those in ``update_mask``).
 
         ``PATCH /v1beta/{cachedContent.name=cachedContents/*}``
+
+        Args:
+            name: the name, ``cachedContents/*`` (a bare id is completed).
+            cached_content: the whole ``CachedContent`` (object or wire dict); the arguments below
+                are set over it.
+            expire_time: ``datetime.datetime | None`` (sent as ``expireTime``).
+            ttl: ``datetime.timedelta | None`` (sent as ``ttl``).
+            display_name: ``str | None`` (sent as ``displayName``).
+            model: ``str | None`` (sent as ``model``).
+            system_instruction: a str, a ``Part``, a ``Content``, a wire dict, or a list of parts
+                (sent as ``systemInstruction``).
+            contents: the conversation: a str (one user turn), ``Content`` turns, parts or dicts
+                (sent as ``contents``).
+            tools: a list of ``Tool`` (or wire dicts) (sent as ``tools``).
+            tool_config: a ``ToolConfig`` or its wire dict (camelCase keys) (sent as
+                ``toolConfig``).
+            update_mask: the ``updateMask`` query parameter.
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "cachedContents/*", argument="name")
         path = name
@@ -191,6 +259,6 @@ class CachedContents(Resource):
             ),
         )
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return CachedContent.from_dict(
-            await self._call("PATCH", path, query=params, body=body, options=options)
+        return coerce.parse_response(
+            CachedContent, await self._call("PATCH", path, query=params, body=body, options=options)
         )

@@ -86,6 +86,15 @@ class Corpora(Resource):
         """Create a corpus.
 
         ``POST /v1beta/corpora``
+
+        Args:
+            corpus: the whole ``Corpus`` (object or wire dict); the arguments below are set over it.
+            display_name: ``str | None`` (sent as ``displayName``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         path = "corpora"
         resource = coerce.merged_resource(
@@ -98,8 +107,8 @@ class Corpora(Resource):
         )
         body = resource.to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return Corpus.from_dict(
-            await self._call("POST", path, body=body, options=options, idempotent=False)
+        return coerce.parse_response(
+            Corpus, await self._call("POST", path, body=body, options=options, idempotent=False)
         )
 
     async def delete(
@@ -115,6 +124,15 @@ class Corpora(Resource):
         """Delete a corpus.
 
         ``DELETE /v1beta/{name=corpora/*}``
+
+        Args:
+            name: the name, ``corpora/*`` (a bare id is completed).
+            force: the ``force`` query parameter.
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "corpora/*", argument="name")
         path = name
@@ -136,11 +154,19 @@ class Corpora(Resource):
         """Get a corpus.
 
         ``GET /v1beta/{name=corpora/*}``
+
+        Args:
+            name: the name, ``corpora/*`` (a bare id is completed).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "corpora/*", argument="name")
         path = name
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return Corpus.from_dict(await self._call("GET", path, options=options))
+        return coerce.parse_response(Corpus, await self._call("GET", path, options=options))
 
     def list(
         self,
@@ -155,11 +181,20 @@ class Corpora(Resource):
         """List corpora; iterate the pager for every item across pages.
 
         ``GET /v1beta/corpora``
+
+        Args:
+            page_size: items per page (at least 1; ``None``: the server's default).
+            page_token: start at this page (a ``next_page_token``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         path = "corpora"
         params: dict[str, Any] = {}
         if page_size is not None:
-            params["pageSize"] = coerce.check_scalar(page_size, int, "page_size")
+            params["pageSize"] = coerce.page_size(page_size)
         return self._pager(
             path,
             query=params,
@@ -184,6 +219,17 @@ class Corpora(Resource):
         """Update a corpus: the fields given (or those in ``update_mask``).
 
         ``PATCH /v1beta/{corpus.name=corpora/*}``
+
+        Args:
+            name: the name, ``corpora/*`` (a bare id is completed).
+            corpus: the whole ``Corpus`` (object or wire dict); the arguments below are set over it.
+            display_name: ``str | None`` (sent as ``displayName``).
+            update_mask: the ``updateMask`` query parameter.
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "corpora/*", argument="name")
         path = name
@@ -199,8 +245,8 @@ class Corpora(Resource):
         params: dict[str, Any] = {}
         params["updateMask"] = coerce.update_mask_for(update_mask, body, frozenset({"displayName"}))
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return Corpus.from_dict(
-            await self._call("PATCH", path, query=params, body=body, options=options)
+        return coerce.parse_response(
+            Corpus, await self._call("PATCH", path, query=params, body=body, options=options)
         )
 
     async def query(
@@ -218,6 +264,18 @@ class Corpora(Resource):
         """Search the corpus for chunks relevant to ``query``.
 
         ``POST /v1beta/{name=corpora/*}:query``
+
+        Args:
+            name: the name, ``corpora/*`` (a bare id is completed).
+            query: ``str`` (sent as ``query``, required).
+            metadata_filters: a list of ``MetadataFilter`` (or wire dicts) (sent as
+                ``metadataFilters``).
+            results_count: ``int | None`` (sent as ``resultsCount``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "corpora/*", argument="name")
         path = f"{name}:query"
@@ -229,8 +287,8 @@ class Corpora(Resource):
             results_count=coerce.check_scalar(results_count, int, "results_count"),
         ).to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return QueryCorpusResponse.from_dict(
-            await self._call("POST", path, body=body, options=options)
+        return coerce.parse_response(
+            QueryCorpusResponse, await self._call("POST", path, body=body, options=options)
         )
 
 
@@ -258,6 +316,20 @@ class CorporaDocuments(Resource):
         """Create a document.
 
         ``POST /v1beta/{parent=corpora/*}/documents``
+
+        Args:
+            parent: the name, ``corpora/*`` (a bare id is completed).
+            document: the whole ``Document`` (object or wire dict); the arguments below are set over
+                it.
+            name: ``str | None`` (sent as ``name``).
+            display_name: ``str | None`` (sent as ``displayName``).
+            custom_metadata: a list of ``CustomMetadata`` (or wire dicts) (sent as
+                ``customMetadata``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         parent = resolve_name(parent, "corpora/*", argument="parent")
         path = f"{parent}/documents"
@@ -275,8 +347,8 @@ class CorporaDocuments(Resource):
         )
         body = resource.to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return Document.from_dict(
-            await self._call("POST", path, body=body, options=options, idempotent=False)
+        return coerce.parse_response(
+            Document, await self._call("POST", path, body=body, options=options, idempotent=False)
         )
 
     async def delete(
@@ -292,6 +364,15 @@ class CorporaDocuments(Resource):
         """Delete a document.
 
         ``DELETE /v1beta/{name=corpora/*/documents/*}``
+
+        Args:
+            name: the name, ``corpora/*/documents/*`` (a bare id is completed).
+            force: the ``force`` query parameter.
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "corpora/*/documents/*", argument="name")
         path = name
@@ -313,11 +394,19 @@ class CorporaDocuments(Resource):
         """Get a document.
 
         ``GET /v1beta/{name=corpora/*/documents/*}``
+
+        Args:
+            name: the name, ``corpora/*/documents/*`` (a bare id is completed).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "corpora/*/documents/*", argument="name")
         path = name
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return Document.from_dict(await self._call("GET", path, options=options))
+        return coerce.parse_response(Document, await self._call("GET", path, options=options))
 
     def list(
         self,
@@ -333,12 +422,22 @@ class CorporaDocuments(Resource):
         """List documents; iterate the pager for every item across pages.
 
         ``GET /v1beta/{parent=corpora/*}/documents``
+
+        Args:
+            parent: the name, ``corpora/*`` (a bare id is completed).
+            page_size: items per page (at least 1; ``None``: the server's default).
+            page_token: start at this page (a ``next_page_token``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         parent = resolve_name(parent, "corpora/*", argument="parent")
         path = f"{parent}/documents"
         params: dict[str, Any] = {}
         if page_size is not None:
-            params["pageSize"] = coerce.check_scalar(page_size, int, "page_size")
+            params["pageSize"] = coerce.page_size(page_size)
         return self._pager(
             path,
             query=params,
@@ -364,6 +463,20 @@ class CorporaDocuments(Resource):
         """Update a document: the fields given (or those in ``update_mask``).
 
         ``PATCH /v1beta/{document.name=corpora/*/documents/*}``
+
+        Args:
+            name: the name, ``corpora/*/documents/*`` (a bare id is completed).
+            document: the whole ``Document`` (object or wire dict); the arguments below are set over
+                it.
+            display_name: ``str | None`` (sent as ``displayName``).
+            custom_metadata: a list of ``CustomMetadata`` (or wire dicts) (sent as
+                ``customMetadata``).
+            update_mask: the ``updateMask`` query parameter.
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "corpora/*/documents/*", argument="name")
         path = name
@@ -384,8 +497,8 @@ class CorporaDocuments(Resource):
             update_mask, body, frozenset({"customMetadata", "displayName"})
         )
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return Document.from_dict(
-            await self._call("PATCH", path, query=params, body=body, options=options)
+        return coerce.parse_response(
+            Document, await self._call("PATCH", path, query=params, body=body, options=options)
         )
 
     async def query(
@@ -403,6 +516,18 @@ class CorporaDocuments(Resource):
         """Search the document for chunks relevant to ``query``.
 
         ``POST /v1beta/{name=corpora/*/documents/*}:query``
+
+        Args:
+            name: the name, ``corpora/*/documents/*`` (a bare id is completed).
+            query: ``str`` (sent as ``query``, required).
+            metadata_filters: a list of ``MetadataFilter`` (or wire dicts) (sent as
+                ``metadataFilters``).
+            results_count: ``int | None`` (sent as ``resultsCount``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "corpora/*/documents/*", argument="name")
         path = f"{name}:query"
@@ -414,8 +539,8 @@ class CorporaDocuments(Resource):
             query=coerce.check_scalar(query, str, "query"),
         ).to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return QueryDocumentResponse.from_dict(
-            await self._call("POST", path, body=body, options=options)
+        return coerce.parse_response(
+            QueryDocumentResponse, await self._call("POST", path, body=body, options=options)
         )
 
 
@@ -434,6 +559,14 @@ class CorporaOperations(Resource):
         """Get an operation.
 
         ``GET /v1beta/{name=corpora/*/operations/*}``
+
+        Args:
+            name: the name, ``corpora/*/operations/*`` (a bare id is completed).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "corpora/*/operations/*", argument="name")
         path = name
@@ -461,6 +594,19 @@ class CorporaPermissions(Resource):
         """Create a permission.
 
         ``POST /v1beta/{parent=corpora/*}/permissions``
+
+        Args:
+            parent: the name, ``corpora/*`` (a bare id is completed).
+            permission: the whole ``Permission`` (object or wire dict); the arguments below are set
+                over it.
+            grantee_type: ``PermissionGranteeType | str | None`` (sent as ``granteeType``).
+            email_address: ``str | None`` (sent as ``emailAddress``).
+            role: ``PermissionRole | str | None`` (sent as ``role``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         parent = resolve_name(parent, "corpora/*", argument="parent")
         path = f"{parent}/permissions"
@@ -476,8 +622,8 @@ class CorporaPermissions(Resource):
         )
         body = resource.to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return Permission.from_dict(
-            await self._call("POST", path, body=body, options=options, idempotent=False)
+        return coerce.parse_response(
+            Permission, await self._call("POST", path, body=body, options=options, idempotent=False)
         )
 
     async def delete(
@@ -492,6 +638,14 @@ class CorporaPermissions(Resource):
         """Delete a permission.
 
         ``DELETE /v1beta/{name=corpora/*/permissions/*}``
+
+        Args:
+            name: the name, ``corpora/*/permissions/*`` (a bare id is completed).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "corpora/*/permissions/*", argument="name")
         path = name
@@ -510,11 +664,19 @@ class CorporaPermissions(Resource):
         """Get a permission.
 
         ``GET /v1beta/{name=corpora/*/permissions/*}``
+
+        Args:
+            name: the name, ``corpora/*/permissions/*`` (a bare id is completed).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "corpora/*/permissions/*", argument="name")
         path = name
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return Permission.from_dict(await self._call("GET", path, options=options))
+        return coerce.parse_response(Permission, await self._call("GET", path, options=options))
 
     def list(
         self,
@@ -530,12 +692,22 @@ class CorporaPermissions(Resource):
         """List permissions; iterate the pager for every item across pages.
 
         ``GET /v1beta/{parent=corpora/*}/permissions``
+
+        Args:
+            parent: the name, ``corpora/*`` (a bare id is completed).
+            page_size: items per page (at least 1; ``None``: the server's default).
+            page_token: start at this page (a ``next_page_token``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         parent = resolve_name(parent, "corpora/*", argument="parent")
         path = f"{parent}/permissions"
         params: dict[str, Any] = {}
         if page_size is not None:
-            params["pageSize"] = coerce.check_scalar(page_size, int, "page_size")
+            params["pageSize"] = coerce.page_size(page_size)
         return self._pager(
             path,
             query=params,
@@ -562,6 +734,20 @@ class CorporaPermissions(Resource):
         """Update a permission: the fields given (or those in ``update_mask``).
 
         ``PATCH /v1beta/{permission.name=corpora/*/permissions/*}``
+
+        Args:
+            name: the name, ``corpora/*/permissions/*`` (a bare id is completed).
+            permission: the whole ``Permission`` (object or wire dict); the arguments below are set
+                over it.
+            grantee_type: ``PermissionGranteeType | str | None`` (sent as ``granteeType``).
+            email_address: ``str | None`` (sent as ``emailAddress``).
+            role: ``PermissionRole | str | None`` (sent as ``role``).
+            update_mask: the ``updateMask`` query parameter.
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "corpora/*/permissions/*", argument="name")
         path = name
@@ -581,8 +767,8 @@ class CorporaPermissions(Resource):
             update_mask, body, frozenset({"emailAddress", "granteeType", "role"})
         )
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return Permission.from_dict(
-            await self._call("PATCH", path, query=params, body=body, options=options)
+        return coerce.parse_response(
+            Permission, await self._call("PATCH", path, query=params, body=body, options=options)
         )
 
 
@@ -602,6 +788,16 @@ class CorporaDocumentsChunks(Resource):
         """Create several chunks in one call.
 
         ``POST /v1beta/{parent=corpora/*/documents/*}/chunks:batchCreate``
+
+        Args:
+            parent: the name, ``corpora/*/documents/*`` (a bare id is completed).
+            requests: a list of ``CreateChunkRequest`` (or wire dicts) (sent as ``requests``,
+                required).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         parent = resolve_name(parent, "corpora/*/documents/*", argument="parent")
         path = f"{parent}/chunks:batchCreate"
@@ -611,8 +807,9 @@ class CorporaDocumentsChunks(Resource):
             ),
         ).to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return BatchCreateChunksResponse.from_dict(
-            await self._call("POST", path, body=body, options=options, idempotent=False)
+        return coerce.parse_response(
+            BatchCreateChunksResponse,
+            await self._call("POST", path, body=body, options=options, idempotent=False),
         )
 
     async def batch_delete(
@@ -628,6 +825,16 @@ class CorporaDocumentsChunks(Resource):
         """Delete several chunks in one call.
 
         ``POST /v1beta/{parent=corpora/*/documents/*}/chunks:batchDelete``
+
+        Args:
+            parent: the name, ``corpora/*/documents/*`` (a bare id is completed).
+            requests: a list of ``DeleteChunkRequest`` (or wire dicts) (sent as ``requests``,
+                required).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         parent = resolve_name(parent, "corpora/*/documents/*", argument="parent")
         path = f"{parent}/chunks:batchDelete"
@@ -650,6 +857,16 @@ class CorporaDocumentsChunks(Resource):
         """Update several chunks in one call.
 
         ``POST /v1beta/{parent=corpora/*/documents/*}/chunks:batchUpdate``
+
+        Args:
+            parent: the name, ``corpora/*/documents/*`` (a bare id is completed).
+            requests: a list of ``UpdateChunkRequest`` (or wire dicts) (sent as ``requests``,
+                required).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         parent = resolve_name(parent, "corpora/*/documents/*", argument="parent")
         path = f"{parent}/chunks:batchUpdate"
@@ -657,8 +874,8 @@ class CorporaDocumentsChunks(Resource):
             requests=coerce.as_model_list(requests, UpdateChunkRequest, "requests"),
         ).to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return BatchUpdateChunksResponse.from_dict(
-            await self._call("POST", path, body=body, options=options)
+        return coerce.parse_response(
+            BatchUpdateChunksResponse, await self._call("POST", path, body=body, options=options)
         )
 
     async def create(
@@ -677,6 +894,19 @@ class CorporaDocumentsChunks(Resource):
         """Create a chunk.
 
         ``POST /v1beta/{parent=corpora/*/documents/*}/chunks``
+
+        Args:
+            parent: the name, ``corpora/*/documents/*`` (a bare id is completed).
+            chunk: the whole ``Chunk`` (object or wire dict); the arguments below are set over it.
+            custom_metadata: a list of ``CustomMetadata`` (or wire dicts) (sent as
+                ``customMetadata``).
+            data: a ``ChunkData`` or its wire dict (camelCase keys) (sent as ``data``).
+            name: ``str | None`` (sent as ``name``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         parent = resolve_name(parent, "corpora/*/documents/*", argument="parent")
         path = f"{parent}/chunks"
@@ -694,8 +924,8 @@ class CorporaDocumentsChunks(Resource):
         )
         body = resource.to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return Chunk.from_dict(
-            await self._call("POST", path, body=body, options=options, idempotent=False)
+        return coerce.parse_response(
+            Chunk, await self._call("POST", path, body=body, options=options, idempotent=False)
         )
 
     async def delete(
@@ -710,6 +940,14 @@ class CorporaDocumentsChunks(Resource):
         """Delete a chunk.
 
         ``DELETE /v1beta/{name=corpora/*/documents/*/chunks/*}``
+
+        Args:
+            name: the name, ``corpora/*/documents/*/chunks/*`` (a bare id is completed).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "corpora/*/documents/*/chunks/*", argument="name")
         path = name
@@ -728,11 +966,19 @@ class CorporaDocumentsChunks(Resource):
         """Get a chunk.
 
         ``GET /v1beta/{name=corpora/*/documents/*/chunks/*}``
+
+        Args:
+            name: the name, ``corpora/*/documents/*/chunks/*`` (a bare id is completed).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "corpora/*/documents/*/chunks/*", argument="name")
         path = name
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return Chunk.from_dict(await self._call("GET", path, options=options))
+        return coerce.parse_response(Chunk, await self._call("GET", path, options=options))
 
     def list(
         self,
@@ -748,12 +994,22 @@ class CorporaDocumentsChunks(Resource):
         """List chunks; iterate the pager for every item across pages.
 
         ``GET /v1beta/{parent=corpora/*/documents/*}/chunks``
+
+        Args:
+            parent: the name, ``corpora/*/documents/*`` (a bare id is completed).
+            page_size: items per page (at least 1; ``None``: the server's default).
+            page_token: start at this page (a ``next_page_token``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         parent = resolve_name(parent, "corpora/*/documents/*", argument="parent")
         path = f"{parent}/chunks"
         params: dict[str, Any] = {}
         if page_size is not None:
-            params["pageSize"] = coerce.check_scalar(page_size, int, "page_size")
+            params["pageSize"] = coerce.page_size(page_size)
         return self._pager(
             path,
             query=params,
@@ -779,6 +1035,19 @@ class CorporaDocumentsChunks(Resource):
         """Update a chunk: the fields given (or those in ``update_mask``).
 
         ``PATCH /v1beta/{chunk.name=corpora/*/documents/*/chunks/*}``
+
+        Args:
+            name: the name, ``corpora/*/documents/*/chunks/*`` (a bare id is completed).
+            chunk: the whole ``Chunk`` (object or wire dict); the arguments below are set over it.
+            custom_metadata: a list of ``CustomMetadata`` (or wire dicts) (sent as
+                ``customMetadata``).
+            data: a ``ChunkData`` or its wire dict (camelCase keys) (sent as ``data``).
+            update_mask: the ``updateMask`` query parameter.
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "corpora/*/documents/*/chunks/*", argument="name")
         path = name
@@ -799,6 +1068,6 @@ class CorporaDocumentsChunks(Resource):
             update_mask, body, frozenset({"customMetadata", "data"})
         )
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return Chunk.from_dict(
-            await self._call("PATCH", path, query=params, body=body, options=options)
+        return coerce.parse_response(
+            Chunk, await self._call("PATCH", path, query=params, body=body, options=options)
         )

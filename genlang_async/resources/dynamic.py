@@ -52,6 +52,26 @@ class Dynamic(Resource):
         """Generate a response to ``contents``.
 
         ``POST /v1beta/{model=dynamic/*}:generateContent``
+
+        Args:
+            model: the name, ``dynamic/*`` (a bare id is completed).
+            contents: the conversation: a str (one user turn), ``Content`` turns, parts or dicts
+                (sent as ``contents``, required).
+            system_instruction: a str, a ``Part``, a ``Content``, a wire dict, or a list of parts
+                (sent as ``systemInstruction``).
+            tools: a list of ``Tool`` (or wire dicts) (sent as ``tools``).
+            tool_config: a ``ToolConfig`` or its wire dict (camelCase keys) (sent as
+                ``toolConfig``).
+            safety_settings: a list of ``SafetySetting`` (or wire dicts) (sent as
+                ``safetySettings``).
+            generation_config: a ``GenerationConfig`` or its wire dict (camelCase keys) (sent as
+                ``generationConfig``).
+            cached_content: ``str | None`` (sent as ``cachedContent``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         model = resolve_name(model, "dynamic/*", argument="model")
         path = f"{model}:generateContent"
@@ -69,8 +89,8 @@ class Dynamic(Resource):
             ),
         ).to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return GenerateContentResponse.from_dict(
-            await self._call("POST", path, body=body, options=options)
+        return coerce.parse_response(
+            GenerateContentResponse, await self._call("POST", path, body=body, options=options)
         )
 
     def stream_generate_content(
@@ -92,6 +112,26 @@ class Dynamic(Resource):
         """Stream a response to ``contents``: an async iterator of chunks (use ``async with``).
 
         ``POST /v1beta/{model=dynamic/*}:streamGenerateContent``
+
+        Args:
+            model: the name, ``dynamic/*`` (a bare id is completed).
+            contents: the conversation: a str (one user turn), ``Content`` turns, parts or dicts
+                (sent as ``contents``, required).
+            system_instruction: a str, a ``Part``, a ``Content``, a wire dict, or a list of parts
+                (sent as ``systemInstruction``).
+            tools: a list of ``Tool`` (or wire dicts) (sent as ``tools``).
+            tool_config: a ``ToolConfig`` or its wire dict (camelCase keys) (sent as
+                ``toolConfig``).
+            safety_settings: a list of ``SafetySetting`` (or wire dicts) (sent as
+                ``safetySettings``).
+            generation_config: a ``GenerationConfig`` or its wire dict (camelCase keys) (sent as
+                ``generationConfig``).
+            cached_content: ``str | None`` (sent as ``cachedContent``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         model = resolve_name(model, "dynamic/*", argument="model")
         path = f"{model}:streamGenerateContent"

@@ -70,6 +70,16 @@ class FileSearchStores(Resource):
         """Create a file search store.
 
         ``POST /v1beta/fileSearchStores``
+
+        Args:
+            file_search_store: the whole ``FileSearchStore`` (object or wire dict); the arguments
+                below are set over it.
+            display_name: ``str | None`` (sent as ``displayName``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         path = "fileSearchStores"
         resource = coerce.merged_resource(
@@ -82,8 +92,9 @@ class FileSearchStores(Resource):
         )
         body = resource.to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return FileSearchStore.from_dict(
-            await self._call("POST", path, body=body, options=options, idempotent=False)
+        return coerce.parse_response(
+            FileSearchStore,
+            await self._call("POST", path, body=body, options=options, idempotent=False),
         )
 
     async def delete(
@@ -99,6 +110,15 @@ class FileSearchStores(Resource):
         """Delete a file search store.
 
         ``DELETE /v1beta/{name=fileSearchStores/*}``
+
+        Args:
+            name: the name, ``fileSearchStores/*`` (a bare id is completed).
+            force: the ``force`` query parameter.
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "fileSearchStores/*", argument="name")
         path = name
@@ -120,11 +140,21 @@ class FileSearchStores(Resource):
         """Get a file search store.
 
         ``GET /v1beta/{name=fileSearchStores/*}``
+
+        Args:
+            name: the name, ``fileSearchStores/*`` (a bare id is completed).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "fileSearchStores/*", argument="name")
         path = name
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return FileSearchStore.from_dict(await self._call("GET", path, options=options))
+        return coerce.parse_response(
+            FileSearchStore, await self._call("GET", path, options=options)
+        )
 
     async def import_file(
         self,
@@ -141,6 +171,19 @@ class FileSearchStores(Resource):
         """Import an uploaded file into the store; returns an operation.
 
         ``POST /v1beta/{fileSearchStoreName=fileSearchStores/*}:importFile``
+
+        Args:
+            file_search_store_name: the name, ``fileSearchStores/*`` (a bare id is completed).
+            file_name: ``str`` (sent as ``fileName``, required).
+            custom_metadata: a list of ``CustomMetadata`` (or wire dicts) (sent as
+                ``customMetadata``).
+            chunking_config: a ``ChunkingConfig`` or its wire dict (camelCase keys) (sent as
+                ``chunkingConfig``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         file_search_store_name = resolve_name(
             file_search_store_name, "fileSearchStores/*", argument="file_search_store_name"
@@ -170,11 +213,20 @@ class FileSearchStores(Resource):
         """List file search stores; iterate the pager for every item across pages.
 
         ``GET /v1beta/fileSearchStores``
+
+        Args:
+            page_size: items per page (at least 1; ``None``: the server's default).
+            page_token: start at this page (a ``next_page_token``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         path = "fileSearchStores"
         params: dict[str, Any] = {}
         if page_size is not None:
-            params["pageSize"] = coerce.check_scalar(page_size, int, "page_size")
+            params["pageSize"] = coerce.page_size(page_size)
         return self._pager(
             path,
             query=params,
@@ -201,6 +253,15 @@ class FileSearchStoresDocuments(Resource):
         """Delete a document.
 
         ``DELETE /v1beta/{name=fileSearchStores/*/documents/*}``
+
+        Args:
+            name: the name, ``fileSearchStores/*/documents/*`` (a bare id is completed).
+            force: the ``force`` query parameter.
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "fileSearchStores/*/documents/*", argument="name")
         path = name
@@ -222,11 +283,19 @@ class FileSearchStoresDocuments(Resource):
         """Get a document.
 
         ``GET /v1beta/{name=fileSearchStores/*/documents/*}``
+
+        Args:
+            name: the name, ``fileSearchStores/*/documents/*`` (a bare id is completed).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "fileSearchStores/*/documents/*", argument="name")
         path = name
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return Document.from_dict(await self._call("GET", path, options=options))
+        return coerce.parse_response(Document, await self._call("GET", path, options=options))
 
     def list(
         self,
@@ -242,12 +311,22 @@ class FileSearchStoresDocuments(Resource):
         """List documents; iterate the pager for every item across pages.
 
         ``GET /v1beta/{parent=fileSearchStores/*}/documents``
+
+        Args:
+            parent: the name, ``fileSearchStores/*`` (a bare id is completed).
+            page_size: items per page (at least 1; ``None``: the server's default).
+            page_token: start at this page (a ``next_page_token``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         parent = resolve_name(parent, "fileSearchStores/*", argument="parent")
         path = f"{parent}/documents"
         params: dict[str, Any] = {}
         if page_size is not None:
-            params["pageSize"] = coerce.check_scalar(page_size, int, "page_size")
+            params["pageSize"] = coerce.page_size(page_size)
         return self._pager(
             path,
             query=params,
@@ -273,6 +352,14 @@ class FileSearchStoresOperations(Resource):
         """Get an operation. Result type: ``ImportFileResponse``.
 
         ``GET /v1beta/{name=fileSearchStores/*/operations/*}``
+
+        Args:
+            name: the name, ``fileSearchStores/*/operations/*`` (a bare id is completed).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "fileSearchStores/*/operations/*", argument="name")
         path = name
@@ -305,6 +392,14 @@ class FileSearchStoresUploadOperations(Resource):
         """Get an operation. Result type: ``UploadToFileSearchStoreResponse``.
 
         ``GET /v1beta/{name=fileSearchStores/*/upload/operations/*}``
+
+        Args:
+            name: the name, ``fileSearchStores/*/upload/operations/*`` (a bare id is completed).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "fileSearchStores/*/upload/operations/*", argument="name")
         path = name

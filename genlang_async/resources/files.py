@@ -36,6 +36,14 @@ class Files(Resource):
         """Delete a file.
 
         ``DELETE /v1beta/{name=files/*}``
+
+        Args:
+            name: the name, ``files/*`` (a bare id is completed).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "files/*", argument="name")
         path = name
@@ -54,11 +62,19 @@ class Files(Resource):
         """Get a file.
 
         ``GET /v1beta/{name=files/*}``
+
+        Args:
+            name: the name, ``files/*`` (a bare id is completed).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "files/*", argument="name")
         path = name
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return File.from_dict(await self._call("GET", path, options=options))
+        return coerce.parse_response(File, await self._call("GET", path, options=options))
 
     def list(
         self,
@@ -73,11 +89,20 @@ class Files(Resource):
         """List files; iterate the pager for every item across pages.
 
         ``GET /v1beta/files``
+
+        Args:
+            page_size: items per page (at least 1; ``None``: the server's default).
+            page_token: start at this page (a ``next_page_token``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         path = "files"
         params: dict[str, Any] = {}
         if page_size is not None:
-            params["pageSize"] = coerce.check_scalar(page_size, int, "page_size")
+            params["pageSize"] = coerce.page_size(page_size)
         return self._pager(
             path,
             query=params,

@@ -43,11 +43,19 @@ class GeneratedFiles(Resource):
         """Get a generated file.
 
         ``GET /v1beta/{name=generatedFiles/*}``
+
+        Args:
+            name: the name, ``generatedFiles/*`` (a bare id is completed).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "generatedFiles/*", argument="name")
         path = name
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return GeneratedFile.from_dict(await self._call("GET", path, options=options))
+        return coerce.parse_response(GeneratedFile, await self._call("GET", path, options=options))
 
     def list(
         self,
@@ -62,11 +70,20 @@ class GeneratedFiles(Resource):
         """List generated files; iterate the pager for every item across pages.
 
         ``GET /v1beta/generatedFiles``
+
+        Args:
+            page_size: items per page (at least 1; ``None``: the server's default).
+            page_token: start at this page (a ``next_page_token``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         path = "generatedFiles"
         params: dict[str, Any] = {}
         if page_size is not None:
-            params["pageSize"] = coerce.check_scalar(page_size, int, "page_size")
+            params["pageSize"] = coerce.page_size(page_size)
         return self._pager(
             path,
             query=params,
@@ -92,6 +109,14 @@ class GeneratedFilesOperations(Resource):
         """Get an operation.
 
         ``GET /v1beta/{name=generatedFiles/*/operations/*}``
+
+        Args:
+            name: the name, ``generatedFiles/*/operations/*`` (a bare id is completed).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "generatedFiles/*/operations/*", argument="name")
         path = name

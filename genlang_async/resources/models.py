@@ -94,6 +94,16 @@ class Models(Resource):
         """Start a batch of embedding requests; returns an operation.
 
         ``POST /v1beta/{batch.model=models/*}:asyncBatchEmbedContent``
+
+        Args:
+            model: the name, ``models/*`` or ``tunedModels/*`` (a bare id is completed).
+            batch: a ``EmbedContentBatch`` or its wire dict (camelCase keys) (sent as ``batch``,
+                required).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         model = resolve_name(model, "models/*", "tunedModels/*", argument="model")
         path = f"{model}:asyncBatchEmbedContent"
@@ -119,6 +129,16 @@ class Models(Resource):
         """Embed several inputs in one call.
 
         ``POST /v1beta/{model=models/*}:batchEmbedContents``
+
+        Args:
+            model: the name, ``models/*`` (a bare id is completed).
+            requests: a list of ``EmbedContentRequest`` (or wire dicts) (sent as ``requests``,
+                required).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         model = resolve_name(model, "models/*", argument="model")
         path = f"{model}:batchEmbedContents"
@@ -128,8 +148,8 @@ class Models(Resource):
             ),
         ).to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return BatchEmbedContentsResponse.from_dict(
-            await self._call("POST", path, body=body, options=options)
+        return coerce.parse_response(
+            BatchEmbedContentsResponse, await self._call("POST", path, body=body, options=options)
         )
 
     async def batch_embed_text(
@@ -146,6 +166,16 @@ class Models(Resource):
         """Embed several texts with a legacy PaLM model.
 
         ``POST /v1beta/{model=models/*}:batchEmbedText``
+
+        Args:
+            model: the name, ``models/*`` (a bare id is completed).
+            texts: ``Sequence[str] | None`` (sent as ``texts``).
+            requests: a list of ``EmbedTextRequest`` (or wire dicts) (sent as ``requests``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         model = resolve_name(model, "models/*", argument="model")
         path = f"{model}:batchEmbedText"
@@ -156,8 +186,8 @@ class Models(Resource):
             ),
         ).to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return BatchEmbedTextResponse.from_dict(
-            await self._call("POST", path, body=body, options=options)
+        return coerce.parse_response(
+            BatchEmbedTextResponse, await self._call("POST", path, body=body, options=options)
         )
 
     async def batch_generate_content(
@@ -173,6 +203,16 @@ class Models(Resource):
         """Start a batch of generation requests; returns an operation.
 
         ``POST /v1beta/{batch.model=models/*}:batchGenerateContent``
+
+        Args:
+            model: the name, ``models/*`` or ``tunedModels/*`` (a bare id is completed).
+            batch: a ``GenerateContentBatch`` or its wire dict (camelCase keys) (sent as ``batch``,
+                required).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         model = resolve_name(model, "models/*", "tunedModels/*", argument="model")
         path = f"{model}:batchGenerateContent"
@@ -198,6 +238,16 @@ class Models(Resource):
         """Count the tokens of a legacy PaLM chat prompt.
 
         ``POST /v1beta/{model=models/*}:countMessageTokens``
+
+        Args:
+            model: the name, ``models/*`` (a bare id is completed).
+            prompt: a ``MessagePrompt`` or its wire dict (camelCase keys) (sent as ``prompt``,
+                required).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         model = resolve_name(model, "models/*", argument="model")
         path = f"{model}:countMessageTokens"
@@ -205,8 +255,8 @@ class Models(Resource):
             prompt=coerce.as_model(prompt, MessagePrompt, "prompt"),
         ).to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return CountMessageTokensResponse.from_dict(
-            await self._call("POST", path, body=body, options=options)
+        return coerce.parse_response(
+            CountMessageTokensResponse, await self._call("POST", path, body=body, options=options)
         )
 
     async def count_text_tokens(
@@ -222,6 +272,16 @@ class Models(Resource):
         """Count the tokens of a legacy PaLM text prompt.
 
         ``POST /v1beta/{model=models/*}:countTextTokens``
+
+        Args:
+            model: the name, ``models/*`` (a bare id is completed).
+            prompt: a ``TextPrompt`` or its wire dict (camelCase keys) (sent as ``prompt``,
+                required).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         model = resolve_name(model, "models/*", argument="model")
         path = f"{model}:countTextTokens"
@@ -229,8 +289,8 @@ class Models(Resource):
             prompt=coerce.as_model(prompt, TextPrompt, "prompt"),
         ).to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return CountTextTokensResponse.from_dict(
-            await self._call("POST", path, body=body, options=options)
+        return coerce.parse_response(
+            CountTextTokensResponse, await self._call("POST", path, body=body, options=options)
         )
 
     async def count_tokens(
@@ -247,6 +307,18 @@ class Models(Resource):
         """Count the tokens ``contents`` would use with this model.
 
         ``POST /v1beta/{model=models/*}:countTokens``
+
+        Args:
+            model: the name, ``models/*`` (a bare id is completed).
+            contents: the conversation: a str (one user turn), ``Content`` turns, parts or dicts
+                (sent as ``contents``).
+            generate_content_request: a ``GenerateContentRequest`` or its wire dict (camelCase keys)
+                (sent as ``generateContentRequest``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         model = resolve_name(model, "models/*", argument="model")
         path = f"{model}:countTokens"
@@ -261,8 +333,8 @@ class Models(Resource):
             ),
         ).to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return CountTokensResponse.from_dict(
-            await self._call("POST", path, body=body, options=options)
+        return coerce.parse_response(
+            CountTokensResponse, await self._call("POST", path, body=body, options=options)
         )
 
     async def embed_content(
@@ -281,6 +353,19 @@ class Models(Resource):
         """Embed one input.
 
         ``POST /v1beta/{model=models/*}:embedContent``
+
+        Args:
+            model: the name, ``models/*`` (a bare id is completed).
+            content: a str, a ``Part``, a ``Content``, a wire dict, or a list of parts (sent as
+                ``content``, required).
+            task_type: ``TaskType | str | None`` (sent as ``taskType``).
+            title: ``str | None`` (sent as ``title``).
+            output_dimensionality: ``int | None`` (sent as ``outputDimensionality``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         model = resolve_name(model, "models/*", argument="model")
         path = f"{model}:embedContent"
@@ -293,8 +378,8 @@ class Models(Resource):
             ),
         ).to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return EmbedContentResponse.from_dict(
-            await self._call("POST", path, body=body, options=options)
+        return coerce.parse_response(
+            EmbedContentResponse, await self._call("POST", path, body=body, options=options)
         )
 
     async def embed_text(
@@ -310,6 +395,15 @@ class Models(Resource):
         """Embed a text with a legacy PaLM model.
 
         ``POST /v1beta/{model=models/*}:embedText``
+
+        Args:
+            model: the name, ``models/*`` (a bare id is completed).
+            text: ``str | None`` (sent as ``text``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         model = resolve_name(model, "models/*", argument="model")
         path = f"{model}:embedText"
@@ -317,8 +411,8 @@ class Models(Resource):
             text=coerce.check_scalar(text, str, "text"),
         ).to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return EmbedTextResponse.from_dict(
-            await self._call("POST", path, body=body, options=options)
+        return coerce.parse_response(
+            EmbedTextResponse, await self._call("POST", path, body=body, options=options)
         )
 
     async def generate_answer(
@@ -339,6 +433,25 @@ class Models(Resource):
         """Answer a question grounded in passages or a corpus (AQA).
 
         ``POST /v1beta/{model=models/*}:generateAnswer``
+
+        Args:
+            model: the name, ``models/*`` (a bare id is completed).
+            contents: the conversation: a str (one user turn), ``Content`` turns, parts or dicts
+                (sent as ``contents``, required).
+            answer_style: ``GenerateAnswerRequestAnswerStyle | str`` (sent as ``answerStyle``,
+                required).
+            inline_passages: a ``GroundingPassages`` or its wire dict (camelCase keys) (sent as
+                ``inlinePassages``).
+            semantic_retriever: a ``SemanticRetrieverConfig`` or its wire dict (camelCase keys)
+                (sent as ``semanticRetriever``).
+            safety_settings: a list of ``SafetySetting`` (or wire dicts) (sent as
+                ``safetySettings``).
+            temperature: ``float | None`` (sent as ``temperature``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         model = resolve_name(model, "models/*", argument="model")
         path = f"{model}:generateAnswer"
@@ -353,8 +466,8 @@ class Models(Resource):
             temperature=coerce.check_scalar(temperature, (int, float), "temperature"),
         ).to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return GenerateAnswerResponse.from_dict(
-            await self._call("POST", path, body=body, options=options)
+        return coerce.parse_response(
+            GenerateAnswerResponse, await self._call("POST", path, body=body, options=options)
         )
 
     async def generate_content(
@@ -376,6 +489,26 @@ class Models(Resource):
         """Generate a response to ``contents``.
 
         ``POST /v1beta/{model=models/*}:generateContent``
+
+        Args:
+            model: the name, ``models/*`` or ``tunedModels/*`` (a bare id is completed).
+            contents: the conversation: a str (one user turn), ``Content`` turns, parts or dicts
+                (sent as ``contents``, required).
+            system_instruction: a str, a ``Part``, a ``Content``, a wire dict, or a list of parts
+                (sent as ``systemInstruction``).
+            tools: a list of ``Tool`` (or wire dicts) (sent as ``tools``).
+            tool_config: a ``ToolConfig`` or its wire dict (camelCase keys) (sent as
+                ``toolConfig``).
+            safety_settings: a list of ``SafetySetting`` (or wire dicts) (sent as
+                ``safetySettings``).
+            generation_config: a ``GenerationConfig`` or its wire dict (camelCase keys) (sent as
+                ``generationConfig``).
+            cached_content: ``str | None`` (sent as ``cachedContent``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         model = resolve_name(model, "models/*", "tunedModels/*", argument="model")
         path = f"{model}:generateContent"
@@ -393,8 +526,8 @@ class Models(Resource):
             ),
         ).to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return GenerateContentResponse.from_dict(
-            await self._call("POST", path, body=body, options=options)
+        return coerce.parse_response(
+            GenerateContentResponse, await self._call("POST", path, body=body, options=options)
         )
 
     async def generate_message(
@@ -414,6 +547,20 @@ class Models(Resource):
         """Generate a chat reply with a legacy PaLM model.
 
         ``POST /v1beta/{model=models/*}:generateMessage``
+
+        Args:
+            model: the name, ``models/*`` (a bare id is completed).
+            prompt: a ``MessagePrompt`` or its wire dict (camelCase keys) (sent as ``prompt``,
+                required).
+            temperature: ``float | None`` (sent as ``temperature``).
+            candidate_count: ``int | None`` (sent as ``candidateCount``).
+            top_p: ``float | None`` (sent as ``topP``).
+            top_k: ``int | None`` (sent as ``topK``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         model = resolve_name(model, "models/*", argument="model")
         path = f"{model}:generateMessage"
@@ -425,8 +572,8 @@ class Models(Resource):
             top_k=coerce.check_scalar(top_k, int, "top_k"),
         ).to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return GenerateMessageResponse.from_dict(
-            await self._call("POST", path, body=body, options=options)
+        return coerce.parse_response(
+            GenerateMessageResponse, await self._call("POST", path, body=body, options=options)
         )
 
     async def generate_text(
@@ -449,6 +596,24 @@ class Models(Resource):
         """Generate text with a legacy PaLM model.
 
         ``POST /v1beta/{model=models/*}:generateText``
+
+        Args:
+            model: the name, ``models/*`` or ``tunedModels/*`` (a bare id is completed).
+            prompt: a ``TextPrompt`` or its wire dict (camelCase keys) (sent as ``prompt``,
+                required).
+            temperature: ``float | None`` (sent as ``temperature``).
+            candidate_count: ``int | None`` (sent as ``candidateCount``).
+            max_output_tokens: ``int | None`` (sent as ``maxOutputTokens``).
+            top_p: ``float | None`` (sent as ``topP``).
+            top_k: ``int | None`` (sent as ``topK``).
+            safety_settings: a list of ``SafetySetting`` (or wire dicts) (sent as
+                ``safetySettings``).
+            stop_sequences: ``Sequence[str] | None`` (sent as ``stopSequences``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         model = resolve_name(model, "models/*", "tunedModels/*", argument="model")
         path = f"{model}:generateText"
@@ -463,8 +628,8 @@ class Models(Resource):
             stop_sequences=coerce.as_list(stop_sequences, str, "stop_sequences"),
         ).to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return GenerateTextResponse.from_dict(
-            await self._call("POST", path, body=body, options=options)
+        return coerce.parse_response(
+            GenerateTextResponse, await self._call("POST", path, body=body, options=options)
         )
 
     async def get(
@@ -479,11 +644,19 @@ class Models(Resource):
         """Get a model.
 
         ``GET /v1beta/{name=models/*}``
+
+        Args:
+            name: the name, ``models/*`` (a bare id is completed).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "models/*", argument="name")
         path = name
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return Model.from_dict(await self._call("GET", path, options=options))
+        return coerce.parse_response(Model, await self._call("GET", path, options=options))
 
     def list(
         self,
@@ -498,11 +671,20 @@ class Models(Resource):
         """List models; iterate the pager for every item across pages.
 
         ``GET /v1beta/models``
+
+        Args:
+            page_size: items per page (at least 1; ``None``: the server's default).
+            page_token: start at this page (a ``next_page_token``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         path = "models"
         params: dict[str, Any] = {}
         if page_size is not None:
-            params["pageSize"] = coerce.check_scalar(page_size, int, "page_size")
+            params["pageSize"] = coerce.page_size(page_size)
         return self._pager(
             path,
             query=params,
@@ -526,6 +708,16 @@ class Models(Resource):
         """Run a prediction (e.g. Imagen image generation).
 
         ``POST /v1beta/{model=models/*}:predict``
+
+        Args:
+            model: the name, ``models/*`` (a bare id is completed).
+            instances: ``Sequence[Any]`` (sent as ``instances``, required).
+            parameters: ``Any | None`` (sent as ``parameters``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         model = resolve_name(model, "models/*", argument="model")
         path = f"{model}:predict"
@@ -534,7 +726,9 @@ class Models(Resource):
             parameters=parameters,
         ).to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return PredictResponse.from_dict(await self._call("POST", path, body=body, options=options))
+        return coerce.parse_response(
+            PredictResponse, await self._call("POST", path, body=body, options=options)
+        )
 
     async def predict_long_running(
         self,
@@ -550,6 +744,16 @@ class Models(Resource):
         """Start a long prediction (e.g. Veo video); returns an operation.
 
         ``POST /v1beta/{model=models/*}:predictLongRunning``
+
+        Args:
+            model: the name, ``models/*`` (a bare id is completed).
+            instances: ``Sequence[Any]`` (sent as ``instances``, required).
+            parameters: ``Any | None`` (sent as ``parameters``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         model = resolve_name(model, "models/*", argument="model")
         path = f"{model}:predictLongRunning"
@@ -580,6 +784,26 @@ class Models(Resource):
         """Stream a response to ``contents``: an async iterator of chunks (use ``async with``).
 
         ``POST /v1beta/{model=models/*}:streamGenerateContent``
+
+        Args:
+            model: the name, ``models/*`` or ``tunedModels/*`` (a bare id is completed).
+            contents: the conversation: a str (one user turn), ``Content`` turns, parts or dicts
+                (sent as ``contents``, required).
+            system_instruction: a str, a ``Part``, a ``Content``, a wire dict, or a list of parts
+                (sent as ``systemInstruction``).
+            tools: a list of ``Tool`` (or wire dicts) (sent as ``tools``).
+            tool_config: a ``ToolConfig`` or its wire dict (camelCase keys) (sent as
+                ``toolConfig``).
+            safety_settings: a list of ``SafetySetting`` (or wire dicts) (sent as
+                ``safetySettings``).
+            generation_config: a ``GenerationConfig`` or its wire dict (camelCase keys) (sent as
+                ``generationConfig``).
+            cached_content: ``str | None`` (sent as ``cachedContent``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         model = resolve_name(model, "models/*", "tunedModels/*", argument="model")
         path = f"{model}:streamGenerateContent"
@@ -619,6 +843,14 @@ class ModelsOperations(Resource):
         """Get an operation. Result type: ``PredictLongRunningResponse``.
 
         ``GET /v1beta/{name=models/*/operations/*}``
+
+        Args:
+            name: the name, ``models/*/operations/*`` (a bare id is completed).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "models/*/operations/*", argument="name")
         path = name
@@ -642,12 +874,24 @@ class ModelsOperations(Resource):
         """List operations; iterate the pager for every item across pages.
 
         ``GET /v1beta/{name=models/*}/operations``
+
+        Args:
+            name: the name, ``models/*`` (a bare id is completed).
+            filter: the ``filter`` query parameter.
+            return_partial_success: the ``returnPartialSuccess`` query parameter.
+            page_size: items per page (at least 1; ``None``: the server's default).
+            page_token: start at this page (a ``next_page_token``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "models/*", argument="name")
         path = f"{name}/operations"
         params: dict[str, Any] = {}
         if page_size is not None:
-            params["pageSize"] = coerce.check_scalar(page_size, int, "page_size")
+            params["pageSize"] = coerce.page_size(page_size)
         if filter is not None:
             params["filter"] = coerce.check_scalar(filter, str, "filter")
         if return_partial_success is not None:

@@ -80,6 +80,16 @@ class TunedModels(Resource):
         """Start a batch of embedding requests; returns an operation.
 
         ``POST /v1beta/{batch.model=tunedModels/*}:asyncBatchEmbedContent``
+
+        Args:
+            model: the name, ``tunedModels/*`` (a bare id is completed).
+            batch: a ``EmbedContentBatch`` or its wire dict (camelCase keys) (sent as ``batch``,
+                required).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         model = resolve_name(model, "tunedModels/*", argument="model")
         path = f"{model}:asyncBatchEmbedContent"
@@ -105,6 +115,16 @@ class TunedModels(Resource):
         """Start a batch of generation requests; returns an operation.
 
         ``POST /v1beta/{batch.model=tunedModels/*}:batchGenerateContent``
+
+        Args:
+            model: the name, ``tunedModels/*`` (a bare id is completed).
+            batch: a ``GenerateContentBatch`` or its wire dict (camelCase keys) (sent as ``batch``,
+                required).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         model = resolve_name(model, "tunedModels/*", argument="model")
         path = f"{model}:batchGenerateContent"
@@ -139,6 +159,27 @@ class TunedModels(Resource):
         """Create a tuned model.
 
         ``POST /v1beta/tunedModels``
+
+        Args:
+            tuned_model: the whole ``TunedModel`` (object or wire dict); the arguments below are set
+                over it.
+            tuned_model_source: a ``TunedModelSource`` or its wire dict (camelCase keys) (sent as
+                ``tunedModelSource``).
+            base_model: ``str | None`` (sent as ``baseModel``).
+            display_name: ``str | None`` (sent as ``displayName``).
+            description: ``str | None`` (sent as ``description``).
+            temperature: ``float | None`` (sent as ``temperature``).
+            top_p: ``float | None`` (sent as ``topP``).
+            top_k: ``int | None`` (sent as ``topK``).
+            tuning_task: a ``TuningTask`` or its wire dict (camelCase keys) (sent as
+                ``tuningTask``).
+            reader_project_numbers: ``Sequence[int] | None`` (sent as ``readerProjectNumbers``).
+            tuned_model_id: the ``tunedModelId`` query parameter.
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         path = "tunedModels"
         resource = coerce.merged_resource(
@@ -183,6 +224,14 @@ class TunedModels(Resource):
         """Delete a tuned model.
 
         ``DELETE /v1beta/{name=tunedModels/*}``
+
+        Args:
+            name: the name, ``tunedModels/*`` (a bare id is completed).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "tunedModels/*", argument="name")
         path = name
@@ -208,6 +257,26 @@ class TunedModels(Resource):
         """Generate a response to ``contents``.
 
         ``POST /v1beta/{model=tunedModels/*}:generateContent``
+
+        Args:
+            model: the name, ``tunedModels/*`` (a bare id is completed).
+            contents: the conversation: a str (one user turn), ``Content`` turns, parts or dicts
+                (sent as ``contents``, required).
+            system_instruction: a str, a ``Part``, a ``Content``, a wire dict, or a list of parts
+                (sent as ``systemInstruction``).
+            tools: a list of ``Tool`` (or wire dicts) (sent as ``tools``).
+            tool_config: a ``ToolConfig`` or its wire dict (camelCase keys) (sent as
+                ``toolConfig``).
+            safety_settings: a list of ``SafetySetting`` (or wire dicts) (sent as
+                ``safetySettings``).
+            generation_config: a ``GenerationConfig`` or its wire dict (camelCase keys) (sent as
+                ``generationConfig``).
+            cached_content: ``str | None`` (sent as ``cachedContent``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         model = resolve_name(model, "tunedModels/*", argument="model")
         path = f"{model}:generateContent"
@@ -225,8 +294,8 @@ class TunedModels(Resource):
             ),
         ).to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return GenerateContentResponse.from_dict(
-            await self._call("POST", path, body=body, options=options)
+        return coerce.parse_response(
+            GenerateContentResponse, await self._call("POST", path, body=body, options=options)
         )
 
     async def generate_text(
@@ -249,6 +318,24 @@ class TunedModels(Resource):
         """Generate text with a legacy PaLM model.
 
         ``POST /v1beta/{model=tunedModels/*}:generateText``
+
+        Args:
+            model: the name, ``tunedModels/*`` (a bare id is completed).
+            prompt: a ``TextPrompt`` or its wire dict (camelCase keys) (sent as ``prompt``,
+                required).
+            temperature: ``float | None`` (sent as ``temperature``).
+            candidate_count: ``int | None`` (sent as ``candidateCount``).
+            max_output_tokens: ``int | None`` (sent as ``maxOutputTokens``).
+            top_p: ``float | None`` (sent as ``topP``).
+            top_k: ``int | None`` (sent as ``topK``).
+            safety_settings: a list of ``SafetySetting`` (or wire dicts) (sent as
+                ``safetySettings``).
+            stop_sequences: ``Sequence[str] | None`` (sent as ``stopSequences``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         model = resolve_name(model, "tunedModels/*", argument="model")
         path = f"{model}:generateText"
@@ -263,8 +350,8 @@ class TunedModels(Resource):
             stop_sequences=coerce.as_list(stop_sequences, str, "stop_sequences"),
         ).to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return GenerateTextResponse.from_dict(
-            await self._call("POST", path, body=body, options=options)
+        return coerce.parse_response(
+            GenerateTextResponse, await self._call("POST", path, body=body, options=options)
         )
 
     async def get(
@@ -279,11 +366,19 @@ class TunedModels(Resource):
         """Get a tuned model.
 
         ``GET /v1beta/{name=tunedModels/*}``
+
+        Args:
+            name: the name, ``tunedModels/*`` (a bare id is completed).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "tunedModels/*", argument="name")
         path = name
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return TunedModel.from_dict(await self._call("GET", path, options=options))
+        return coerce.parse_response(TunedModel, await self._call("GET", path, options=options))
 
     def list(
         self,
@@ -299,11 +394,21 @@ class TunedModels(Resource):
         """List tuned models; iterate the pager for every item across pages.
 
         ``GET /v1beta/tunedModels``
+
+        Args:
+            filter: the ``filter`` query parameter.
+            page_size: items per page (at least 1; ``None``: the server's default).
+            page_token: start at this page (a ``next_page_token``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         path = "tunedModels"
         params: dict[str, Any] = {}
         if page_size is not None:
-            params["pageSize"] = coerce.check_scalar(page_size, int, "page_size")
+            params["pageSize"] = coerce.page_size(page_size)
         if filter is not None:
             params["filter"] = coerce.check_scalar(filter, str, "filter")
         return self._pager(
@@ -338,6 +443,28 @@ class TunedModels(Resource):
         """Update a tuned model: the fields given (or those in ``update_mask``).
 
         ``PATCH /v1beta/{tunedModel.name=tunedModels/*}``
+
+        Args:
+            name: the name, ``tunedModels/*`` (a bare id is completed).
+            tuned_model: the whole ``TunedModel`` (object or wire dict); the arguments below are set
+                over it.
+            tuned_model_source: a ``TunedModelSource`` or its wire dict (camelCase keys) (sent as
+                ``tunedModelSource``).
+            base_model: ``str | None`` (sent as ``baseModel``).
+            display_name: ``str | None`` (sent as ``displayName``).
+            description: ``str | None`` (sent as ``description``).
+            temperature: ``float | None`` (sent as ``temperature``).
+            top_p: ``float | None`` (sent as ``topP``).
+            top_k: ``int | None`` (sent as ``topK``).
+            tuning_task: a ``TuningTask`` or its wire dict (camelCase keys) (sent as
+                ``tuningTask``).
+            reader_project_numbers: ``Sequence[int] | None`` (sent as ``readerProjectNumbers``).
+            update_mask: the ``updateMask`` query parameter.
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "tunedModels/*", argument="name")
         path = name
@@ -381,8 +508,8 @@ class TunedModels(Resource):
             ),
         )
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return TunedModel.from_dict(
-            await self._call("PATCH", path, query=params, body=body, options=options)
+        return coerce.parse_response(
+            TunedModel, await self._call("PATCH", path, query=params, body=body, options=options)
         )
 
     def stream_generate_content(
@@ -404,6 +531,26 @@ class TunedModels(Resource):
         """Stream a response to ``contents``: an async iterator of chunks (use ``async with``).
 
         ``POST /v1beta/{model=tunedModels/*}:streamGenerateContent``
+
+        Args:
+            model: the name, ``tunedModels/*`` (a bare id is completed).
+            contents: the conversation: a str (one user turn), ``Content`` turns, parts or dicts
+                (sent as ``contents``, required).
+            system_instruction: a str, a ``Part``, a ``Content``, a wire dict, or a list of parts
+                (sent as ``systemInstruction``).
+            tools: a list of ``Tool`` (or wire dicts) (sent as ``tools``).
+            tool_config: a ``ToolConfig`` or its wire dict (camelCase keys) (sent as
+                ``toolConfig``).
+            safety_settings: a list of ``SafetySetting`` (or wire dicts) (sent as
+                ``safetySettings``).
+            generation_config: a ``GenerationConfig`` or its wire dict (camelCase keys) (sent as
+                ``generationConfig``).
+            cached_content: ``str | None`` (sent as ``cachedContent``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         model = resolve_name(model, "tunedModels/*", argument="model")
         path = f"{model}:streamGenerateContent"
@@ -440,6 +587,15 @@ class TunedModels(Resource):
         """Transfer ownership of the tuned model to another user.
 
         ``POST /v1beta/{name=tunedModels/*}:transferOwnership``
+
+        Args:
+            name: the name, ``tunedModels/*`` (a bare id is completed).
+            email_address: ``str`` (sent as ``emailAddress``, required).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "tunedModels/*", argument="name")
         path = f"{name}:transferOwnership"
@@ -447,8 +603,9 @@ class TunedModels(Resource):
             email_address=coerce.check_scalar(email_address, str, "email_address"),
         ).to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return TransferOwnershipResponse.from_dict(
-            await self._call("POST", path, body=body, options=options, idempotent=False)
+        return coerce.parse_response(
+            TransferOwnershipResponse,
+            await self._call("POST", path, body=body, options=options, idempotent=False),
         )
 
 
@@ -467,6 +624,14 @@ class TunedModelsOperations(Resource):
         """Get an operation. Result type: ``TunedModel``.
 
         ``GET /v1beta/{name=tunedModels/*/operations/*}``
+
+        Args:
+            name: the name, ``tunedModels/*/operations/*`` (a bare id is completed).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "tunedModels/*/operations/*", argument="name")
         path = name
@@ -490,12 +655,24 @@ class TunedModelsOperations(Resource):
         """List operations; iterate the pager for every item across pages.
 
         ``GET /v1beta/{name=tunedModels/*}/operations``
+
+        Args:
+            name: the name, ``tunedModels/*`` (a bare id is completed).
+            filter: the ``filter`` query parameter.
+            return_partial_success: the ``returnPartialSuccess`` query parameter.
+            page_size: items per page (at least 1; ``None``: the server's default).
+            page_token: start at this page (a ``next_page_token``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "tunedModels/*", argument="name")
         path = f"{name}/operations"
         params: dict[str, Any] = {}
         if page_size is not None:
-            params["pageSize"] = coerce.check_scalar(page_size, int, "page_size")
+            params["pageSize"] = coerce.page_size(page_size)
         if filter is not None:
             params["filter"] = coerce.check_scalar(filter, str, "filter")
         if return_partial_success is not None:
@@ -531,6 +708,19 @@ class TunedModelsPermissions(Resource):
         """Create a permission.
 
         ``POST /v1beta/{parent=tunedModels/*}/permissions``
+
+        Args:
+            parent: the name, ``tunedModels/*`` (a bare id is completed).
+            permission: the whole ``Permission`` (object or wire dict); the arguments below are set
+                over it.
+            grantee_type: ``PermissionGranteeType | str | None`` (sent as ``granteeType``).
+            email_address: ``str | None`` (sent as ``emailAddress``).
+            role: ``PermissionRole | str | None`` (sent as ``role``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         parent = resolve_name(parent, "tunedModels/*", argument="parent")
         path = f"{parent}/permissions"
@@ -546,8 +736,8 @@ class TunedModelsPermissions(Resource):
         )
         body = resource.to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return Permission.from_dict(
-            await self._call("POST", path, body=body, options=options, idempotent=False)
+        return coerce.parse_response(
+            Permission, await self._call("POST", path, body=body, options=options, idempotent=False)
         )
 
     async def delete(
@@ -562,6 +752,14 @@ class TunedModelsPermissions(Resource):
         """Delete a permission.
 
         ``DELETE /v1beta/{name=tunedModels/*/permissions/*}``
+
+        Args:
+            name: the name, ``tunedModels/*/permissions/*`` (a bare id is completed).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "tunedModels/*/permissions/*", argument="name")
         path = name
@@ -580,11 +778,19 @@ class TunedModelsPermissions(Resource):
         """Get a permission.
 
         ``GET /v1beta/{name=tunedModels/*/permissions/*}``
+
+        Args:
+            name: the name, ``tunedModels/*/permissions/*`` (a bare id is completed).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "tunedModels/*/permissions/*", argument="name")
         path = name
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return Permission.from_dict(await self._call("GET", path, options=options))
+        return coerce.parse_response(Permission, await self._call("GET", path, options=options))
 
     def list(
         self,
@@ -600,12 +806,22 @@ class TunedModelsPermissions(Resource):
         """List permissions; iterate the pager for every item across pages.
 
         ``GET /v1beta/{parent=tunedModels/*}/permissions``
+
+        Args:
+            parent: the name, ``tunedModels/*`` (a bare id is completed).
+            page_size: items per page (at least 1; ``None``: the server's default).
+            page_token: start at this page (a ``next_page_token``).
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         parent = resolve_name(parent, "tunedModels/*", argument="parent")
         path = f"{parent}/permissions"
         params: dict[str, Any] = {}
         if page_size is not None:
-            params["pageSize"] = coerce.check_scalar(page_size, int, "page_size")
+            params["pageSize"] = coerce.page_size(page_size)
         return self._pager(
             path,
             query=params,
@@ -632,6 +848,20 @@ class TunedModelsPermissions(Resource):
         """Update a permission: the fields given (or those in ``update_mask``).
 
         ``PATCH /v1beta/{permission.name=tunedModels/*/permissions/*}``
+
+        Args:
+            name: the name, ``tunedModels/*/permissions/*`` (a bare id is completed).
+            permission: the whole ``Permission`` (object or wire dict); the arguments below are set
+                over it.
+            grantee_type: ``PermissionGranteeType | str | None`` (sent as ``granteeType``).
+            email_address: ``str | None`` (sent as ``emailAddress``).
+            role: ``PermissionRole | str | None`` (sent as ``role``).
+            update_mask: the ``updateMask`` query parameter.
+            timeout: this call's timeout: seconds (the total; the client's connect and read limits
+                stay) or a ``Timeout``; default the client's.
+            max_retries: retries of this call; default the client's.
+            extra_headers: headers added to this call.
+            extra_query: query parameters added to this call.
         """
         name = resolve_name(name, "tunedModels/*/permissions/*", argument="name")
         path = name
@@ -651,6 +881,6 @@ class TunedModelsPermissions(Resource):
             update_mask, body, frozenset({"emailAddress", "granteeType", "role"})
         )
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        return Permission.from_dict(
-            await self._call("PATCH", path, query=params, body=body, options=options)
+        return coerce.parse_response(
+            Permission, await self._call("PATCH", path, query=params, body=body, options=options)
         )

@@ -342,40 +342,48 @@ def _structure_fn(cls: type[Any]) -> Callable[..., Any]:
         return fn
     # Instances are allocated and their slots set directly: attrs' keyword-matching
     # ``__init__`` (no validators, converters or hooks on these classes) costs more.
+    # Each field is looked up once (a dense object costs one ``get`` per field, not a
+    # comparison chain per key); JSON nulls count as absent and go to ``extra``.
     namespace: dict[str, Any] = {"cls": cls, "new": object.__new__}
     lines = [
         "def structure(data, _type=None):",
         "    if type(data) is not dict:",
         "        return checked(data)",
         "    o = new(cls)",
-        *(f"    o.{attr} = None" for attr, _wire, _kind in cls._wire_),
-        "    o.extra = None",
+        "    get = data.get",
         "    found = 0",
         "    try:",
-        "        for key, value in data.items():",
-        "            if value is None:",
-        "                continue",
     ]
     converters: dict[str, Hook | None] = {}
     for i, (attr, wire, kind) in enumerate(cls._wire_):
         head, _, rest = kind.partition(":")
-        lines.append(f"            {'if' if i == 0 else 'elif'} key == {wire!r}:")
         if kind in _PASSTHROUGH:
-            lines.append(f"                o.{attr} = value")
+            value = "v"
         elif head == "list" and rest in _PASSTHROUGH:
-            lines.append(f"                o.{attr} = list(value)")
+            value = "list(v)"
         elif head == "list":
             converters[f"c{i}"] = None  # the item converter, filled in below
-            lines.append(f"                o.{attr} = [c{i}(item) for item in value]")
+            value = f"[c{i}(item) for item in v]"
         else:
             converters[f"c{i}"] = None
-            lines.append(f"                o.{attr} = c{i}(value)")
-        lines.append("                found += 1")
+            value = f"c{i}(v)"
+        lines += [
+            f"        v = get({wire!r})",
+            "        if v is None:",
+            f"            o.{attr} = None",
+            "        else:",
+            f"            o.{attr} = {value}",
+            "            found += 1",
+        ]
+    if not cls._wire_:
+        lines.append("        pass")
     lines += [
         "    except (TypeError, ValueError, AttributeError, KeyError):",
         "        return checked(data)",
         "    if found != len(data):",
         "        o.extra = {k: v for k, v in data.items() if v is None or k not in known}",
+        "    else:",
+        "        o.extra = None",
         "    return o",
     ]
     exec(compile("\n".join(lines), f"<structure {cls.__qualname__}>", "exec"), namespace)

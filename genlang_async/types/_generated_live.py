@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from ._base import Wire, WireEnum, WireModel
+from ._helpers import ServerMessageHelpers
 
 if TYPE_CHECKING:
     from ._generated_content import (
@@ -209,7 +210,7 @@ class BidiGenerateContentServerContent(WireModel):
 
 
 @attrs.define(kw_only=True, repr=False)
-class BidiGenerateContentServerMessage(WireModel):
+class BidiGenerateContentServerMessage(ServerMessageHelpers, WireModel):
     """One message from the server on a Live API WebSocket."""
 
     setup_complete: BidiGenerateContentSetupComplete | None = None

@@ -10,8 +10,14 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ._generated_content import Candidate, Content, FunctionCall, Part, PromptFeedback
+    from ._generated_live import BidiGenerateContentServerContent
 
-__all__ = ["ContentHelpers", "GenerateContentResponseHelpers", "PartHelpers"]
+__all__ = [
+    "ContentHelpers",
+    "GenerateContentResponseHelpers",
+    "PartHelpers",
+    "ServerMessageHelpers",
+]
 
 
 def _text_of(parts: list[Part] | None) -> str | None:
@@ -54,6 +60,12 @@ class GenerateContentResponseHelpers:
     def function_calls(self) -> list[FunctionCall]:
         """Function calls predicted in the first candidate, in order."""
         return [p.function_call for p in self.parts if p.function_call is not None]
+
+    @property
+    def tool_history(self) -> list[Content]:
+        """The turns automatic function calling exchanged before this response (model turns
+        with calls, function responses): empty here; set on the responses of a tool loop."""
+        return []
 
 
 class ContentHelpers:
@@ -120,3 +132,34 @@ class PartHelpers:
         from . import FunctionResponse, Part
 
         return Part(function_response=FunctionResponse(name=name, response=response, id=id))
+
+
+class ServerMessageHelpers:
+    """Shortcuts over the model output in a Live API server message."""
+
+    __slots__ = ()
+
+    if TYPE_CHECKING:
+        server_content: BidiGenerateContentServerContent | None
+
+    @property
+    def text(self) -> str | None:
+        """The message's model text: its non-thought text parts joined (``""`` for a model
+        turn without text, ``None`` when the message carries no model turn)."""
+        content = self.server_content
+        if content is None or content.model_turn is None:
+            return None
+        return _text_of(content.model_turn.parts) or ""
+
+    @property
+    def data(self) -> bytes | None:
+        """The message's inline data (audio chunks) joined; ``None`` when it has none."""
+        content = self.server_content
+        if content is None or content.model_turn is None:
+            return None
+        chunks = [
+            p.inline_data.data
+            for p in content.model_turn.parts or ()
+            if p.inline_data is not None and p.inline_data.data is not None
+        ]
+        return b"".join(chunks) if chunks else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -145,3 +146,19 @@ async def test_batches(aio: Any) -> None:
     responses = done.dest.inlined_responses
     assert len(responses) == 2
     assert "first" in responses[0].response.text
+
+
+async def test_file_batch_output_downloads_through_google_genai(aio: Any) -> None:
+    lines = b"".join(
+        b'{"key": "k%d", "request": {"contents": [{"parts": [{"text": "q%d"}]}]}}\n' % (i, i)
+        for i in range(3)
+    )
+    uploaded = await aio.files.upload(
+        file=io.BytesIO(lines), config=types.UploadFileConfig(mime_type="jsonl")
+    )
+    job = await aio.batches.create(model=MODEL, src=uploaded.name)
+    done = await aio.batches.get(name=job.name)
+    assert done.state.name == "JOB_STATE_SUCCEEDED"
+    content = await aio.files.download(file=done.dest.file_name)
+    keys = [json.loads(line)["key"] for line in content.splitlines()]
+    assert keys == ["k0", "k1", "k2"]

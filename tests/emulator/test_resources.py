@@ -164,7 +164,7 @@ async def test_permissions_on_tuned_models_and_corpora(api: Api, emulator: Any) 
 
 async def test_corpora_documents_chunks_and_query(api: Api) -> None:
     corpus = await api.post("/v1beta/corpora", {"displayName": "Knowledge Base"})
-    check(corpus, "Corpus", spec="discovery")
+    check(corpus, "Corpus")
     name = corpus["name"]
     assert name.startswith("corpora/knowledge-base-")
     patched = await api.patch(
@@ -175,7 +175,7 @@ async def test_corpora_documents_chunks_and_query(api: Api) -> None:
         f"/v1beta/{name}/documents",
         {"displayName": "Animals", "customMetadata": [{"key": "year", "numericValue": 2024}]},
     )
-    check(doc, "Document", spec="discovery")
+    check(doc, "Document")
     other = await api.post(
         f"/v1beta/{name}/documents",
         {"displayName": "Old", "customMetadata": [{"key": "year", "numericValue": 1999}]},
@@ -200,13 +200,13 @@ async def test_corpora_documents_chunks_and_query(api: Api) -> None:
             ]
         },
     )
-    check(batch, "BatchCreateChunksResponse", spec="discovery")
+    check(batch, "BatchCreateChunksResponse")
     single = await api.post(
         f"/v1beta/{other['name']}/chunks", {"data": {"stringValue": "Cats purr loudly at night"}}
     )
     assert single["state"] == "STATE_ACTIVE"
     result = await api.post(f"/v1beta/{name}:query", {"query": "purring cats", "resultsCount": 2})
-    check(result, "QueryCorpusResponse", spec="discovery")
+    check(result, "QueryCorpusResponse")
     scores = [c["chunkRelevanceScore"] for c in result["relevantChunks"]]
     assert len(scores) == 2
     assert scores == sorted(scores, reverse=True)
@@ -224,11 +224,11 @@ async def test_corpora_documents_chunks_and_query(api: Api) -> None:
     in_doc = await api.post(
         f"/v1beta/{doc['name']}:query", {"query": "rocket orbit", "resultsCount": 1}
     )
-    check(in_doc, "QueryDocumentResponse", spec="discovery")
+    check(in_doc, "QueryDocumentResponse")
     assert "Rockets" in in_doc["relevantChunks"][0]["chunk"]["data"]["stringValue"]
     await api.post(f"/v1beta/{name}:query", {}, expect=400)
     chunks = await api.get(f"/v1beta/{doc['name']}/chunks", params={"pageSize": 2})
-    check(chunks, "ListChunksResponse", spec="discovery")
+    check(chunks, "ListChunksResponse")
     assert len(chunks["chunks"]) == 2
     assert chunks["nextPageToken"]
     first = batch["chunks"][0]["name"]
@@ -256,7 +256,7 @@ async def test_corpora_documents_chunks_and_query(api: Api) -> None:
     await api.get(f"/v1beta/{first}", expect=404)
     await api.delete(f"/v1beta/{batch['chunks'][1]['name']}")
     docs = await api.get(f"/v1beta/{name}/documents")
-    check(docs, "ListDocumentsResponse", spec="discovery")
+    check(docs, "ListDocumentsResponse")
     assert len(docs["documents"]) == 2
     doc_patch = await api.patch(
         f"/v1beta/{doc['name']}", {"displayName": "Pets"}, params={"updateMask": "displayName"}
@@ -272,7 +272,7 @@ async def test_corpora_documents_chunks_and_query(api: Api) -> None:
     await api.delete(f"/v1beta/{doc['name']}", params={"force": "true"})
     await api.delete(f"/v1beta/{name}", expect=400)
     corpora = await api.get("/v1beta/corpora")
-    check(corpora, "ListCorporaResponse", spec="discovery")
+    check(corpora, "ListCorporaResponse")
     assert await api.get(f"/v1beta/{name}") == corpora["corpora"][0]
     await api.delete(f"/v1beta/{name}", params={"force": "true"})
     await api.get(f"/v1beta/{name}", expect=404)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
 import urllib.request
-from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -16,7 +16,7 @@ from genlang_async.emulator import Emulator, EmulatorThread
 from genlang_async.emulator._app import all_routes
 from genlang_async.emulator._routing import find_route
 
-from ._schema import SPEC_DIR
+from ._schema import api, check
 from .conftest import KEY, Api
 
 
@@ -28,22 +28,16 @@ def _concrete(template: str) -> str:
     return re.sub(r"\{([A-Za-z_.]+)(?:=([^}]*))?\}", fill, template)
 
 
-def _seeds() -> list[tuple[str, str, str]]:
-    path = Path(SPEC_DIR) / "seed-methods.tsv"
-    rows = [line.split("\t") for line in path.read_text().splitlines()[1:] if line.strip()]
-    return [(f"{r[0]}.{r[1]}", r[2], r[3]) for r in rows]
-
-
-def test_every_seed_method_has_a_route() -> None:
-    seeds = _seeds()
-    assert len(seeds) == 70
+def test_every_method_of_the_api_description_has_a_route() -> None:
+    methods = api()["methods"]
+    assert len(methods) >= 70
     routes = all_routes()
-    for name, method, template in seeds:
-        path = _concrete(template)
-        if name == "media.upload":
-            assert find_route(routes, method, "/upload" + path) is not None
-        found = find_route(routes, method, path)
-        assert found is not None, f"{name}: {method} {template}"
+    for method in methods:
+        path = _concrete(method["path"])
+        if method["id"].startswith("media.upload"):
+            assert find_route(routes, method["http_method"], "/upload" + path) is not None
+        found = find_route(routes, method["http_method"], path)
+        assert found is not None, f"{method['id']}: {method['http_method']} {method['path']}"
 
 
 async def test_every_route_answers_over_http(api: Api) -> None:
@@ -100,6 +94,8 @@ def test_cli_prints_url_and_serves() -> None:
             "1024",
             "--processing-delay",
             "0",
+            "--batch-duration",
+            "7.5",
         ],
         stdout=subprocess.PIPE,
         text=True,
@@ -113,6 +109,8 @@ def test_cli_prints_url_and_serves() -> None:
         )
         with urllib.request.urlopen(request, timeout=5) as response:
             assert response.status == 200
+        with urllib.request.urlopen(url + "/__emulator/settings", timeout=5) as response:
+            assert json.loads(response.read())["batch_duration"] == 7.5
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -124,3 +122,18 @@ def test_cli_prints_url_and_serves() -> None:
 async def test_pytest_plugin_emulator_fixture(emulator: Any) -> None:
     assert isinstance(emulator, Emulator)
     assert emulator.settings.operation_delay == 0.0
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        ({"name": "files/a", "sizeBytes": 3}, "int64 string expected"),
+        ({"name": "files/a", "state": "MELTED"}, "not in enum"),
+        ({"name": "files/a", "colour": "red"}, "unexpected field 'colour'"),
+        ({"name": "files/a", "createTime": "yesterday"}, "RFC 3339"),
+    ],
+)
+def test_body_check_catches_what_the_api_would_not_send(body: dict[str, Any], problem: str) -> None:
+    with pytest.raises(AssertionError, match=problem):
+        check(body, "File")
+    check({"name": "files/a", "sizeBytes": "3", "state": "ACTIVE"}, "File")

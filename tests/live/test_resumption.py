@@ -54,7 +54,7 @@ async def test_go_away_mid_answer_loses_and_repeats_nothing(
     setups = [e for e in emu.state.live_log if e["kind"] == "setup"]
     assert [bool(s["body"]["sessionResumption"].get("handle")) for s in setups] == [False, True]
     assert handle is not None
-    assert emu.state.live_connections == 0
+    await wait_until(lambda: not emu.state.live_connections)
 
 
 async def test_dropped_connection_resumes_and_replays_the_unanswered_message(
@@ -125,3 +125,12 @@ async def test_without_resumption_a_drop_ends_the_session(
     assert info.value.reason == "no_handle"
     assert "setup" in [e["kind"] for e in emu.state.live_log]
     assert "sessionResumption" not in emu.state.live_log[0]["body"]
+
+
+async def test_a_stale_handle_at_connect_is_a_typed_error(live_client: Client) -> None:
+    with pytest.raises(LiveResumptionError) as info:
+        async with live_client.live.connect(MODEL, handle="never-issued"):
+            pass  # pragma: no cover
+    assert info.value.reason == "rejected"
+    assert info.value.handle == "never-issued"
+    assert info.value.__cause__.close_code == 1008  # type: ignore[union-attr]

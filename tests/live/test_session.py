@@ -35,7 +35,7 @@ async def test_text_turn_streams_parts_then_completes(live_client: Client, emu: 
     assert not turn.interrupted
     sent = [e["kind"] for e in emu.state.live_log]
     assert sent == ["setup", "clientContent", "clientContent"]
-    assert emu.state.live_connections == 0
+    await wait_until(lambda: not emu.state.live_connections)
 
 
 @pytest.mark.parametrize("binary", [True, False])

@@ -54,7 +54,7 @@ def test_bookings_respect_the_window_are_in_order_and_as_early_as_possible(
         now += advance
         window.prune(now)
         not_before = max(now, last)
-        at, entries = book([(window, requests, tokens)], not_before, cost)
+        at, entries = book([(window, requests, tokens)], now, last, cost)
         assert at >= not_before
         last = at
         # Every call fits the window (T - span, T] as the server counts it: the calls before
@@ -64,9 +64,15 @@ def test_bookings_respect_the_window_are_in_order_and_as_early_as_possible(
             assert len(inside) < requests
         if tokens is not None:
             assert sum(inside) + min(cost, tokens) <= tokens
-        # Exact: a call that waited could not have gone earlier (some earlier call pins it).
+        # Exact: a call that waited could not have gone earlier: an earlier call pins it
+        # (its slot plus the window), or the spacing of waiting calls after the latest one.
         if at > not_before:
-            assert any(abs(t + span - at) < 1e-9 for t, _ in booked)
+            pins = [t + span for t, _ in booked]
+            if requests is not None:
+                pins.append(booked[-1][0] + span / requests)
+            if tokens is not None:
+                pins.append(booked[-1][0] + span * min(cost, tokens) / tokens)
+            assert any(abs(pin - at) < 1e-9 for pin in pins)
         booked.append((at, cost))
         assert entries[0][1].at == at
     assert window.tokens == sum(c for t, c in booked if t > now - span)
@@ -75,11 +81,11 @@ def test_bookings_respect_the_window_are_in_order_and_as_early_as_possible(
 
 def test_adjust_and_remove_keep_the_token_sum() -> None:
     window = Window(10.0)
-    _, [(_, first)] = book([(window, None, 100)], 0.0, 30)
-    _, [(_, second)] = book([(window, None, 100)], 1.0, 30)
+    _, [(_, first)] = book([(window, None, 100)], 0.0, 0.0, 30)
+    _, [(_, second)] = book([(window, None, 100)], 1.0, 0.0, 30)
     window.adjust(first, 60)
     assert window.tokens == 90
-    at, [(_, third)] = book([(window, None, 100)], 2.0, 20)
+    at, [(_, third)] = book([(window, None, 100)], 2.0, 1.0, 20)
     assert at == 10.0  # the first call's 60 tokens must leave first
     window.remove(second)
     window.remove(second)  # twice is harmless
@@ -93,19 +99,26 @@ def test_adjust_and_remove_keep_the_token_sum() -> None:
 
 
 def test_several_windows_book_the_latest_of_their_earliest_slots() -> None:
-    minute, day = Window(1.0), Window(100.0)
+    minute, day = Window(1.0), Window(86_400.0)
     times = []
     for _ in range(5):
-        at, _ = book([(minute, 2, None), (day, 4, None)], times[-1] if times else 0.0, 0)
+        at, _ = book([(minute, 2, None), (day, 4, None)], 0.0, times[-1] if times else 0.0, 0)
         times.append(at)
-    assert times == [0.0, 0.0, 1.0, 1.0, 100.0]
+    # The minute window spaces calls half a window apart; the day's four are then spent.
+    assert times == [0.0, 0.5, 1.0, 1.5, 86_400.0]
+
+
+def test_a_small_burst_goes_at_once_then_calls_are_evenly_spaced() -> None:
+    window = Window(10.0)
+    times = [book([(window, 40, None)], 0.0, 0.0, 0)[0] for _ in range(5)]
+    assert times == [0.0, 0.0, 0.25, 0.5, 0.75]  # BURST of 40 is 2, then 10 s / 40 apart
 
 
 def test_a_cost_above_the_limit_waits_for_an_empty_window() -> None:
-    window = Window(5.0)
-    book([(window, None, 10)], 0.0, 3)
-    at, _ = book([(window, None, 10)], 1.0, 50)
-    assert at == 5.0
+    window = Window(86_400.0)
+    book([(window, None, 10)], 0.0, 0.0, 3)
+    at, _ = book([(window, None, 10)], 1.0, 0.0, 50)
+    assert at == 86_400.0
 
 
 @pytest.mark.parametrize(
@@ -128,7 +141,9 @@ def test_rate_limit_validates(kwargs: dict[str, object], needle: str) -> None:
 def test_rate_limit_per_and_margin_and_model_key() -> None:
     assert RateLimit(requests=1, period=86_400).per == "day"
     assert RateLimit(requests=1).per == "minute"
-    assert margin(1.0) == pytest.approx(0.02)
+    assert margin(4.0) == pytest.approx(0.13)  # 2% + 50 ms
+    assert margin(0.2) == pytest.approx(0.02)  # at most a tenth of the period
+    assert margin(60.0) == 1.0  # at most a second
     assert margin(86_400.0) == 1.0
     assert model_key("models/gemini-2.5-flash") == "gemini-2.5-flash"
     assert model_key("tunedModels/t") == "tunedModels/t"
@@ -220,8 +235,22 @@ def test_a_server_quota_value_below_the_configured_limit_replaces_it_and_caps_gr
     for k in range(1, 4):
         learner.grow("m", 60.0 * k)
     assert learner.limits("m") == [RateLimit(requests=50)]  # the server's quota caps growth
-    learner.lower("m", QuotaHit("requests", "minute", "x", 50), observed=0, generation=1, now=0.0)
-    assert learner.limits("m") == [RateLimit(requests=40)]  # still 429s at 50: lower further
+    # A 429 at the server's own quota: the limit is right, the call came too early (jitter):
+    # the window's margin grows by how early it was, at most 5% of the period.
+    assert learner.span("m", 60.0) == 61.0
+    hit = QuotaHit("requests", "minute", "x", 50)
+    learner.lower("m", hit, observed=0, generation=1, now=200.0, early=2.5)
+    assert learner.limits("m") == [RateLimit(requests=50)]
+    assert learner.span("m", 60.0) == 63.5
+    learner.lower("m", hit, observed=0, generation=2, now=200.0, early=30.0)
+    assert learner.span("m", 60.0) == 64.0
+    learner.grow("m", 259.0)
+    assert learner.span("m", 60.0) == 64.0
+    learner.grow("m", 260.0)  # a period without 429s halves it
+    assert learner.span("m", 60.0) == 62.5
+    for k in range(1, 15):
+        learner.grow("m", 260.0 + 60 * k)
+    assert learner.span("m", 60.0) == 61.0
 
 
 def test_a_learned_limit_without_ceiling_keeps_growing_until_the_next_429() -> None:

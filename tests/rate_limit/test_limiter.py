@@ -50,9 +50,10 @@ def test_memory_store_books_exact_delays_per_model() -> None:
     clock = Clock()
     store = MemoryStore(clock)
     span = 1.0 + margin(1.0)
-    specs = [(span, 2, None)]
+    specs = [(1.0, span, 2, None)]
     delays = [store.book_now("m", specs, 0)[0] for _ in range(5)]
-    assert delays == [0.0, 0.0, pytest.approx(span), pytest.approx(span), pytest.approx(2 * span)]
+    # Evenly spaced: two per window, half a window apart.
+    assert delays == pytest.approx([0.0, 0.5 * span, span, 1.5 * span, 2 * span])
     assert store.book_now("other", specs, 0)[0] == 0.0
     clock.now += 10
     assert store.book_now("m", specs, 0)[0] == 0.0
@@ -73,12 +74,12 @@ async def test_waiters_are_served_in_order_each_at_its_own_time() -> None:
             await anyio.lowlevel.checkpoint()
     assert [i for i, _ in woke] == list(range(6))
     span = 0.1 + margin(0.1)
-    for index, at in woke:
-        slot = (index // 2) * span
+    slots = [k * span / 2 for k in range(6)]
+    for (index, at), slot in zip(woke, slots, strict=True):
         assert slot - 0.001 <= at < slot + 0.05, (index, at)
     stats = limiter.stats()
-    assert stats.waits == 4
-    assert stats.waited_s == pytest.approx(2 * span + 2 * 2 * span, rel=0.05)
+    assert stats.waits == 5
+    assert stats.waited_s == pytest.approx(sum(slots), rel=0.05)
     assert stats.limits == {"m": (RateLimit(requests=2, period=0.1),)}
 
 
@@ -90,7 +91,7 @@ async def test_a_cancelled_waiter_gives_its_slot_back() -> None:
         await limiter.acquire("m")  # booked the slot at t + 60 s, then cancelled
     store = limiter.store
     assert isinstance(store, MemoryStore)
-    delay, _ = store.book_now("m", [(60.0 + margin(60.0), 1, None)], 0)
+    delay, _ = store.book_now("m", [(60.0, 60.0 + margin(60.0), 1, None)], 0)
     assert delay == pytest.approx(60.0 + margin(60.0))  # the same slot, not one after it
 
 
@@ -105,7 +106,7 @@ async def test_no_limits_and_not_adaptive_costs_nothing() -> None:
 
 async def test_token_estimates_are_corrected_from_usage() -> None:
     clock = Clock()
-    limiter = RateLimiter({"*": RateLimit(tokens=100, period=10.0)}, clock=clock)
+    limiter = RateLimiter({"*": RateLimit(tokens=100, period=86_400)}, clock=clock)
     permit = await limiter.acquire("m", 90)
     await limiter.succeeded(permit, 20)
     assert permit is not None
@@ -114,6 +115,7 @@ async def test_token_estimates_are_corrected_from_usage() -> None:
     assert isinstance(store, MemoryStore)
     # 20 booked + 80 fits at once; 81 would not.
     assert store.book_now("m", limiter._specs_for("m"), 80)[0] == 0.0
+    assert store.book_now("m", limiter._specs_for("m"), 1)[0] > 86_000
 
 
 async def test_a_per_minute_429_teaches_a_limit_once_per_generation() -> None:
@@ -190,3 +192,36 @@ def test_repr_names_the_limits_and_store() -> None:
     )
     assert "'m'" in repr(limiter)
     assert "MemoryStore" in repr(limiter)
+
+
+def test_stats_summary_says_how_pacing_slowed_calls() -> None:
+    from genlang_async._rate_limiter import RateLimiterStats
+
+    assert RateLimiterStats(0, 0.0, 0, {}, {}).summary() == ""
+    stats = RateLimiterStats(12, 3.44, 2, {}, {"m": 1.0})
+    assert stats.summary() == (
+        "paced: 12 calls waited 3.4 s for capacity; 2 rate-limited (429); daily quota used up: m"
+    )
+
+
+def test_the_cli_paces_and_says_so() -> None:
+    import subprocess
+    import sys
+
+    from genlang_async.emulator import EmulatorThread
+
+    with EmulatorThread() as emulator:
+        emulator.quotas.set("gemini-2.5-flash", requests=0, period=86_400)
+        command = ["generate", "gemini-2.5-flash", "hi"]
+        result = subprocess.run(
+            [sys.executable, "-m", "genlang_async", "--base-url", emulator.url, *command],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        generate_calls = [e for e in emulator.request_log if "generateContent" in e["path"]]
+    assert result.returncode != 0
+    assert "QuotaExhaustedError" in result.stderr or "per-day quota" in result.stderr
+    assert "paced: 1 rate-limited (429); daily quota used up: gemini-2.5-flash" in result.stderr
+    assert len(generate_calls) == 1  # stopped, not retried

@@ -142,7 +142,7 @@ async def test_bare_ids_are_completed(client: Client, emulator: Emulator) -> Non
             lambda c: c.models.batch_embed_contents(
                 "gemini-embedding-001", requests=[{"model": "bad name", "content": {}}]
             ),
-            None,
+            "'models/{model}'",  # a sub-request's model is completed and checked as well
         ),
     ],
 )

@@ -10,10 +10,12 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-API_FILE = Path(__file__).resolve().parents[2] / "tools" / "codegen" / "api" / "v1beta.json"
+API_DIR = Path(__file__).resolve().parents[2] / "tools" / "codegen" / "api"
+API_FILE = API_DIR / "v1beta.json"
 API: dict[str, Any] = json.loads(API_FILE.read_text())
-SCHEMAS: dict[str, Any] = API["schemas"]
-ENUMS: dict[str, Any] = API["enums"]
+LIVE: dict[str, Any] = json.loads((API_DIR / "live.json").read_text())
+SCHEMAS: dict[str, Any] = {**API["schemas"], **LIVE["schemas"]}
+ENUMS: dict[str, Any] = {**API["enums"], **LIVE["enums"]}
 MAX_DEPTH = 3
 
 short_text = st.text(max_size=6)

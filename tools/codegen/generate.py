@@ -193,6 +193,7 @@ DOMAINS: dict[str, list[str]] = {
 
 #: Generated class -> hand-written mixin in ``genlang_async/types/_helpers.py``.
 MIXINS = {
+    "BidiGenerateContentServerMessage": "ServerMessageHelpers",
     "Content": "ContentHelpers",
     "GenerateContentResponse": "GenerateContentResponseHelpers",
     "Part": "PartHelpers",

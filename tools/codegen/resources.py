@@ -18,6 +18,7 @@ import ast
 import json
 import subprocess
 import sys
+import textwrap
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -137,8 +138,36 @@ def class_name(resource: str) -> str:
     return "".join(part[0].upper() + part[1:] for part in resource.split("."))
 
 
+#: The ``Args:`` lines of the per-call options every method takes.
+OPTION_DOCS = [
+    "timeout: this call's timeout: seconds (the total; the client's connect and read limits "
+    "stay) or a ``Timeout``; default the client's.",
+    "max_retries: retries of this call; default the client's.",
+    "extra_headers: headers added to this call.",
+    "extra_query: query parameters added to this call.",
+]
+
+
 class Param:
     """One keyword argument of a generated method and how it becomes a wire value."""
+
+    def doc(self) -> str:
+        """What the argument takes, for its line in ``Args:``."""
+        field = self.field
+        kind = field["type"]
+        ref = field["ref"] if kind == "ref" else field.get("items", {}).get("ref")
+        if kind == "ref" and ref == "Content":
+            what = "a str, a ``Part``, a ``Content``, a wire dict, or a list of parts"
+        elif kind == "array" and ref == "Content":
+            what = "the conversation: a str (one user turn), ``Content`` turns, parts or dicts"
+        elif kind == "ref":
+            what = f"a ``{ref}`` or its wire dict (camelCase keys)"
+        elif kind == "array" and ref:
+            what = f"a list of ``{ref}`` (or wire dicts)"
+        else:
+            what = f"``{self.annotation}``"
+        required = ", required" if self.required else ""
+        return f"{self.argument}: {what} (sent as ``{self.wire}``{required})."
 
     def __init__(self, field: dict[str, Any], *, argument: str | None = None) -> None:
         self.field = field
@@ -306,7 +335,7 @@ class MethodWriter:
         skip = {"pageToken", "pageSize"} if self.m["list"] else set()
         return [Param(q) for q in self.m["query"] if q["name"] not in skip]
 
-    def docstring(self) -> str:
+    def docstring(self, *arguments: Any) -> str:
         m = self.m
         leaf = m["resource"].rsplit(".", 1)[-1]
         singular = SINGULAR.get(leaf, leaf)
@@ -316,7 +345,40 @@ class MethodWriter:
         summary = summary.replace(" a o", " an o")
         if m["id"] in self.results:
             summary += f" Result type: ``{self.results[m['id']]}``."
-        return f'        """{summary}\n\n        ``{m["http_method"]} {m["path"]}``\n        """\n'
+        args = "".join(
+            f"            {line}\n"
+            for doc in self.argument_docs(*arguments)
+            for line in textwrap.wrap(doc, width=88, subsequent_indent="    ")
+        )
+        return (
+            f'        """{summary}\n\n        ``{m["http_method"]} {m["path"]}``\n\n'
+            f'        Args:\n{args}        """\n'
+        )
+
+    def argument_docs(
+        self,
+        path_arg: str | None,
+        resource: tuple[str, str] | None,
+        body: list[Param],
+        query: list[Param],
+    ) -> list[str]:
+        """One ``name: what it takes`` line per argument, for ``help()``."""
+        docs = []
+        if path_arg:
+            patterns = " or ".join(f"``{p}``" for p in self.patterns())
+            docs.append(f"{path_arg}: the name, {patterns} (a bare id is completed).")
+        if resource:
+            arg, schema = resource
+            docs.append(
+                f"{arg}: the whole ``{schema}`` (object or wire dict); the arguments below "
+                "are set over it."
+            )
+        docs += [param.doc() for param in body]
+        docs += [f"{param.argument}: the ``{param.wire}`` query parameter." for param in query]
+        if self.kind == "list":
+            docs.append("page_size: items per page (at least 1; ``None``: the server's default).")
+            docs.append("page_token: start at this page (a ``next_page_token``).")
+        return docs + OPTION_DOCS
 
     # -- the method -------------------------------------------------------------------
 
@@ -345,7 +407,8 @@ class MethodWriter:
             lines.append("        page_token: str | None = None,\n")
         lines.append(OPTION_PARAMS)
         lines.append(f"    ) -> {self.return_annotation()}:\n")
-        lines.append(self.docstring())
+        resource = (resource_arg, resource_schema) if resource_schema and resource_arg else None
+        lines.append(self.docstring(path_arg, resource, required + optional, query))
         lines += self.body_lines(path_arg, path_expr, body_params, resource_schema, resource_arg)
         lines += self.query_lines(query)
         lines += self.send_lines()
@@ -433,9 +496,7 @@ class MethodWriter:
         if m["list"]:
             lines.append(
                 "        if page_size is not None:\n"
-                '            params["pageSize"] = coerce.check_scalar(\n'
-                '                page_size, int, "page_size"\n'
-                "            )\n"
+                '            params["pageSize"] = coerce.page_size(page_size)\n'
             )
         for p in query:
             if p.wire == "updateMask" and m["request"] and m["request"].get("resource_field"):
@@ -504,9 +565,8 @@ class MethodWriter:
         elif m["response"] == "Empty":
             lines.append(f"        {call}\n")
         else:
-            lines.append(
-                f"        return {m['response']}.from_dict(\n            {call}\n        )\n"
-            )
+            parse = f"coerce.parse_response(\n            {m['response']}, {call}\n        )"
+            lines.append(f"        return {parse}\n")
         return lines
 
 

@@ -1,0 +1,63 @@
+"""Messages typed on demand: built from their wire JSON the first time a field is read.
+
+A subclass of a generated class mixes in :class:`LazyFields`, declares ``__slots__ =
+("_wire",)`` and sets ``_eager`` to the generated class. Until a field is read the object
+holds only the wire dict; then every field is built at once (one ``from_dict``). To the
+caller it behaves as the eagerly built object would: same fields, ``==``, ``repr``,
+``to_dict()``, ``attrs.evolve``, copies and pickles; only ``type(obj)`` is the subclass.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import attrs
+
+from ..types import WireModel
+from .errors import MalformedResponseError
+
+__all__ = ["LazyFields"]
+
+
+class LazyFields:
+    """Mix-in (first base) of a lazily built subclass of a generated class."""
+
+    __slots__ = ()
+
+    _eager: ClassVar[type[WireModel]]
+    _wire: dict[str, Any] | None
+
+    def __getattr__(self, name: str) -> Any:
+        # Reached only for slots not set yet: the fields before they are built, and
+        # ``_wire`` on copies made by attrs (``evolve``, ``copy``), which are built already.
+        if name == "_wire":
+            return None
+        wire = self._wire
+        eager = self._eager
+        if wire is not None and name in attrs.fields_dict(eager):
+            try:
+                built = eager.from_dict(wire)
+            except (TypeError, ValueError) as exc:
+                message = f"a malformed {eager.__name__} in the response: {exc}"
+                raise MalformedResponseError(message) from None
+            setattr(self, "_wire", None)  # noqa: B010  # the subclass declares the slot
+            for field in attrs.fields(eager):
+                setattr(self, field.name, getattr(built, field.name))
+            return getattr(self, name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        eager = self._eager
+        if not isinstance(other, eager):
+            return NotImplemented
+        return all(getattr(self, f.name) == getattr(other, f.name) for f in attrs.fields(eager))
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the classes it stands for
+
+    def __repr__(self) -> str:
+        shown = super().__repr__()
+        return self._eager.__name__ + shown[len(type(self).__name__) :]

@@ -1,0 +1,90 @@
+"""``client.models.embed_many`` against the emulator: order, grouping, retries, progress."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from genlang_async import BadRequestError, Client
+from genlang_async.emulator import Emulator
+from genlang_async.types import ContentEmbedding, EmbedContentRequest
+
+EMBEDDER = "gemini-embedding-001"
+
+
+def calls(emulator: Emulator) -> list[dict[str, Any]]:
+    return [r for r in emulator.request_log if r["path"].endswith(":batchEmbedContents")]
+
+
+async def test_every_text_in_input_order_in_groups_of_batch_size(
+    client: Client, emulator: Emulator
+) -> None:
+    texts = [f"note {i} about {'rivers' if i % 2 else 'hills'}" for i in range(250)]
+    progress: list[tuple[int, int]] = []
+    embeddings = await client.models.embed_many(
+        EMBEDDER, texts, concurrency=3, progress=lambda done, total: progress.append((done, total))
+    )
+    assert len(embeddings) == 250
+    assert all(isinstance(e, ContentEmbedding) for e in embeddings)
+    assert len(calls(emulator)) == 3  # 100 + 100 + 50
+    for index in (0, 99, 100, 249):
+        single = await client.models.embed_content(EMBEDDER, content=texts[index])
+        assert embeddings[index] == single.embedding
+    assert sorted(progress) == progress
+    assert progress[-1] == (250, 250)
+    assert client.connections_in_use == 0
+
+
+async def test_inputs_may_be_requests_or_dicts(client: Client) -> None:
+    typed = EmbedContentRequest.from_dict({"content": {"parts": [{"text": "typed"}]}})
+    wire = {"content": {"parts": [{"text": "wire"}]}, "outputDimensionality": 64}
+    first, second, third = await client.models.embed_many(EMBEDDER, ["plain", typed, wire])
+    assert len(first.values or []) == len(second.values or []) == 768
+    assert len(third.values or []) == 64
+    single = await client.models.embed_content(EMBEDDER, content="typed")
+    assert second == single.embedding
+
+
+async def test_each_call_is_retried_on_its_own(client: Client, emulator: Emulator) -> None:
+    emulator.faults.fail("/v1beta/models/*:batchEmbedContents", status=429, times=2, retry_after=0)
+    embeddings = await client.models.embed_many(
+        EMBEDDER, [str(i) for i in range(30)], batch_size=10
+    )
+    assert len(embeddings) == 30
+    statuses = [c["status"] for c in calls(emulator)]
+    assert statuses.count(429) == 2
+    assert statuses.count(200) == 3
+
+
+async def test_a_call_that_keeps_failing_raises(client: Client, emulator: Emulator) -> None:
+    emulator.faults.fail("/v1beta/models/*:batchEmbedContents", status=400, times=1)
+    with pytest.raises(BadRequestError):
+        await client.models.embed_many(EMBEDDER, ["a", "b"], batch_size=1, concurrency=1)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "text"),
+    [
+        ({"batch_size": 101}, ValueError, "batch_size must be between 1 and 100"),
+        ({"batch_size": 0}, ValueError, "batch_size"),
+        ({"concurrency": 0}, ValueError, "concurrency must be >= 1"),
+        ({"concurrency": True}, TypeError, "concurrency must be an int"),
+        ({"texts": "abc"}, TypeError, "texts must be a list"),
+        ({"texts": ["ok", 3]}, TypeError, r"texts\[1\] must be a str"),
+        ({"progress": 5}, TypeError, "progress must be callable"),
+        ({"model": "files/x"}, ValueError, "model"),
+    ],
+)
+async def test_bad_arguments_fail_before_anything_is_sent(
+    client: Client, emulator: Emulator, kwargs: dict[str, Any], error: type[Exception], text: str
+) -> None:
+    arguments: dict[str, Any] = {"model": EMBEDDER, "texts": ["a"], **kwargs}
+    with pytest.raises(error, match=text):
+        await client.models.embed_many(**arguments)
+    assert emulator.request_log == []
+
+
+async def test_no_texts_no_calls(client: Client, emulator: Emulator) -> None:
+    assert await client.models.embed_many(EMBEDDER, iter([])) == []
+    assert emulator.request_log == []
