@@ -8,7 +8,7 @@ HTTP status, headers and retries of the call; the caller gets an :class:`APIResp
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from contextvars import ContextVar
 from types import MethodType
 from typing import Any, Generic, TypeVar
@@ -115,7 +115,7 @@ def _raw(method: Callable[..., Any]) -> Callable[..., Awaitable[APIResponse[Any]
         started = time.perf_counter()
         try:
             result = method(*args, **kwargs)
-            if hasattr(result, "__await__"):
+            if isinstance(result, Coroutine):  # an ``async def`` method
                 result = await result
             opened = await _open(result)
         finally:
