@@ -68,6 +68,16 @@ if TYPE_CHECKING:
         UploadError,
         UploadIntegrityError,
     )
+    from ._observe.hooks import (
+        Hooks,
+        RequestEvent,
+        ResponseEvent,
+        RetryEvent,
+        StreamEndEvent,
+    )
+    from ._observe.otel import instrument, uninstrument
+    from ._observe.raw import APIResponse
+    from ._observe.usage import TokenUsage, Usage
     from ._operations import Operation, OperationFailedError, OperationTimeoutError
     from ._pagination import AsyncPager, Page, PaginationError
     from ._progress import ProgressBar
@@ -100,6 +110,7 @@ if TYPE_CHECKING:
 __all__ = [
     "APIConnectionError",
     "APIError",
+    "APIResponse",
     "APITimeoutError",
     "AsyncPager",
     "AuthenticationError",
@@ -126,6 +137,7 @@ __all__ = [
     "GenlangError",
     "Help",
     "HelpLink",
+    "Hooks",
     "InternalServerError",
     "LiveError",
     "LiveResumptionError",
@@ -157,26 +169,34 @@ __all__ = [
     "RateLimiter",
     "RateLimiterStats",
     "RedisStore",
+    "RequestEvent",
     "RequestInfo",
     "RequestOptions",
     "ResourceInfo",
+    "ResponseEvent",
     "ResponseTooLargeError",
     "Resumed",
+    "RetryEvent",
     "RetryInfo",
     "ServiceUnavailableError",
     "StreamDecodeError",
+    "StreamEndEvent",
     "StructuredOutputError",
     "StructuredStream",
     "TextEvent",
     "Timeout",
+    "TokenUsage",
     "ToolLoopError",
     "ToolStream",
     "UploadError",
     "UploadIntegrityError",
+    "Usage",
     "__version__",
     "function_declaration",
+    "instrument",
     "json_schema",
     "map_concurrently",
+    "uninstrument",
 ]
 
 _LAZY = {
@@ -222,6 +242,16 @@ _LAZY = {
     "RateLimiter": "_rate_limiter",
     "RateLimiterStats": "_rate_limiter",
     "RedisStore": "_redis_store",
+    "Hooks": "_observe.hooks",
+    "RequestEvent": "_observe.hooks",
+    "ResponseEvent": "_observe.hooks",
+    "RetryEvent": "_observe.hooks",
+    "StreamEndEvent": "_observe.hooks",
+    "instrument": "_observe.otel",
+    "uninstrument": "_observe.otel",
+    "APIResponse": "_observe.raw",
+    "TokenUsage": "_observe.usage",
+    "Usage": "_observe.usage",
     "FileProcessingError": "_http.upload",
     "FileProcessingTimeoutError": "_http.upload",
     "UploadError": "_http.upload",

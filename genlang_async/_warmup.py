@@ -13,6 +13,9 @@ MODULES = (
     "genlang_async._http.streaming",
     "genlang_async._core.chunks",
     "genlang_async.types._convert",
+    # anyio's asyncio backend: the first shielded cancel scope (plug-in notices at the end
+    # of a stream or a failed call) imports it.
+    "anyio._backends._asyncio",
 )
 
 _done = False

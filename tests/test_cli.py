@@ -51,12 +51,14 @@ def test_demo_runs_offline_to_completion() -> None:
     assert "page 2:" in out
     assert "state ACTIVE" in out
     assert "Done." in out
+    assert "usage: gemini-2.5-flash: 2 requests, " in result.stderr
 
 
 def test_generate_prints_the_text(emulator_url: str) -> None:
     result = genlang("--base-url", emulator_url, "generate", "gemini-2.5-flash", "Hello CLI")
     assert result.returncode == 0, result.stderr
     assert 'Emulated answer to "Hello CLI"' in result.stdout
+    assert result.stderr.startswith("usage: gemini-2.5-flash: 1 request, ")
 
 
 def test_generate_json_is_the_wire_response(emulator_url: str) -> None:

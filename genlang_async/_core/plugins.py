@@ -11,7 +11,10 @@ upload chunks) passes the plug-ins listed on its pipeline once per attempt, in l
 3. ``await plugin.on_retry(request, retry)`` when a failed attempt will be tried again
    (after ``on_response`` if there was a response);
 4. ``await plugin.on_stream_end(request, end)`` once per opened stream, when it ends, fails,
-   is cancelled or is closed (its ``usage`` is the last ``usageMetadata`` seen).
+   is cancelled or is closed (its ``usage`` is the last ``usageMetadata`` seen);
+5. ``await plugin.on_failure(request, error)`` once when the call gives up: its last attempt
+   failed (error status or connection failure) and is not retried, the response could not
+   be decoded, or the call was cancelled (``error`` is then the cancellation).
 
 The objects carry no API key: ``url`` is redacted and no headers of the request are kept.
 With no plug-ins the pipeline builds none of these objects.
@@ -52,6 +55,8 @@ class Request:
         json: the JSON body before encoding (``None`` for bodiless and raw requests).
         size: the body size in bytes when it is raw bytes (upload chunks), else ``None``.
         stream: whether the response is read as a stream.
+        collect_text: a plug-in sets it (in ``on_request``) to get a stream's text joined in
+            ``StreamEnd.text``.
         attempt: 1 for the first try.
         state: free per-request room for plug-ins (keyed by the plug-in's own name).
     """
@@ -63,6 +68,7 @@ class Request:
     json: Any = None
     size: int | None = None
     stream: bool = False
+    collect_text: bool = False
     attempt: int = 1
     state: dict[str, Any] = attrs.Factory(dict)
 
@@ -112,12 +118,22 @@ class StreamEnd:
         completed: the body was read to its end.
         usage: the last ``usageMetadata`` the stream carried (wire JSON), if any.
         error: what ended it early (also a cancellation), else ``None``.
+        status: the stream's HTTP status.
+        headers: its response headers.
+        chunks: how many chunks (events with a payload) were read.
+        last: the last chunk (wire JSON), if any.
+        text: the chunks' text joined, when ``Request.collect_text`` was set.
     """
 
     elapsed: float
     completed: bool
     usage: Mapping[str, Any] | None = None
     error: BaseException | None = None
+    status: int = 200
+    headers: Mapping[str, str] = attrs.Factory(dict)
+    chunks: int = 0
+    last: Mapping[str, Any] | None = None
+    text: str | None = None
 
 
 class Plugin:
@@ -139,3 +155,6 @@ class Plugin:
 
     async def on_stream_end(self, request: Request, end: StreamEnd) -> None:
         """An opened stream ended, failed, was cancelled or closed."""
+
+    async def on_failure(self, request: Request, error: BaseException) -> None:
+        """The call gave up with ``error`` (also a cancellation); no more attempts follow."""

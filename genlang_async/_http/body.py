@@ -18,10 +18,8 @@ from .failures import TRANSPORT_ERRORS, connection_error, frozen_headers
 
 __all__ = ["ByteStream", "StreamContext"]
 
-#: Called once when the stream is over: (completed, error, elapsed, usage).
-OnEnd = Callable[
-    [bool, "BaseException | None", float, "Mapping[str, Any] | None"], Coroutine[Any, Any, None]
-]
+#: Called once when the stream is over: (completed, error, elapsed, the stream).
+OnEnd = Callable[[bool, "BaseException | None", float, "ByteStream"], Coroutine[Any, Any, None]]
 
 _pending: set[asyncio.Task[None]] = set()  # end notices sent from synchronous closes
 
@@ -62,8 +60,9 @@ class ByteStream:
     """The body of a streaming response, as raw ``bytes`` chunks in arrival order.
 
     Iterate with ``async for chunk in stream``. ``status`` and ``headers`` are the response's.
-    A reader that understands the payload may set ``usage`` (the last ``usageMetadata``); it
-    goes with the end notice.
+    A reader that understands the payload keeps ``usage`` (the last ``usageMetadata``),
+    ``chunks`` (a count), ``last`` (the last chunk) and, when ``texts`` is a list, each
+    chunk's text; the end notice passes them on.
     """
 
     __slots__ = (
@@ -76,7 +75,10 @@ class ByteStream:
         "_started",
         "_url",
         "_watchdog",
+        "chunks",
+        "last",
         "status",
+        "texts",
         "usage",
     )
 
@@ -99,6 +101,9 @@ class ByteStream:
         self._started = started
         self._done = False
         self.usage: Mapping[str, Any] | None = None
+        self.chunks = 0
+        self.last: Mapping[str, Any] | None = None
+        self.texts: list[str] | None = None
         self.status: int = response.status
         self._headers: Mapping[str, str] | None = None
         self._watchdog: _ReadWatchdog | None = None
@@ -154,8 +159,8 @@ class ByteStream:
         on_end = self._on_end
         if on_end is None:
             return None
-        elapsed, usage = time.monotonic() - self._started, self.usage
-        return lambda: on_end(completed, error, elapsed, usage)
+        elapsed = time.monotonic() - self._started
+        return lambda: on_end(completed, error, elapsed, self)
 
     async def _end(self, completed: bool, error: BaseException | None) -> None:
         notice = self._finish(completed, error)

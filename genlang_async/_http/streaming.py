@@ -21,7 +21,7 @@ the frames of the cancelled code (and what they hold) until the task next yields
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, NoReturn, TypeVar
@@ -50,6 +50,9 @@ class GenerateContentStream(Generic[ChunkT]):
     Besides iterating it, ``stream.text_stream`` yields only the text deltas and
     ``await stream.get_final_response()`` reads the rest and returns every chunk merged into
     one response (text joined per candidate, the last ``usageMetadata``).
+
+    Once open (on entering ``async with`` or at the first chunk), ``stream.status`` and
+    ``stream.headers`` are those of the HTTP response; before, ``None`` and empty.
     """
 
     __slots__ = (
@@ -64,6 +67,7 @@ class GenerateContentStream(Generic[ChunkT]):
         "_merger",
         "_on_complete",
         "_open_body",
+        "_opened",
         "_parse",
         "_started",
         "_unmerged",
@@ -92,6 +96,17 @@ class GenerateContentStream(Generic[ChunkT]):
         self._started = False
         self._finished = False
         self._ended_normally = False
+        self._opened: ByteStream | None = None
+
+    @property
+    def status(self) -> int | None:
+        """The HTTP status of the stream's response (``None`` until it is open)."""
+        return None if self._opened is None else self._opened.status
+
+    @property
+    def headers(self) -> Mapping[str, str]:
+        """The stream's response headers (empty until it is open)."""
+        return {} if self._opened is None else self._opened.headers
 
     # -- context manager ------------------------------------------------------------------
 
@@ -185,6 +200,7 @@ class GenerateContentStream(Generic[ChunkT]):
             self._finished = True
             raise
         self._context, self._body = context, body
+        self._opened = body
         return body
 
     async def _read_more(self) -> None:
@@ -260,9 +276,15 @@ class GenerateContentStream(Generic[ChunkT]):
                 merger.add(payload)
             else:
                 self._unmerged.append(event.data)
-            usage = payload.get("usageMetadata")
-            if usage is not None and self._body is not None:
-                self._body.usage = usage
+            body = self._body
+            if body is not None:
+                body.chunks += 1
+                body.last = payload
+                usage = payload.get("usageMetadata")
+                if usage is not None:
+                    body.usage = usage
+                if body.texts is not None:
+                    body.texts.append(wire_text(payload) or "")
         return payload
 
     def _merger_now(self) -> ChunkMerger:

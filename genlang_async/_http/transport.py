@@ -291,16 +291,28 @@ class Transport:
 
     def _stream_end_notice(self, request: Request) -> OnEnd:
         async def notify(
-            completed: bool,
-            error: BaseException | None,
-            elapsed: float,
-            usage: Mapping[str, Any] | None,
+            completed: bool, error: BaseException | None, elapsed: float, body: ByteStream
         ) -> None:
-            end = StreamEnd(elapsed, completed, usage, error)
+            end = StreamEnd(
+                elapsed,
+                completed,
+                body.usage,
+                error,
+                body.status,
+                body.headers,
+                body.chunks,
+                body.last,
+                None if body.texts is None else "".join(body.texts),
+            )
             for plugin in self.plugins:
                 await plugin.on_stream_end(request, end)
 
         return notify
+
+    async def _notify_failure(self, request: Request, error: BaseException) -> None:
+        with anyio.CancelScope(shield=True):
+            for plugin in self.plugins:
+                await plugin.on_failure(request, error)
 
     # ----------------------------------------------------------------- the retry loop
 
@@ -347,39 +359,45 @@ class Transport:
         """**The** retry loop: ``await attempt(n)`` for n = 1, 2, ... until it succeeds or
         :meth:`retry_decision` says stop (then the last error is raised). ``failed``: the
         first attempt was already made (inline) and failed so. ``request`` is what plug-ins
-        are told of retries; ``url`` (key-free) is for the log."""
-        number = 1
-        if failed is None:
-            try:
-                return await attempt(1)
-            except (APIError, APIConnectionError) as exc:
-                failed = exc
-        while True:
-            decision = self.retry_decision(
-                failed, retries_done=number - 1, max_retries=max_retries, idempotent=idempotent
-            )
-            if not decision.retry:
-                logger.debug("not retrying %s %s: %s", method, url, decision.reason)
-                raise failed
-            logger.debug(
-                "retry %d/%d of %s %s in %.2fs (%s)",
-                number,
-                max_retries,
-                method,
-                url,
-                decision.delay,
-                decision.reason,
-            )
+        are told of retries (and of the failure, when the loop gives up or is cancelled);
+        ``url`` (key-free) is for the log."""
+        try:
+            number = 1
+            if failed is None:
+                try:
+                    return await attempt(1)
+                except (APIError, APIConnectionError) as exc:
+                    failed = exc
+            while True:
+                decision = self.retry_decision(
+                    failed, retries_done=number - 1, max_retries=max_retries, idempotent=idempotent
+                )
+                if not decision.retry:
+                    logger.debug("not retrying %s %s: %s", method, url, decision.reason)
+                    raise failed
+                logger.debug(
+                    "retry %d/%d of %s %s in %.2fs (%s)",
+                    number,
+                    max_retries,
+                    method,
+                    url,
+                    decision.delay,
+                    decision.reason,
+                )
+                if request is not None and self.plugins:
+                    retry = Retry(number, decision.reason, decision.delay, failed)
+                    for plugin in self.plugins:
+                        await plugin.on_retry(request, retry)
+                await self.sleep(decision.delay)
+                number += 1
+                try:
+                    return await attempt(number)
+                except (APIError, APIConnectionError) as exc:
+                    failed = exc
+        except BaseException as exc:
             if request is not None and self.plugins:
-                retry = Retry(number, decision.reason, decision.delay, failed)
-                for plugin in self.plugins:
-                    await plugin.on_retry(request, retry)
-            await self.sleep(decision.delay)
-            number += 1
-            try:
-                return await attempt(number)
-            except (APIError, APIConnectionError) as exc:
-                failed = exc
+                await self._notify_failure(request, exc)
+            raise
 
     # ----------------------------------------------------------------- unary JSON
 
@@ -435,6 +453,10 @@ class Transport:
             return await self._send_json(prepared, 1)
         except (APIError, APIConnectionError) as exc:
             failed = exc
+        except BaseException as exc:  # a cancellation, say
+            if prepared.request is not None:
+                await self._notify_failure(prepared.request, exc)
+            raise
         return await self.retrying(
             functools.partial(self._send_json, prepared),
             method=prepared.method,
@@ -573,6 +595,8 @@ class Transport:
                 on_end=None if request is None else self._stream_end_notice(request),
                 started=started,
             )
+            if request is not None and request.collect_text:
+                stream.texts = []
         except TRANSPORT_ERRORS as exc:
             if response is not None:
                 response.close()

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 import attrs
 
-__all__ = ["MODEL_OPERATIONS", "CallInfo", "call_info"]
+__all__ = ["CallInfo", "call_info", "describe_url", "usage_model"]
 
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
 
@@ -29,15 +30,8 @@ _GENAI_OPERATIONS = {
 
 _MODEL_COLLECTIONS = ("models", "tunedModels")
 
-#: Operations that use a model (and count in ``client.usage``).
-MODEL_OPERATIONS = frozenset(
-    {
-        *_GENAI_OPERATIONS.values(),
-        "generate_answer",
-        "predict",
-        "predict_long_running",
-    }
-)
+#: Custom methods that use a model (and count in ``client.usage``).
+_USAGE_METHODS = frozenset({*_GENAI_OPERATIONS, "generateAnswer", "predict", "predictLongRunning"})
 
 
 @attrs.frozen
@@ -57,6 +51,8 @@ class CallInfo:
         stream: whether the response is an event stream.
         server_address: the host the call goes to.
         server_port: its port.
+        usage_model: the model a successful call counts for in ``client.usage`` (a model
+            operation: generation, embedding, answer, prediction), else ``None``.
     """
 
     method: str
@@ -66,6 +62,7 @@ class CallInfo:
     stream: bool
     server_address: str
     server_port: int | None
+    usage_model: str | None = None
 
 
 @lru_cache(maxsize=512)
@@ -83,16 +80,40 @@ def call_info(
     custom = last.partition(":")[2]
     if custom:
         segments[-1] = last.partition(":")[0]
-    operation = _operation(method.upper(), segments, custom)
+    resource = _model_resource(segments)
     return CallInfo(
         method=method.upper(),
         path=path,
-        operation=operation,
-        model=_model(segments),
+        operation=_operation(method.upper(), segments, custom),
+        model=None if resource is None else _model_id(resource),
         stream=custom == "streamGenerateContent",
         server_address=server_address,
         server_port=server_port,
+        usage_model=usage_model(resource, custom),
     )
+
+
+def usage_model(resource: str | None, custom_method: str) -> str | None:
+    """The ``client.usage`` key of a call of ``custom_method`` (``"generateContent"``) on
+    the model ``resource`` (``"models/x"``), or ``None`` when the call does not count."""
+    if resource is None or custom_method not in _USAGE_METHODS:
+        return None
+    return _model_id(resource)
+
+
+def _model_id(resource: str) -> str:
+    return resource.removeprefix("models/")
+
+
+@lru_cache(maxsize=512)
+def _describe(method: str, url: str) -> CallInfo:
+    parts = urlsplit(url)
+    return call_info(method, parts.path, parts.hostname or "", parts.port)
+
+
+def describe_url(method: str, url: str) -> CallInfo:
+    """Describe a call from its HTTP method and full URL (the query string is dropped)."""
+    return _describe(method, url.split("?", 1)[0])
 
 
 def _looks_like_version(segment: str) -> bool:
@@ -114,8 +135,7 @@ def _operation(method: str, segments: list[str], custom: str) -> str:
     return method.lower()
 
 
-def _model(segments: list[str]) -> str | None:
+def _model_resource(segments: list[str]) -> str | None:
     if len(segments) >= 2 and segments[0] in _MODEL_COLLECTIONS:
-        name = segments[1]
-        return name if segments[0] == "models" else f"{segments[0]}/{name}"
+        return f"{segments[0]}/{segments[1]}"
     return None

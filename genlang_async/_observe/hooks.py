@@ -8,7 +8,6 @@ callback raises propagates to the caller of the API method.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, Literal, TypeAlias
 
@@ -184,5 +183,5 @@ async def emit(callbacks: tuple[Callback, ...], event: CallEvent) -> None:
     """Call each callback with ``event`` in order, awaiting those that return an awaitable."""
     for callback in callbacks:
         result = callback(event)
-        if inspect.isawaitable(result):
+        if result is not None and hasattr(result, "__await__"):
             await result

@@ -10,14 +10,19 @@ through the client's redactor, so the API key never appears.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sys
+from collections.abc import Callable
+from typing import Any
 
 from .calls import CallInfo
+from .hooks import StreamEndEvent
 from .usage import TokenUsage
 
 __all__ = [
+    "body_text",
     "configure_from_env",
     "log_bodies",
     "logger",
@@ -66,6 +71,17 @@ def log_bodies() -> bool:
     ) and logger.isEnabledFor(logging.DEBUG)
 
 
+_MAX_BODY = 10_000
+
+
+def body_text(body: Any, redact: Callable[[str], str]) -> str:
+    """A JSON body for a DEBUG line: compact, secrets redacted, cut after 10,000 characters."""
+    text = redact(json.dumps(body, ensure_ascii=False, separators=(",", ":"), default=str))
+    if len(text) > _MAX_BODY:
+        text = f"{text[:_MAX_BODY]}... ({len(text) - _MAX_BODY} more characters)"
+    return text
+
+
 def _ms(seconds: float) -> str:
     return f"{seconds * 1000:.0f}ms" if seconds < 10 else f"{seconds:.1f}s"
 
@@ -107,17 +123,9 @@ def retry_line(
     )
 
 
-def stream_end_line(
-    call: CallInfo,
-    *,
-    status: int,
-    elapsed: float,
-    chunks: int,
-    outcome: str,
-    usage: TokenUsage | None,
-) -> str:
-    """``stream end POST /v1beta/...:streamGenerateContent 200 chunks=3 elapsed=1.2s ...``"""
+def stream_end_line(event: StreamEndEvent) -> str:
+    """``stream end POST /v1beta/...:streamGenerateContent 200 completed chunks=3 ...``"""
     return (
-        f"stream end {call.method} {call.path} {status} {outcome} chunks={chunks} "
-        f"elapsed={_ms(elapsed)}{_tokens(usage)}"
+        f"stream end {event.method} {event.path} {event.status} {event.outcome} "
+        f"chunks={event.chunks} elapsed={_ms(event.elapsed)}{_tokens(event.usage)}"
     )

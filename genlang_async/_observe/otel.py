@@ -13,7 +13,7 @@ import logging
 import os
 from collections.abc import Callable, Iterable, Mapping
 from time import perf_counter as _now
-from typing import Any
+from typing import Any, TypeVar
 
 from .calls import CallInfo
 from .usage import TokenUsage
@@ -49,7 +49,12 @@ def _env_flag(name: str) -> bool:
 
 
 class Telemetry:
-    """The tracer, the two histograms and the content setting, made once by :func:`instrument`."""
+    """The tracer, the two histograms and the content setting, made once by :func:`instrument`.
+
+    Attribute dicts that depend only on the call (its operation, model and server) and on
+    the error type are built once and reused: recording the same dict again is cheaper for
+    the SDK too.
+    """
 
     def __init__(self, tracer: Any, meter: Any, *, capture_content: bool) -> None:
         from opentelemetry.trace import SpanKind, Status, StatusCode
@@ -74,10 +79,58 @@ class Telemetry:
             description="Duration of a call (a stream: until its end)",
             buckets=_DURATION_BUCKETS,
         )
+        self._spans: dict[CallInfo, tuple[str, dict[str, Any]]] = {}
+        self._metrics: dict[tuple[CallInfo, str | None], _MetricAttributes] = {}
 
     def start(self, call: CallInfo, body: Mapping[str, Any] | None = None) -> CallSpan:
         """Open the span of one call (its clock starts now)."""
         return CallSpan(self, call, body)
+
+    def span_template(self, call: CallInfo) -> tuple[str, dict[str, Any]]:
+        """The span name and the attributes every span of ``call`` starts with."""
+        found = self._spans.get(call)
+        if found is None:
+            attributes = dict(self.metric_attributes(call, None)[0])
+            attributes["http.request.method"] = call.method
+            name = call.operation if call.model is None else f"{call.operation} {call.model}"
+            found = self._spans[call] = _bounded(self._spans, (name, attributes))
+        return found
+
+    def metric_attributes(self, call: CallInfo, error_type: str | None) -> _MetricAttributes:
+        """(duration, input tokens, output tokens) attribute dicts for ``call``."""
+        key = (call, error_type)
+        found = self._metrics.get(key)
+        if found is None:
+            common: dict[str, Any] = {
+                "gen_ai.operation.name": call.operation,
+                "gen_ai.provider.name": PROVIDER,
+                "server.address": call.server_address,
+            }
+            if call.model is not None:
+                common["gen_ai.request.model"] = call.model
+            if call.server_port is not None:
+                common["server.port"] = call.server_port
+            if error_type is not None:
+                common["error.type"] = error_type
+            found = self._metrics[key] = _bounded(
+                self._metrics,
+                (
+                    common,
+                    {**common, "gen_ai.token.type": "input"},
+                    {**common, "gen_ai.token.type": "output"},
+                ),
+            )
+        return found
+
+
+_MetricAttributes = tuple[dict[str, Any], dict[str, Any], dict[str, Any]]
+_T = TypeVar("_T")
+
+
+def _bounded(cache: dict[Any, Any], value: _T) -> _T:
+    if len(cache) >= 1024:  # many distinct hosts or models: start over
+        cache.clear()
+    return value
 
 
 def _histogram(meter: Any, name: str, *, unit: str, description: str, buckets: list[float]) -> Any:
@@ -93,28 +146,19 @@ class CallSpan:
     """The span of one call: retries become span events; :meth:`finish` ends it and
     records the metrics. Finishing twice does nothing."""
 
-    __slots__ = ("_attrs", "_done", "_span", "_started", "_telemetry")
+    __slots__ = ("_call", "_done", "_span", "_started", "_telemetry")
 
     def __init__(
         self, telemetry: Telemetry, call: CallInfo, body: Mapping[str, Any] | None
     ) -> None:
         self._telemetry = telemetry
+        self._call = call
         self._done = False
-        common: dict[str, Any] = {
-            "gen_ai.operation.name": call.operation,
-            "gen_ai.provider.name": PROVIDER,
-            "server.address": call.server_address,
-        }
-        if call.model is not None:
-            common["gen_ai.request.model"] = call.model
-        if call.server_port is not None:
-            common["server.port"] = call.server_port
-        self._attrs = common
-        attributes = dict(common)
-        attributes["http.request.method"] = call.method
+        name, attributes = telemetry.span_template(call)
         if body:
-            attributes.update(request_attributes(body, telemetry.capture_content))
-        name = call.operation if call.model is None else f"{call.operation} {call.model}"
+            extra = request_attributes(body, telemetry.capture_content)
+            if extra:
+                attributes = {**attributes, **extra}
         self._span = telemetry.tracer.start_span(
             name, kind=telemetry.client_kind, attributes=attributes
         )
@@ -158,38 +202,36 @@ class CallSpan:
         elapsed = _now() - self._started
         span = self._span
         telemetry = self._telemetry
-        if status is not None:
-            span.set_attribute("http.response.status_code", status)
         if response:
-            span.set_attributes(response_attributes(response, telemetry.capture_content))
-            usage = TokenUsage.from_metadata(response.get("usageMetadata"))
-            if "usageMetadata" not in response:
-                usage = None
-        else:
-            reasons = tuple(finish_reasons)
-            if reasons:
-                span.set_attribute("gen_ai.response.finish_reasons", reasons)
-            if output_text is not None and telemetry.capture_content:
-                span.set_attribute("gen_ai.output.messages", _output_messages(output_text))
-        if usage is not None:
-            span.set_attributes(usage_attributes(usage))
-        metric_attrs = self._attrs
+            metadata = response.get("usageMetadata")
+            usage = None if metadata is None else TokenUsage.from_metadata(metadata)
+        error_type = None
         if error is not None:
             error_type = error if isinstance(error, str) else type(error).__name__
-            span.set_attribute("error.type", error_type)
-            description = error if isinstance(error, str) else str(error)
-            span.set_status(telemetry.error_status(description))
-            metric_attrs = {**metric_attrs, "error.type": error_type}
+        if span.is_recording():
+            attributes: dict[str, Any] = {}
+            if status is not None:
+                attributes["http.response.status_code"] = status
+            if response:
+                attributes.update(response_attributes(response, telemetry.capture_content))
+            else:
+                reasons = tuple(finish_reasons)
+                if reasons:
+                    attributes["gen_ai.response.finish_reasons"] = reasons
+                if output_text is not None and telemetry.capture_content:
+                    attributes["gen_ai.output.messages"] = _output_messages(output_text)
+            if usage is not None:
+                attributes.update(usage_attributes(usage))
+            if error_type is not None:
+                attributes["error.type"] = error_type
+                span.set_status(telemetry.error_status(str(error)))
+            span.set_attributes(attributes)
         span.end()
-        telemetry.duration.record(elapsed, metric_attrs)
+        duration, input_tokens, output_tokens = telemetry.metric_attributes(self._call, error_type)
+        telemetry.duration.record(elapsed, duration)
         if usage is not None and error is None:
-            telemetry.token_usage.record(
-                usage.prompt_tokens, {**metric_attrs, "gen_ai.token.type": "input"}
-            )
-            telemetry.token_usage.record(
-                usage.output_tokens + usage.thoughts_tokens,
-                {**metric_attrs, "gen_ai.token.type": "output"},
-            )
+            telemetry.token_usage.record(usage.prompt_tokens, input_tokens)
+            telemetry.token_usage.record(usage.output_tokens + usage.thoughts_tokens, output_tokens)
 
 
 def request_attributes(body: Mapping[str, Any], capture_content: bool) -> dict[str, Any]:

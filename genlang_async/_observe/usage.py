@@ -10,15 +10,15 @@ import attrs
 
 __all__ = ["TokenUsage", "Usage"]
 
-#: ``usageMetadata`` field -> index in a counter row (after ``requests`` at 0).
+#: ``usageMetadata`` field -> index in a counter row (``requests`` is 0, the total is 6).
 _FIELDS = (
     ("promptTokenCount", 1),
     ("candidatesTokenCount", 2),
     ("thoughtsTokenCount", 3),
     ("cachedContentTokenCount", 4),
     ("toolUsePromptTokenCount", 5),
-    ("totalTokenCount", 6),
 )
+_CACHED = 4
 _WIDTH = 7
 
 
@@ -30,14 +30,22 @@ def _count(value: Any) -> int:
     return 0
 
 
-def _row(metadata: Mapping[str, Any] | None) -> list[int]:
-    row = [1, 0, 0, 0, 0, 0, 0]
-    if metadata:
-        for name, index in _FIELDS:
-            row[index] = _count(metadata.get(name))
-        if not row[6]:
-            row[6] = row[1] + row[2] + row[3] + row[5]
-    return row
+def _add(row: list[int], metadata: Mapping[str, Any] | None) -> None:
+    """Count one call into ``row``: missing or malformed counts are 0; a missing total is
+    the sum of the others (cached tokens are part of the prompt)."""
+    row[0] += 1
+    if not metadata:
+        return
+    total = 0
+    for name, index in _FIELDS:
+        value = metadata.get(name)
+        if value:
+            count = value if type(value) is int and value > 0 else _count(value)
+            row[index] += count
+            if index != _CACHED:
+                total += count
+    reported = metadata.get("totalTokenCount")
+    row[6] += (_count(reported) if reported else 0) or total
 
 
 @attrs.frozen
@@ -66,7 +74,9 @@ class TokenUsage:
     def from_metadata(cls, metadata: Mapping[str, Any] | None) -> TokenUsage:
         """One call's usage from a wire ``usageMetadata`` dict (missing or malformed counts
         are 0)."""
-        return cls(*_row(metadata))
+        row = [0] * _WIDTH
+        _add(row, metadata)
+        return cls(*row)
 
     def __add__(self, other: TokenUsage) -> TokenUsage:
         if not isinstance(other, TokenUsage):
@@ -105,10 +115,8 @@ class Usage(Mapping[str, TokenUsage]):
         """Count one call to ``model`` with the response's ``usageMetadata`` (or ``None``)."""
         row = self._rows.get(model)
         if row is None:
-            self._rows[model] = _row(metadata)
-            return
-        for index, value in enumerate(_row(metadata)):
-            row[index] += value
+            row = self._rows[model] = [0] * _WIDTH
+        _add(row, metadata)
 
     def reset(self) -> None:
         """Forget everything counted so far."""

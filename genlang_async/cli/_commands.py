@@ -20,7 +20,7 @@ Command = Callable[[argparse.Namespace], Coroutine[Any, Any, int]]
 
 
 async def generate(args: argparse.Namespace) -> int:
-    async with open_client(args.base_url) as client:
+    async with open_client(args.base_url, report_usage=True) as client:
         if args.stream:
             async with client.models.stream_generate_content(
                 args.model, contents=args.prompt
@@ -108,7 +108,7 @@ async def files_download(args: argparse.Namespace) -> int:
 
 
 async def demo(args: argparse.Namespace) -> int:
-    async with open_client(args.base_url) as client:
+    async with open_client(args.base_url, report_usage=True) as client:
         await run_demo(client, model=args.model)
     return 0
 

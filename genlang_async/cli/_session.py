@@ -19,12 +19,13 @@ def _configured_key() -> str | None:
 
 
 @asynccontextmanager
-async def open_client(base_url: str | None) -> AsyncIterator[Client]:
+async def open_client(base_url: str | None, *, report_usage: bool = False) -> AsyncIterator[Client]:
     """Yield a ready client; without an API key or base URL, run the embedded emulator.
 
     Its calls are paced by an adaptive :class:`~genlang_async.RateLimiter` (it learns the
     quotas from 429s, and stops a model whose daily quota is used up); when pacing slowed
-    the command down, a line on stderr says so at the end.
+    the command down, a line on stderr says so at the end. ``report_usage``: print the
+    client's token usage to stderr at the end too (long commands).
     """
     from .. import Client, RateLimiter
 
@@ -34,13 +35,17 @@ async def open_client(base_url: str | None) -> AsyncIterator[Client]:
             key = _configured_key() or OFFLINE_KEY
             async with Client(api_key=key, base_url=base_url, rate_limiter=limiter) as client:
                 yield client
+                used = client.usage
         else:
             async with _offline_client(limiter) as client:
                 yield client
+                used = client.usage
     finally:
         summary = limiter.stats().summary()
         if summary:
             print(summary, file=sys.stderr)
+    if report_usage and len(used):
+        print(used, file=sys.stderr)
 
 
 @asynccontextmanager

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from .._core import coerce
 from .._core.options import RequestOptions
 from .._http.streaming import GenerateContentStream
+from .._observe.raw import RawResponses
 from .._operations import Operation
 from .._pagination import AsyncPager, Page
 from ..types import WireModel
@@ -90,6 +91,12 @@ class Resource:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} namespace>"
+
+    @property
+    def with_raw_response(self) -> RawResponses:
+        """This namespace's methods, each returning an :class:`~genlang_async.APIResponse`
+        (status, headers, elapsed, retries and ``parse()``) instead of the result itself."""
+        return RawResponses(self)
 
     async def _call(
         self,

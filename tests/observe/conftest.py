@@ -18,7 +18,14 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import (  # noqa: E4
     InMemorySpanExporter,
 )
 
-from genlang_async._observe import otel  # noqa: E402
+from genlang_async._observe import log, otel  # noqa: E402
+from genlang_async.emulator.pytest_plugin import (  # noqa: E402
+    client,
+    emulator,
+    emulator_settings,
+)
+
+__all__ = ["client", "emulator", "emulator_settings"]
 
 
 @attrs.define
@@ -70,3 +77,13 @@ def otel_on() -> Iterator[Otel]:
 def otel_content() -> Iterator[Otel]:
     """OpenTelemetry on, recording prompts and answers."""
     yield from _instrumented(capture_content=True)
+
+
+@pytest.fixture
+def clean_logger() -> Iterator[None]:
+    """The ``genlang_async`` logger's handlers and level restored after the test."""
+    handlers, level = list(log.logger.handlers), log.logger.level
+    yield
+    log.logger.handlers[:] = handlers
+    log.logger.setLevel(level)
+    log._configured = None

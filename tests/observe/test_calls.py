@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from genlang_async._observe.calls import call_info
+from genlang_async._observe.calls import call_info, describe_url
 
 
 @pytest.mark.parametrize(
@@ -74,3 +74,13 @@ def test_query_never_kept() -> None:
     info = call_info("GET", "/v1beta/files?pageSize=5&key=secret-key-123")
     assert "secret" not in repr(info)
     assert info.path == "/v1beta/files"
+
+
+def test_describe_url_splits_host_port_and_drops_query() -> None:
+    info = describe_url("GET", "http://127.0.0.1:8765/v1beta/models?pageSize=2")
+    assert (info.path, info.server_address, info.server_port) == (
+        "/v1beta/models",
+        "127.0.0.1",
+        8765,
+    )
+    assert info.operation == "list"

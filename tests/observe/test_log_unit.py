@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 
 import pytest
 
 from genlang_async._observe import log
 from genlang_async._observe.calls import call_info
+from genlang_async._observe.hooks import StreamEndEvent
 from genlang_async._observe.usage import TokenUsage
 
 CALL = call_info("POST", "/v1beta/models/m:generateContent")
@@ -36,21 +36,14 @@ def test_retry_and_stream_end_lines() -> None:
         {"promptTokenCount": 2, "candidatesTokenCount": 3, "thoughtsTokenCount": 4}
     )
     end = log.stream_end_line(
-        CALL, status=200, elapsed=1.25, chunks=3, outcome="completed", usage=usage
+        StreamEndEvent(
+            call=CALL, status=200, elapsed=1.25, chunks=3, outcome="completed", usage=usage
+        )
     )
     assert end == (
         "stream end POST /v1beta/models/m:generateContent 200 completed chunks=3 "
         "elapsed=1250ms tokens=2+3+4"
     )
-
-
-@pytest.fixture
-def clean_logger() -> Iterator[None]:
-    handlers, level = list(log.logger.handlers), log.logger.level
-    yield
-    log.logger.handlers[:] = handlers
-    log.logger.setLevel(level)
-    log._configured = None
 
 
 @pytest.mark.usefixtures("clean_logger")
@@ -83,3 +76,12 @@ def test_genlang_log_other_value(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GENLANG_LOG", "verbose")
     with pytest.raises(ValueError, match="GENLANG_LOG must be 'info' or 'debug'"):
         log.configure_from_env()
+
+
+def test_body_text_redacts_and_cuts() -> None:
+    def redact(text: str) -> str:
+        return text.replace("sekrit", "<redacted>")
+
+    assert log.body_text({"a": "sekrit", "b": [1]}, redact) == '{"a":"<redacted>","b":[1]}'
+    long = log.body_text({"v": "x" * 20_000}, redact)
+    assert long.endswith("... (10008 more characters)")
