@@ -44,4 +44,4 @@ def test_walkthrough_prints_one_span_and_a_log_line_per_retry(tmp_path: Path) ->
             logs[2].split()[6],
         ],
     ]
-    assert re.search(r" tokens=\d+\+\d+$", logs[2])
+    assert re.search(r" tokens=\d+\+\d+(\+\d+)?$", logs[2])
