@@ -28,7 +28,7 @@ def wire_text(chunk: dict[str, Any]) -> str | None:
         if not candidates:
             return None
         content = candidates[0].get("content") or {}
-        parts = content.get("parts") or ()
+        parts: list[Any] = content.get("parts") or []
         if len(parts) == 1:  # the usual chunk: no joining
             text = parts[0].get("text")
             return text if isinstance(text, str) and not parts[0].get("thought") else ""

@@ -17,7 +17,7 @@ from typing import Any
 
 __all__ = ["loads"]
 
-_scan_once = make_scanner(json.JSONDecoder())
+_scan_once = make_scanner(json.JSONDecoder())  # type: ignore[arg-type]  # typeshed: the class
 _JSON_WHITESPACE = " \t\n\r"
 
 
