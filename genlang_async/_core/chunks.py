@@ -28,9 +28,13 @@ def wire_text(chunk: dict[str, Any]) -> str | None:
         if not candidates:
             return None
         content = candidates[0].get("content") or {}
+        parts: list[Any] = content.get("parts") or []
+        if len(parts) == 1:  # the usual chunk: no joining
+            text = parts[0].get("text")
+            return text if isinstance(text, str) and not parts[0].get("thought") else ""
         return "".join(
             part["text"]
-            for part in content.get("parts") or ()
+            for part in parts
             if isinstance(part.get("text"), str) and not part.get("thought")
         )
     except (AttributeError, TypeError, KeyError, IndexError) as exc:

@@ -452,19 +452,36 @@ def estimate_tokens(body: Any) -> int:
     chars = 0
     media = 0
     stack = [body]
+    pop, push = stack.pop, stack.append
     while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
+        item = pop()
+        if type(item) is dict or isinstance(item, dict):
             for key, value in item.items():
-                if key == "text" and isinstance(value, str):
-                    chars += len(value)
-                elif key in ("inlineData", "fileData", "inline_data", "file_data"):
+                kind = type(value)  # exact types first: this runs for every value sent
+                if kind is str:
+                    if key == "text":
+                        chars += len(value)
+                    elif key in _MEDIA_KEYS:
+                        media += 1
+                elif key in _MEDIA_KEYS:
                     media += 1
-                elif isinstance(value, (dict, list)):
-                    stack.append(value)
-        elif isinstance(item, list):
-            stack.extend(v for v in item if isinstance(v, (dict, list)))
+                elif kind is dict or kind is list:
+                    push(value)
+                elif kind not in _SCALARS:  # subclasses
+                    if key == "text" and isinstance(value, str):
+                        chars += len(value)
+                    elif isinstance(value, (dict, list)):
+                        push(value)
+        else:
+            for value in item:
+                kind = type(value)
+                if kind is dict or kind is list or isinstance(value, (dict, list)):
+                    push(value)
     return -(-chars // _CHARS_PER_TOKEN) + MEDIA_TOKENS * media
+
+
+_MEDIA_KEYS = frozenset(("inlineData", "fileData", "inline_data", "file_data"))
+_SCALARS = frozenset((str, int, float, bool, type(None)))
 
 
 def seconds_until_quota_day_ends(unix_time: float) -> float:

@@ -25,6 +25,7 @@ fed in small pieces costs linear time.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import AsyncIterable, AsyncIterator
 from typing import NamedTuple
 
@@ -172,36 +173,42 @@ class SSEDecoder:
         events: list[Event] = []
         data = self._data
         for line in lines:
-            if not line:
+            # The common lines first: a ``data:`` field, then the blank line ending the event.
+            if line[:5] == b"data:":
+                data.append(line[6:] if line[5:6] == b" " else line[5:])
+            elif not line:
                 if data:
-                    payload = b"\n".join(data).decode("utf-8", "replace")
-                    etype = self._event_type.decode("utf-8", "replace") if self._event_type else ""
-                    events.append(
-                        Event(etype or "message", payload, self._last_id, self._event_retry)
-                    )
+                    events.append(self._dispatch(data))
                     data = self._data = []
                 self._event_type = b""
                 self._event_retry = None
-                continue
-            if line.startswith(b"data:"):
-                value = line[5:]
-                data.append(value[1:] if value[:1] == b" " else value)
-                continue
-            if line[0] == 0x3A:  # ":" comment
-                continue
-            name, _, value = line.partition(b":")
-            if value[:1] == b" ":
-                value = value[1:]
-            if name == b"data":  # "data" without a colon
-                data.append(value)
-            elif name == b"event":
-                self._event_type = value
-            elif name == b"id":
-                if b"\x00" not in value:
-                    self._last_id = value.decode("utf-8", "replace")
-            elif name == b"retry" and value.isdigit():  # bytes.isdigit(): ASCII digits only
-                self.retry = self._event_retry = int(value)
+            elif line[0] != 0x3A:  # not a ":" comment
+                self._field(line, data)
         return events
+
+    def _dispatch(self, data: list[bytes]) -> Event:
+        payload = (data[0] if len(data) == 1 else b"\n".join(data)).decode("utf-8", "replace")
+        etype = self._event_type.decode("utf-8", "replace") if self._event_type else ""
+        return _new_event((etype or "message", payload, self._last_id, self._event_retry))
+
+    def _field(self, line: bytes, data: list[bytes]) -> None:
+        """A line other than ``data: ...``, a blank line or a comment."""
+        name, _, value = line.partition(b":")
+        if value[:1] == b" ":
+            value = value[1:]
+        if name == b"data":  # "data" without a colon
+            data.append(value)
+        elif name == b"event":
+            self._event_type = value
+        elif name == b"id":
+            if b"\x00" not in value:
+                self._last_id = value.decode("utf-8", "replace")
+        elif name == b"retry" and value.isdigit():  # bytes.isdigit(): ASCII digits only
+            self.retry = self._event_retry = int(value)
+
+
+#: Builds an :class:`Event` from its four fields without ``NamedTuple``'s keyword handling.
+_new_event = functools.partial(tuple.__new__, Event)
 
 
 async def aiter_sse(

@@ -20,12 +20,12 @@ the frames of the cancelled code (and what they hold) until the task next yields
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, NoReturn, TypeVar
 
+from .._core import json_decode
 from .._core.chunks import ChunkMerger, wire_text
 from .._core.errors import APIConnectionError, ResponseTooLargeError, api_error_from_response
 from .._core.sse import DEFAULT_MAX_LINE, Event, LineTooLongError, SSEDecoder
@@ -236,7 +236,7 @@ class GenerateContentStream(Generic[ChunkT]):
         if not event.data:
             return None
         try:
-            payload = json.loads(event.data)
+            payload = json_decode.loads(event.data)
         except ValueError as exc:
             raise StreamDecodeError(f"malformed JSON in stream event: {exc}") from exc
         if not isinstance(payload, dict):
@@ -294,7 +294,7 @@ class GenerateContentStream(Generic[ChunkT]):
         if merger is None:
             merger = self._merger = ChunkMerger()
             for data in self._unmerged:
-                merger.add(json.loads(data))
+                merger.add(json_decode.loads(data))
             self._unmerged = []
         return merger
 

@@ -16,7 +16,6 @@ plug-ins (``genlang_async._core.plugins``), sends, maps failures to typed errors
 from __future__ import annotations
 
 import functools
-import json as _json
 import logging
 import random
 import time
@@ -28,6 +27,7 @@ import anyio
 import attrs
 from yarl import URL
 
+from .._core import json_decode
 from .._core import retry as _retry
 from .._core.errors import APIConnectionError, APIError, ResponseTooLargeError
 from .._core.options import RequestOptions, Timeout
@@ -78,7 +78,7 @@ class RawResponse:
 
     def json(self) -> Any:
         """The body decoded as JSON (``{}`` when empty)."""
-        return _json.loads(self.body) if self.body.strip() else {}
+        return json_decode.loads(self.body) if self.body.strip() else {}
 
 
 class Transport:
@@ -508,7 +508,7 @@ class Transport:
                 await self._notify_response(request, response, started, error=error)
             raise error
         try:
-            value = _json.loads(raw) if raw else {}
+            value = json_decode.loads(raw) if raw else {}
         except ValueError as exc:
             if not raw.strip():
                 value = {}

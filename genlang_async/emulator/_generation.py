@@ -16,6 +16,7 @@ from ._schema_values import example_value
 from ._textgen import reply, response_id, rng_for, seed_of
 
 BLOCK_TRIGGER = "EMULATOR_BLOCK_PROMPT"
+PROHIBITED_TRIGGER = "EMULATOR_PROHIBITED_PROMPT"
 SAFETY_TRIGGER = "EMULATOR_SAFETY_STOP"
 
 _VALID_ROLES = ("user", "model", "function", "")
@@ -24,20 +25,26 @@ _ENUM_MIME = "text/x.enum"
 
 
 def _ratings(high: str | None = None) -> list[dict[str, Any]]:
+    """Safety ratings as the recorded blocks carry them: the four categories in this order,
+    ``category`` and ``probability`` only (no ``blocked`` flag), ``high`` rated ``HIGH``."""
     categories = (
         "HARM_CATEGORY_SEXUALLY_EXPLICIT",
         "HARM_CATEGORY_HATE_SPEECH",
         "HARM_CATEGORY_HARASSMENT",
         "HARM_CATEGORY_DANGEROUS_CONTENT",
     )
-    out: list[dict[str, Any]] = []
-    for category in categories:
-        rating: dict[str, Any] = {"category": category, "probability": "NEGLIGIBLE"}
-        if category == high:
-            rating["probability"] = "HIGH"
-            rating["blocked"] = True
-        out.append(rating)
-    return out
+    return [
+        {"category": c, "probability": "HIGH" if c == high else "NEGLIGIBLE"} for c in categories
+    ]
+
+
+def _prompt_feedback(text: str) -> dict[str, Any] | None:
+    """The ``promptFeedback`` of a blocked prompt (a trigger in ``text``), else None."""
+    if PROHIBITED_TRIGGER in text:
+        return {"blockReason": "PROHIBITED_CONTENT"}
+    if BLOCK_TRIGGER in text:
+        return {"blockReason": "SAFETY", "safetyRatings": _ratings("HARM_CATEGORY_HATE_SPEECH")}
+    return None
 
 
 # -- request helpers -------------------------------------------------------------------------
@@ -246,15 +253,9 @@ def generate(
         usage["cachedContentTokenCount"] = cached_tokens
         usage["cacheTokensDetails"] = _tokens.details(cached_counts(cached))
     base: dict[str, Any] = {"modelVersion": version, "responseId": response_id(seed)}
-    if BLOCK_TRIGGER in all_text:
-        return {
-            "promptFeedback": {
-                "blockReason": "SAFETY",
-                "safetyRatings": _ratings("HARM_CATEGORY_DANGEROUS_CONTENT"),
-            },
-            "usageMetadata": usage,
-            **base,
-        }
+    feedback = _prompt_feedback(all_text)
+    if feedback is not None:
+        return {"promptFeedback": feedback, "usageMetadata": usage, **base}
     prompt = _last_user_text(contents)
     candidates: list[dict[str, Any]] = []
     candidate_tokens = 0
@@ -263,22 +264,18 @@ def generate(
     stops = config.get("stopSequences") or []
     include_thoughts = bool((config.get("thinkingConfig") or {}).get("includeThoughts"))
     thinking = _thinking.thinks(model, config)
+    unsafe = SAFETY_TRIGGER in all_text
     for index in range(int(config.get("candidateCount", 1))):
         cand_seed = seed_of(seed, index)
         rng = rng_for(cand_seed)
         candidate: dict[str, Any] = {"index": index}
-        if SAFETY_TRIGGER in all_text:
-            candidate["finishReason"] = "SAFETY"
-            candidate["safetyRatings"] = _ratings("HARM_CATEGORY_HARASSMENT")
-            candidates.append(candidate)
-            continue
         parts: list[dict[str, Any]] = []
         if thinking:
             thought = _thinking.thought_text(cand_seed)
             thought_tokens += _thinking.thought_tokens(thought, config)
             if include_thoughts:
                 parts.append({"text": thought, "thought": True})
-        calls = _function_calls(body, prompt, cand_seed)
+        calls = [] if unsafe else _function_calls(body, prompt, cand_seed)
         finish = "STOP"
         if calls:
             parts.extend(calls)
@@ -298,7 +295,10 @@ def generate(
                 else:
                     text = reply(prompt, rng)
             text = _apply_stops(text, stops)
-            if max_tokens and _tokens.count_text(text) > max_tokens:
+            if unsafe:  # stopped half-way, as the recorded SAFETY stop
+                text = _tokens.truncate(text, max(1, _tokens.count_text(text) // 2))
+                finish = "SAFETY"
+            elif max_tokens and _tokens.count_text(text) > max_tokens:
                 text = _tokens.truncate(text, max_tokens)
                 finish = "MAX_TOKENS"
             parts.append({"text": text})
@@ -307,6 +307,8 @@ def generate(
             _thinking.sign_parts(parts, model, cand_seed)
         candidate["content"] = {"parts": parts, "role": "model"}
         candidate["finishReason"] = finish
+        if unsafe:
+            candidate["safetyRatings"] = _ratings("HARM_CATEGORY_HARASSMENT")
         candidates.append(candidate)
     usage["candidatesTokenCount"] = candidate_tokens
     if thought_tokens:

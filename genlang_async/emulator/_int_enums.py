@@ -2,7 +2,9 @@
 ``$alt=json;enum-encoding=int`` (as Google's generated clients do).
 
 Which fields are enums comes from ``_wire_tables.json`` (generated from the API description by
-``tools/codegen/wire_tables.py``). Values without a known number travel as names.
+``tools/codegen/wire_tables.py``). Values without a known number travel as names; an integer
+for an enum that has no published numbers at all (batch, document and generated-file states,
+thinking and media-resolution levels) cannot be read, and is a 400.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
+
+from ._errors import invalid
 
 
 @functools.cache
@@ -74,6 +78,11 @@ def _walk(value: Any, message: str | None, convert: Callable[[str, Any], Any]) -
 
 def _to_name(enum: str, value: Any) -> Any:
     if isinstance(value, int) and not isinstance(value, bool):
+        if enum not in _tables()["enums"]:
+            raise invalid(
+                f"Invalid value {value} for enum {enum}: no published proto numbers its values, "
+                "so the emulator reads them only by name."
+            )
         return _names(enum).get(value, value)
     return value
 

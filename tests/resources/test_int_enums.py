@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -82,3 +83,88 @@ async def test_answers_carry_numbers_and_requests_may(emulator: Emulator) -> Non
             file = (await r.json())["file"]
         assert file["state"] in (1, 2)  # PROCESSING / ACTIVE as numbers
         assert file["source"] == 1  # UPLOADED
+
+
+UNNUMBERED: dict[str, list[str]] = json.loads(
+    (Path(__file__).parents[2] / "tools" / "codegen" / "api" / "enum_numbers.json").read_text()
+)["unnumbered"]["enums"]
+
+
+async def test_enums_without_published_numbers_travel_as_names(
+    int_world: World, emulator: Emulator
+) -> None:
+    """The enums no published proto numbers (``unnumbered`` in enum_numbers.json) stay names
+    under ``enum-encoding=int``, in requests and answers, and the SDK reads them."""
+    assert set(UNNUMBERED) == {
+        "BatchState",
+        "CandidateFinishReason",  # only MISSING_THOUGHT_SIGNATURE
+        "DocumentState",
+        "GeneratedFileState",
+        "MediaResolutionLevel",
+        "ThinkingConfigThinkingLevel",
+    }
+    w = int_world
+    # requests: thinking level and media resolution level, by name, accepted as such
+    r = await w.client.models.generate_content(
+        "gemini-3-flash-preview",
+        contents=[
+            {
+                "role": "user",
+                "parts": [
+                    {"text": "Describe it"},
+                    {
+                        "inline_data": {"mime_type": "image/png", "data": b"\x89PNG"},
+                        "media_resolution": {"level": "MEDIA_RESOLUTION_HIGH"},
+                    },
+                ],
+            }
+        ],
+        generation_config={"thinking_config": {"thinking_level": "LOW"}},
+    )
+    assert r.candidates[0].finish_reason == T.CandidateFinishReason.STOP  # type: ignore[index]
+    sent = [e for e in emulator.request_log if e.get("route") == "models.generateContent"][-1]
+    assert sent["query"]["$alt"] == INT_ENUMS["$alt"]
+    # answers: batch, document and generated-file states come back as names
+    headers = {"x-goog-api-key": "k"}
+    batch, (document, _), generated = (
+        await w.batch(),
+        await w.store_document(),
+        await w.generated_file(),
+    )
+    async with aiohttp.ClientSession() as session:
+        raw: dict[str, Any] = {}
+        for name in (batch, document, generated):
+            url = f"{emulator.url}/v1beta/{name}"
+            async with session.get(url, params=INT_ENUMS, headers=headers) as response:
+                assert response.status == 200
+                raw[name] = await response.json()
+    assert raw[batch]["metadata"]["state"] in UNNUMBERED["BatchState"]
+    assert raw[document]["state"] == "STATE_ACTIVE"
+    assert raw[generated]["state"] == "GENERATED"
+    op = await w.client.batches.get(batch)
+    metadata = T.GenerateContentBatch.from_dict(op.metadata or {})
+    assert isinstance(metadata.state, T.BatchState)
+    doc = await w.client.file_search_stores.documents.get(document)
+    assert doc.state == T.DocumentState.STATE_ACTIVE
+    file = await w.client.generated_files.get(generated)
+    assert file.state == T.GeneratedFileState.GENERATED
+
+
+async def test_an_integer_for_an_unnumbered_enum_is_refused(emulator: Emulator) -> None:
+    """The emulator cannot know what number the live API gives a thinking level: it says so
+    (a numbered enum's integer is read, see above)."""
+    body = {
+        "contents": [{"role": "user", "parts": [{"text": "x"}]}],
+        "generationConfig": {"thinkingConfig": {"thinkingLevel": 2}},
+    }
+    url = emulator.url + "/v1beta/models/gemini-3-flash-preview:generateContent"
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url, json=body, params=INT_ENUMS, headers={"x-goog-api-key": "k"}) as r,
+    ):
+        assert r.status == 400
+        message = (await r.json())["error"]["message"]
+    assert message == (
+        "Invalid value 2 for enum ThinkingConfigThinkingLevel: no published proto numbers its "
+        "values, so the emulator reads them only by name."
+    )

@@ -137,7 +137,14 @@ async def test_stream_chunks_fit_the_api_description(
 ) -> None:
     path = f"/v1beta/models/{model}:streamGenerateContent"
     tools = [{"functionDeclarations": [{"name": "lookup", "parameters": {"type": "OBJECT"}}]}]
-    for text in ("Tell me a story", "Please lookup the weather", "EMULATOR_BLOCK_PROMPT"):
+    texts = (
+        "Tell me a story",
+        "Please lookup the weather",
+        "EMULATOR_BLOCK_PROMPT",
+        "EMULATOR_PROHIBITED_PROMPT",
+        "Tell me a story EMULATOR_SAFETY_STOP",
+    )
+    for text in texts:
         request = {
             "contents": [{"role": "user", "parts": [{"text": text}]}],
             "tools": tools,

@@ -116,20 +116,26 @@ def _add_document(
     )
     state.put(doc)
 
+    response: dict[str, Any] = {
+        "@type": _UPLOAD_TYPE + response_type,
+        "parent": store,
+        "documentName": name,
+    }
+    if response_type == "UploadToFileSearchStoreResponse":
+        response.update(mimeType=mime, sizeBytes=str(size))
+
     def complete() -> JSON:
         doc["state"] = "STATE_ACTIVE"
         doc["updateTime"] = stamp()
-        response: dict[str, Any] = {
-            "@type": _UPLOAD_TYPE + response_type,
-            "parent": store,
-            "documentName": name,
-        }
-        if response_type == "UploadToFileSearchStoreResponse":
-            response.update(mimeType=mime, sizeBytes=str(size))
-        return response
+        return dict(response)
 
     op = _operations.start(state, f"{store}/{op_collection}/{doc_id}", complete=complete)
-    return _operations.snapshot(op)
+    body = _operations.snapshot(op)
+    if response_type == "UploadToFileSearchStoreResponse":
+        # as recorded: the upload's answer already names the document (its response), while
+        # the operation is not yet done
+        body["response"] = dict(response)
+    return body
 
 
 @route("POST", "/v1beta/{name=fileSearchStores/*}:importFile", "fileSearchStores.importFile")
