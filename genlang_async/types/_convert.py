@@ -333,12 +333,24 @@ def format_float(value: Any) -> Any:
 
 
 def _float_list(item: Hook) -> Hook:
-    def convert(values: Any) -> Any:
-        if str in set(map(type, values)) or not all(map(math.isfinite, values)):
-            return [item(x) for x in values]
-        return list(values)
+    """A list of floats converted with ``item`` only when some item needs it: reading, a
+    ``"NaN"`` / ``"Infinity"`` string; writing, a NaN or an infinity. One C-level pass
+    otherwise (embeddings hold thousands of numbers)."""
+    if item is parse_float:
 
-    return convert
+        def read(values: Any) -> Any:
+            return [item(x) for x in values] if str in set(map(type, values)) else list(values)
+
+        return read
+
+    def write(values: Any) -> Any:
+        try:
+            finite = all(map(math.isfinite, values))
+        except TypeError:  # not numbers: passed on as they are, as by ``item``
+            finite = False
+        return list(values) if finite else [item(x) for x in values]
+
+    return write
 
 
 _FROM_WIRE: dict[str, Hook] = {
