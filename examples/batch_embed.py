@@ -94,7 +94,7 @@ async def embed_all(
             requests=[{"model": model_name, "content": {"parts": [{"text": t}]}} for t in group],
             max_retries=max_retries,
         )
-        vectors = [list(e.values or []) for e in response.embeddings or []]
+        vectors = [list(e.values) for e in response.embeddings]
         if len(vectors) != len(group):
             raise RuntimeError(f"asked for {len(group)} embeddings, got {len(vectors)}")
         if progress is not None:

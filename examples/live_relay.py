@@ -88,7 +88,7 @@ def to_browser(event: Any) -> list[dict[str, Any]]:
     content = event.server_content
     if content is None:
         return out
-    for part in (content.model_turn.parts or []) if content.model_turn else []:
+    for part in content.model_turn.parts if content.model_turn else []:
         if part.text:
             out.append({"type": "text", "text": part.text})
         elif part.inline_data is not None and part.inline_data.data is not None:

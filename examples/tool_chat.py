@@ -84,7 +84,7 @@ async def reply(chat: Any, message: str, out: TextIO) -> None:
         assert isinstance(stream, ToolStream)  # callables in tools: a ToolStream
         async for event in stream.events():
             if isinstance(event, FunctionCallEvent):
-                args = ", ".join(f"{k}={v!r}" for k, v in (event.call.args or {}).items())
+                args = ", ".join(f"{k}={v!r}" for k, v in event.call.args.items())
                 out.write(f"\n  -> calling {event.call.name}({args})\n")
             elif isinstance(event, FunctionResultEvent):
                 out.write(f"  <- {event.call.name}: {event.response}\n")

@@ -193,7 +193,7 @@ class ToolExecutor:
         return [results[i] for i in range(len(calls))]
 
     async def _respond(self, call: FunctionCall) -> Part:
-        name = call.name or ""
+        name = call.name
         try:
             response = _as_response(await self._call(name, call.args))
         except _BadCall as exc:

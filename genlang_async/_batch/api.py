@@ -59,7 +59,7 @@ class BatchApi:
             options=None,
         )
         assert response.file is not None
-        return str(response.file.name)
+        return response.file.name
 
     @asynccontextmanager
     async def download(self, file_name: str) -> AsyncIterator[AsyncIterable[bytes]]:

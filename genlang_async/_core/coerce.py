@@ -246,7 +246,7 @@ def fill_field(value: Any, attr: str, name: str) -> Any:
     if isinstance(value, list):
         return [fill_field(item, attr, name) for item in value]
     given = getattr(value, attr, None)
-    if given is None:
+    if not given:  # unset: ``None``, or ``""`` for a field typed without None (a batch's model)
         return attrs.evolve(value, **{attr: name})
     if attr == "model" and isinstance(given, str) and "/" not in given:
         # A bare model id ("gemini-embedding-001"), completed as the method's own argument is.

@@ -152,7 +152,7 @@ class Files(generated.Files):
         (``None``: wait for ever).
         """
         if isinstance(name, File):
-            if name.name is None:
+            if not name.name:
                 raise ValueError("the File has no name")
             name = name.name
         full_name = resolve_name(name, "files/*", argument="name")

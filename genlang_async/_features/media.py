@@ -57,8 +57,10 @@ async def upload_file(
     if name is not None:
         name = resolve_name(name, "files/*", argument="name")
     async with await open_source(file, mime_type) as source:
-        # ``File.mimeType`` is output-only: the type travels in the upload's Content-Type
-        metadata = CreateFileRequest(file=File(name=name, display_name=display_name)).to_dict()
+        # ``File.mimeType`` is output-only: the type travels in the upload's Content-Type;
+        # an empty ``name`` (its default) is not sent: the API picks one
+        file_metadata = File(name=name or "", display_name=display_name)
+        metadata = CreateFileRequest(file=file_metadata).to_dict()
         result = await run_upload(
             transport,
             url=upload_url(transport, "files"),
@@ -117,9 +119,9 @@ class Media(Resource):
             check_scalar(mime_type, str, "mime_type")
         body = CreateFileRequest(
             file=File(
-                name=None if name is None else resolve_name(name, "files/*", argument="name"),
+                name="" if name is None else resolve_name(name, "files/*", argument="name"),
                 display_name=check_scalar(display_name, str, "display_name"),
-                mime_type=mime_type,
+                mime_type=mime_type or "",
             )
         ).to_dict()
         data = await self._call("POST", "files", body=body, options=options, idempotent=False)

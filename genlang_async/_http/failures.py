@@ -63,7 +63,10 @@ def connection_error(
 
 
 def frozen_headers(headers: Mapping[str, str]) -> CIMultiDictProxy[str]:
-    """A read-only, case-insensitive copy of response headers."""
+    """Response headers, read-only and case-insensitive: aiohttp's own read-only view as it
+    is (nothing changes a received response's headers), anything else copied."""
+    if isinstance(headers, CIMultiDictProxy):
+        return headers
     return CIMultiDictProxy(CIMultiDict(headers))
 
 

@@ -85,7 +85,7 @@ async def embed(args: argparse.Namespace) -> int:
             for text in args.texts
         ]
         response = await client.models.batch_embed_contents(args.model, requests=requests)
-    for embedding in response.embeddings or []:
+    for embedding in response.embeddings:
         print(json.dumps(embedding.values))
     return 0
 

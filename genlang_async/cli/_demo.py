@@ -27,7 +27,7 @@ async def run_demo(client: Client, *, model: str) -> None:
     number = 0
     async for page in client.models.list(page_size=20).pages():
         number += 1
-        names = ", ".join(str(listed.name).removeprefix("models/") for listed in page.items[:3])
+        names = ", ".join(listed.name.removeprefix("models/") for listed in page.items[:3])
         print(f"  page {number}: {len(page.items)} models ({names}, ...)")
 
     _heading(f"generate_content with {model}")
@@ -63,5 +63,5 @@ async def run_demo(client: Client, *, model: str) -> None:
     async for listed in client.files.list():
         print(f"  {listed.name}  {listed.mime_type}  {listed.size_bytes} bytes")
 
-    await client.files.delete(str(uploaded.name))
+    await client.files.delete(uploaded.name)
     print(f"\nDeleted {uploaded.name}. Done.")

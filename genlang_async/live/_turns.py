@@ -77,7 +77,7 @@ class TurnBuilder:
         turn = self._current()
         turn.messages.append(event)
         if content.model_turn is not None:
-            for part in content.model_turn.parts or ():
+            for part in content.model_turn.parts:
                 if part.text is not None and not part.thought:
                     turn.text += part.text
                 if part.inline_data is not None and part.inline_data.data is not None:

@@ -12,9 +12,10 @@ from typing import Any, ClassVar, TypeVar
 
 import attrs
 
+from ._defaults import always_set, empty_message
 from ._enum import WireEnum
 
-__all__ = ["Wire", "WireEnum", "WireModel"]
+__all__ = ["Wire", "WireEnum", "WireModel", "empty_message"]
 
 _M = TypeVar("_M", bound="WireModel")
 
@@ -48,6 +49,10 @@ class WireModel:
     ``extra`` holds wire fields this version of the SDK does not know (keyed by their wire
     name, values as plain JSON).  They are kept when parsing and sent back by ``to_dict``;
     they take part in ``==``.
+
+    Fields are ``T | None`` (``None``: not on the wire), except the ones the API always
+    returns, typed ``T`` with proto3's default (``""``, ``0``, ``[]``, an empty message, ...)
+    when the wire leaves them out (see ``genlang_async.types._defaults``).
     """
 
     extra: dict[str, Any] | None = None
@@ -62,15 +67,18 @@ class WireModel:
         return result
 
     def to_dict(self) -> dict[str, Any]:
-        """Wire JSON for this object: camelCase keys, unset (``None``) fields left out."""
+        """Wire JSON for this object: camelCase keys, unset (``None``) fields left out, and
+        fields typed without ``None`` left out at their default."""
         cls = type(self)
         hook = _unstructure_hooks.get(cls) or _unstructure_hook(cls)
         return hook(self)
 
     def __repr__(self) -> str:
         parts = []
+        defaults = always_set(type(self))
         for field in attrs.fields(type(self)):
             value = getattr(self, field.name)
-            if value is not None:
-                parts.append(f"{field.name}={value!r}")
+            if value is None or (field.name in defaults and value == defaults[field.name][0]):
+                continue
+            parts.append(f"{field.name}={value!r}")
         return f"{type(self).__name__}({', '.join(parts)})"

@@ -4,6 +4,10 @@ Rules (proto3 JSON as the Gemini API speaks it):
 
 - keys are the camelCase wire names; fields that are ``None`` are left out on output, every
   other value (``False``, ``0``, ``""``, ``[]``) is kept;
+- fields typed without ``None`` (the ones the API always returns, see ``_defaults``) take
+  their proto3 default when the wire leaves them out, and are left out on output while at it;
+  a default the wire spells out (``"name": ""``) is also kept in ``extra``, so it is written
+  back as it came;
 - wire keys a class does not know are kept in its ``extra`` dict and written back on output
   (a set attribute wins over an ``extra`` entry of the same wire name); a JSON ``null`` for a
   known field leaves the attribute unset and is kept in ``extra`` so it is written back too;
@@ -41,6 +45,7 @@ from typing import Any, TypeVar
 import attrs
 import cattrs
 
+from ._defaults import always_set
 from ._enum import WireEnum
 
 __all__ = [
@@ -328,12 +333,24 @@ def format_float(value: Any) -> Any:
 
 
 def _float_list(item: Hook) -> Hook:
-    def convert(values: Any) -> Any:
-        if str in set(map(type, values)) or not all(map(math.isfinite, values)):
-            return [item(x) for x in values]
-        return list(values)
+    """A list of floats converted with ``item`` only when some item needs it: reading, a
+    ``"NaN"`` / ``"Infinity"`` string; writing, a NaN or an infinity. One C-level pass
+    otherwise (embeddings hold thousands of numbers)."""
+    if item is parse_float:
 
-    return convert
+        def read(values: Any) -> Any:
+            return [item(x) for x in values] if str in set(map(type, values)) else list(values)
+
+        return read
+
+    def write(values: Any) -> Any:
+        try:
+            finite = all(map(math.isfinite, values))
+        except TypeError:  # not numbers: passed on as they are, as by ``item``
+            finite = False
+        return list(values) if finite else [item(x) for x in values]
+
+    return write
 
 
 _FROM_WIRE: dict[str, Hook] = {
@@ -411,6 +428,9 @@ def _structure_fn(cls: type[Any]) -> Callable[..., Any]:
     # ``__init__`` (no validators, converters or hooks on these classes) costs more.
     # Each field is looked up once (a dense object costs one ``get`` per field, not a
     # comparison chain per key); JSON nulls count as absent and go to ``extra``.
+    # A field typed without None takes its default when absent; a default spelled out on the
+    # wire is not counted as found, so it is kept in ``extra`` (and written back) too.
+    defaults = always_set(cls)
     namespace: dict[str, Any] = {"cls": cls, "new": object.__new__}
     lines = [
         "def structure(data, _type=None):",
@@ -419,8 +439,10 @@ def _structure_fn(cls: type[Any]) -> Callable[..., Any]:
         "    o = new(cls)",
         "    get = data.get",
         "    found = 0",
-        "    try:",
     ]
+    if defaults:
+        lines.append("    kept = ()")
+    lines.append("    try:")
     converters: dict[str, Hook | None] = {}
     for i, (attr, wire, kind) in enumerate(cls._wire_):
         head, _, rest = kind.partition(":")
@@ -434,21 +456,38 @@ def _structure_fn(cls: type[Any]) -> Callable[..., Any]:
         else:
             converters[f"c{i}"] = None
             value = f"c{i}(v)"
+        if attr not in defaults:
+            lines += [
+                f"        v = get({wire!r})",
+                "        if v is None:",
+                f"            o.{attr} = None",
+                "        else:",
+                f"            o.{attr} = {value}",
+                "            found += 1",
+            ]
+            continue
+        sample, factory = defaults[attr]
+        namespace[f"e{i}"] = sample
+        namespace[f"f{i}"] = factory
         lines += [
             f"        v = get({wire!r})",
             "        if v is None:",
-            f"            o.{attr} = None",
+            f"            o.{attr} = e{i}" if factory is None else f"            o.{attr} = f{i}()",
             "        else:",
             f"            o.{attr} = {value}",
-            "            found += 1",
+            f"            if o.{attr} == e{i}:",
+            f"                kept += ({wire!r},)",
+            "            else:",
+            "                found += 1",
         ]
     if not cls._wire_:
         lines.append("        pass")
+    keep = " or k in kept" if defaults else ""
     lines += [
         "    except (TypeError, ValueError, AttributeError, KeyError):",
         "        return checked(data)",
         "    if found != len(data):",
-        "        o.extra = {k: v for k, v in data.items() if v is None or k not in known}",
+        f"        o.extra = {{k: v for k, v in data.items() if v is None or k not in known{keep}}}",
         "    else:",
         "        o.extra = None",
         "    return o",
@@ -473,6 +512,7 @@ def _checked_structure(cls: type[Any], table: dict[str, tuple[str, Hook | None]]
     name = cls.__name__
     if not isinstance(data, Mapping):
         raise TypeError(f"{name}: expected a JSON object, got {type(data).__name__}")
+    defaults = always_set(cls)
     kwargs: dict[str, Any] = {}
     extra: dict[str, Any] | None = None
     for key, value in data.items():
@@ -487,6 +527,10 @@ def _checked_structure(cls: type[Any], table: dict[str, tuple[str, Hook | None]]
             kwargs[attr] = value if conv is None else conv(value)
         except (TypeError, ValueError, AttributeError, KeyError) as exc:
             raise ValueError(f"{name}.{key}: {exc}") from exc
+        if attr in defaults and kwargs[attr] == defaults[attr][0]:  # a default spelled out
+            if extra is None:
+                extra = {}
+            extra[key] = value
     if extra is not None:
         kwargs["extra"] = extra
     return cls(**kwargs)
@@ -498,10 +542,15 @@ def _unstructure_fn(cls: type[Any]) -> Callable[[Any], dict[str, Any]]:
     if fn is not None:
         return fn
     namespace: dict[str, Any] = {}
+    defaults = always_set(cls)
     lines = ["def unstructure(obj):", "    out = {}"]
     for i, (attr, wire, kind) in enumerate(cls._wire_):
         lines.append(f"    v = obj.{attr}")
-        lines.append("    if v is not None:")
+        if attr in defaults:  # left out at its default, as proto3 JSON does
+            namespace[f"e{i}"] = defaults[attr][0]
+            lines.append(f"    if v is not None and v != e{i}:")
+        else:
+            lines.append("    if v is not None:")
         if kind in _PASSTHROUGH:
             lines.append(f"        out[{wire!r}] = v")
         else:

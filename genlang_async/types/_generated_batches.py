@@ -69,7 +69,7 @@ class BatchState(WireEnum):
 class AsyncBatchEmbedContentOperation(WireModel):
     """Long-running operation returned by ``models.asyncBatchEmbedContent``, ``tunedModels.asyncBatchEmbedContent``."""
 
-    name: str | None = None
+    name: str = ""
     done: bool | None = None
     error: Status | None = None
     metadata: EmbedContentBatch | None = None
@@ -106,7 +106,7 @@ class AsyncBatchEmbedContentResponse(WireModel):
 class BatchGenerateContentOperation(WireModel):
     """Long-running operation returned by ``models.batchGenerateContent``, ``tunedModels.batchGenerateContent``."""
 
-    name: str | None = None
+    name: str = ""
     done: bool | None = None
     error: Status | None = None
     metadata: GenerateContentBatch | None = None
@@ -162,7 +162,7 @@ class CustomLongRunningOperation(WireModel):
 
     error: Status | None = None
     response: dict[str, Any] | None = None
-    name: str | None = None
+    name: str = ""
     metadata: dict[str, Any] | None = None
     done: bool | None = None
 
@@ -179,9 +179,9 @@ class CustomLongRunningOperation(WireModel):
 class EmbedContentBatch(WireModel):
     """Request body of ``batches.updateEmbedContentBatch``."""
 
-    model: str | None = None
-    name: str | None = None
-    display_name: str | None = None
+    model: str = ""
+    name: str = ""
+    display_name: str = ""
     input_config: InputEmbedContentConfig | None = None
     output: EmbedContentBatchOutput | None = None
     create_time: datetime.datetime | None = None
@@ -247,9 +247,9 @@ class Empty(WireModel):
 class GenerateContentBatch(WireModel):
     """Request body of ``batches.updateGenerateContentBatch``."""
 
-    model: str | None = None
-    name: str | None = None
-    display_name: str | None = None
+    model: str = ""
+    name: str = ""
+    display_name: str = ""
     input_config: InputConfig | None = None
     output: GenerateContentBatchOutput | None = None
     create_time: datetime.datetime | None = None
@@ -428,7 +428,7 @@ class ListOperationsResponse(WireModel):
 class Operation(WireModel):
     """A long-running operation: name, whether it is done, and its result or error."""
 
-    name: str | None = None
+    name: str = ""
     done: bool | None = None
     error: Status | None = None
     metadata: dict[str, Any] | None = None
@@ -447,8 +447,8 @@ class Operation(WireModel):
 class Status(WireModel):
     """Error of a failed call or operation (``google.rpc.Status``)."""
 
-    code: int | None = None
-    message: str | None = None
+    code: int = 0
+    message: str = ""
     details: list[dict[str, Any]] | None = None
 
     _wire_: ClassVar[Wire] = (

@@ -29,9 +29,9 @@ class CachedContent(WireModel):
 
     expire_time: datetime.datetime | None = None
     ttl: datetime.timedelta | None = None
-    name: str | None = None
+    name: str = ""
     display_name: str | None = None
-    model: str | None = None
+    model: str = ""
     system_instruction: Content | None = None
     contents: list[Content] | None = None
     tools: list[Tool] | None = None

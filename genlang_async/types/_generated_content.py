@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from ._base import Wire, WireEnum, WireModel
+from ._base import Wire, WireEnum, WireModel, empty_message
 from ._helpers import ContentHelpers, GenerateContentResponseHelpers, PartHelpers
 
 __all__ = [
@@ -355,7 +355,7 @@ class BatchEmbedContentsRequest(WireModel):
 class BatchEmbedContentsResponse(WireModel):
     """Response of ``models.batchEmbedContents``."""
 
-    embeddings: list[ContentEmbedding] | None = None
+    embeddings: list[ContentEmbedding] = attrs.Factory(list)
 
     _wire_: ClassVar[Wire] = (("embeddings", "embeddings", "list:ref:ContentEmbedding"),)
 
@@ -443,7 +443,7 @@ class CodeExecution(WireModel):
 class CodeExecutionResult(WireModel):
     """Value of ``Part.codeExecutionResult``."""
 
-    outcome: CodeExecutionResultOutcome | str | None = None
+    outcome: CodeExecutionResultOutcome | str = CodeExecutionResultOutcome.OUTCOME_UNSPECIFIED
     output: str | None = None
 
     _wire_: ClassVar[Wire] = (
@@ -469,7 +469,7 @@ class ComputerUse(WireModel):
 class Content(ContentHelpers, WireModel):
     """A turn of a conversation: a role and its ordered parts."""
 
-    parts: list[Part] | None = None
+    parts: list[Part] = attrs.Factory(list)
     role: str | None = None
 
     _wire_: ClassVar[Wire] = (
@@ -482,7 +482,7 @@ class Content(ContentHelpers, WireModel):
 class ContentEmbedding(WireModel):
     """An embedding vector."""
 
-    values: list[float] | None = None
+    values: list[float] = attrs.Factory(list)
     shape: list[int] | None = None
 
     _wire_: ClassVar[Wire] = (
@@ -508,7 +508,7 @@ class CountTokensRequest(WireModel):
 class CountTokensResponse(WireModel):
     """Response of ``models.countTokens``."""
 
-    total_tokens: int | None = None
+    total_tokens: int = 0
     cached_content_token_count: int | None = None
     prompt_tokens_details: list[ModalityTokenCount] | None = None
     cache_tokens_details: list[ModalityTokenCount] | None = None
@@ -557,7 +557,7 @@ class EmbedContentRequest(WireModel):
 class EmbedContentResponse(WireModel):
     """Response of ``models.embedContent``."""
 
-    embedding: ContentEmbedding | None = None
+    embedding: ContentEmbedding = attrs.Factory(empty_message("ContentEmbedding"))
 
     _wire_: ClassVar[Wire] = (("embedding", "embedding", "ref:ContentEmbedding"),)
 
@@ -566,8 +566,8 @@ class EmbedContentResponse(WireModel):
 class ExecutableCode(WireModel):
     """Value of ``Part.executableCode``."""
 
-    language: ExecutableCodeLanguage | str | None = None
-    code: str | None = None
+    language: ExecutableCodeLanguage | str = ExecutableCodeLanguage.LANGUAGE_UNSPECIFIED
+    code: str = ""
 
     _wire_: ClassVar[Wire] = (
         ("language", "language", "enum:ExecutableCodeLanguage"),
@@ -608,8 +608,8 @@ class FunctionCall(WireModel):
     """A call of a declared function, as predicted by the model."""
 
     id: str | None = None
-    name: str | None = None
-    args: dict[str, Any] | None = None
+    name: str = ""
+    args: dict[str, Any] = attrs.Factory(dict)
 
     _wire_: ClassVar[Wire] = (
         ("id", "id", "str"),
@@ -1012,8 +1012,8 @@ class MediaResolution(WireModel):
 class ModalityTokenCount(WireModel):
     """Value of ``CountTokensResponse.promptTokensDetails``."""
 
-    modality: GenerativeLanguageModality | str | None = None
-    token_count: int | None = None
+    modality: GenerativeLanguageModality | str = GenerativeLanguageModality.MODALITY_UNSPECIFIED
+    token_count: int = 0
 
     _wire_: ClassVar[Wire] = (
         ("modality", "modality", "enum:GenerativeLanguageModality"),
@@ -1156,8 +1156,10 @@ class ReviewSnippet(WireModel):
 class SafetyRating(WireModel):
     """Assessed probability of harm of some content for one category."""
 
-    category: HarmCategory | str | None = None
-    probability: SafetyRatingProbability | str | None = None
+    category: HarmCategory | str = HarmCategory.HARM_CATEGORY_UNSPECIFIED
+    probability: SafetyRatingProbability | str = (
+        SafetyRatingProbability.HARM_PROBABILITY_UNSPECIFIED
+    )
     blocked: bool | None = None
 
     _wire_: ClassVar[Wire] = (
@@ -1420,12 +1422,12 @@ class UrlMetadata(WireModel):
 class UsageMetadata(WireModel):
     """Token counts of a request and its response."""
 
-    prompt_token_count: int | None = None
+    prompt_token_count: int = 0
     cached_content_token_count: int | None = None
     candidates_token_count: int | None = None
     tool_use_prompt_token_count: int | None = None
     thoughts_token_count: int | None = None
-    total_token_count: int | None = None
+    total_token_count: int = 0
     prompt_tokens_details: list[ModalityTokenCount] | None = None
     cache_tokens_details: list[ModalityTokenCount] | None = None
     candidates_tokens_details: list[ModalityTokenCount] | None = None

@@ -46,7 +46,7 @@ class ChunkingConfig(WireModel):
 class FileSearchStore(WireModel):
     """A store of chunked, embedded documents searched by the file search tool."""
 
-    name: str | None = None
+    name: str = ""
     display_name: str | None = None
     create_time: datetime.datetime | None = None
     update_time: datetime.datetime | None = None
@@ -78,7 +78,7 @@ class ImportFileMetadata(WireModel):
 class ImportFileOperation(WireModel):
     """Long-running operation returned by ``fileSearchStores.importFile``."""
 
-    name: str | None = None
+    name: str = ""
     done: bool | None = None
     error: Status | None = None
     metadata: ImportFileMetadata | None = None
@@ -145,7 +145,7 @@ class UploadToFileSearchStoreMetadata(WireModel):
 class UploadToFileSearchStoreOperation(WireModel):
     """Long-running operation returned by ``media.uploadToFileSearchStore``."""
 
-    name: str | None = None
+    name: str = ""
     done: bool | None = None
     error: Status | None = None
     metadata: UploadToFileSearchStoreMetadata | None = None

@@ -88,17 +88,17 @@ class File(WireModel):
     """A file uploaded through the Files API."""
 
     video_metadata: VideoFileMetadata | None = None
-    name: str | None = None
+    name: str = ""
     display_name: str | None = None
-    mime_type: str | None = None
-    size_bytes: int | None = None
+    mime_type: str = ""
+    size_bytes: int = 0
     create_time: datetime.datetime | None = None
     update_time: datetime.datetime | None = None
     expiration_time: datetime.datetime | None = None
     sha256_hash: bytes | None = None
-    uri: str | None = None
+    uri: str = ""
     download_uri: str | None = None
-    state: FileState | str | None = None
+    state: FileState | str = FileState.STATE_UNSPECIFIED
     source: FileSource | str | None = None
     error: Status | None = None
 
@@ -124,7 +124,7 @@ class File(WireModel):
 class GeneratedFile(WireModel):
     """Response of ``generatedFiles.get``."""
 
-    name: str | None = None
+    name: str = ""
     mime_type: str | None = None
     state: GeneratedFileState | str | None = None
     error: Status | None = None

@@ -56,9 +56,9 @@ class Media(WireModel):
 class Model(WireModel):
     """A base model and its limits."""
 
-    name: str | None = None
+    name: str = ""
     base_model_id: str | None = None
-    version: str | None = None
+    version: str = ""
     display_name: str | None = None
     description: str | None = None
     input_token_limit: int | None = None
@@ -113,7 +113,7 @@ class PredictLongRunningMetadata(WireModel):
 class PredictLongRunningOperation(WireModel):
     """Long-running operation returned by ``models.predictLongRunning``."""
 
-    name: str | None = None
+    name: str = ""
     done: bool | None = None
     error: Status | None = None
     metadata: PredictLongRunningMetadata | None = None

@@ -57,10 +57,10 @@ class ListPermissionsResponse(WireModel):
 class Permission(WireModel):
     """A role on a resource granted to a user, a group or everyone."""
 
-    name: str | None = None
+    name: str = ""
     grantee_type: PermissionGranteeType | str | None = None
     email_address: str | None = None
-    role: PermissionRole | str | None = None
+    role: PermissionRole | str = PermissionRole.ROLE_UNSPECIFIED
 
     _wire_: ClassVar[Wire] = (
         ("name", "name", "str"),

@@ -158,7 +158,7 @@ class Chunk(WireModel):
     create_time: datetime.datetime | None = None
     data: ChunkData | None = None
     update_time: datetime.datetime | None = None
-    name: str | None = None
+    name: str = ""
 
     _wire_: ClassVar[Wire] = (
         ("state", "state", "enum:ChunkState"),
@@ -198,7 +198,7 @@ class Condition(WireModel):
 class Corpus(WireModel):
     """A collection of documents for semantic retrieval."""
 
-    name: str | None = None
+    name: str = ""
     display_name: str | None = None
     create_time: datetime.datetime | None = None
     update_time: datetime.datetime | None = None
@@ -254,7 +254,7 @@ class DeleteChunkRequest(WireModel):
 class Document(WireModel):
     """A document in a corpus or a file search store."""
 
-    name: str | None = None
+    name: str = ""
     display_name: str | None = None
     custom_metadata: list[CustomMetadata] | None = None
     update_time: datetime.datetime | None = None

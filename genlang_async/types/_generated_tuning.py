@@ -64,7 +64,7 @@ class CreateTunedModelMetadata(WireModel):
 class CreateTunedModelOperation(WireModel):
     """Long-running operation returned by ``tunedModels.create``."""
 
-    name: str | None = None
+    name: str = ""
     done: bool | None = None
     error: Status | None = None
     metadata: CreateTunedModelMetadata | None = None
@@ -124,7 +124,7 @@ class TunedModel(WireModel):
 
     tuned_model_source: TunedModelSource | None = None
     base_model: str | None = None
-    name: str | None = None
+    name: str = ""
     display_name: str | None = None
     description: str | None = None
     temperature: float | None = None

@@ -20,8 +20,8 @@ __all__ = [
 ]
 
 
-def _text_of(parts: list[Part] | None) -> str | None:
-    texts = [p.text for p in parts or () if p.text is not None and not p.thought]
+def _text_of(parts: list[Part]) -> str | None:
+    texts = [p.text for p in parts if p.text is not None and not p.thought]
     return "".join(texts) if texts else None
 
 
@@ -40,9 +40,7 @@ class GenerateContentResponseHelpers:
         if not self.candidates:
             return []
         content = self.candidates[0].content
-        if content is None or content.parts is None:
-            return []
-        return content.parts
+        return [] if content is None else content.parts
 
     @property
     def text(self) -> str | None:
@@ -74,7 +72,7 @@ class ContentHelpers:
     __slots__ = ()
 
     if TYPE_CHECKING:
-        parts: list[Part] | None
+        parts: list[Part]
         role: str | None
 
     @classmethod
@@ -159,7 +157,7 @@ class ServerMessageHelpers:
             return None
         chunks = [
             p.inline_data.data
-            for p in content.model_turn.parts or ()
+            for p in content.model_turn.parts
             if p.inline_data is not None and p.inline_data.data is not None
         ]
         return b"".join(chunks) if chunks else None

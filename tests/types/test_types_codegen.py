@@ -85,7 +85,11 @@ def test_classes_are_slotted_and_keyword_only(name: str) -> None:
     import attrs
 
     import genlang_async.types as T
+    from genlang_async.types._defaults import always_set
 
     cls = getattr(T, name)
     assert "__slots__" in cls.__dict__
-    assert all(f.kw_only and f.default is None for f in attrs.fields(cls))
+    assert all(f.kw_only for f in attrs.fields(cls))
+    always = always_set(cls)
+    assert all(f.default is None for f in attrs.fields(cls) if f.name not in always)
+    assert all(attrs.fields_dict(cls)[attr].default is not attrs.NOTHING for attr in always)
