@@ -5,19 +5,21 @@ from __future__ import annotations
 import functools
 import hashlib
 import math
+import operator
 import re
 from collections.abc import Sequence
+
+from ._pretty import SparseVector
 
 _WORD_RE = re.compile(r"\w+")
 
 
-def _features(text: str) -> list[tuple[str, float]]:
-    features: list[tuple[str, float]] = []
-    for word in _WORD_RE.findall(text.lower()):
-        features.append(("w:" + word, 1.0))
-        padded = f"^{word}$"
-        for i in range(len(padded) - 2):
-            features.append(("t:" + padded[i : i + 3], 0.35))
+def _features(word: str) -> list[tuple[str, float]]:
+    """The features of one (lower-cased) word: itself, then its padded trigrams."""
+    features = [("w:" + word, 1.0)]
+    padded = f"^{word}$"
+    for i in range(len(padded) - 2):
+        features.append(("t:" + padded[i : i + 3], 0.35))
     return features
 
 
@@ -28,23 +30,39 @@ def _slot(feature: str, dimensions: int) -> tuple[int, float]:
     return int.from_bytes(digest[:4], "big") % dimensions, 1.0 if digest[4] & 1 else -1.0
 
 
-def embed(text: str, dimensions: int = 768) -> list[float]:
-    """A unit vector for ``text``; texts sharing words and trigrams get close vectors."""
-    dimensions = max(1, dimensions)
-    # Only the few entries the features touch are non-zero: work on those alone.
-    touched: dict[int, float] = {}
-    for feature, weight in _features(text):
+@functools.lru_cache(maxsize=1 << 15)
+def _word_slots(word: str, dimensions: int) -> tuple[tuple[int, float], ...]:
+    """What one word adds to a vector: ``(index, signed weight)`` per feature, in feature
+    order (a pure function of the word, remembered: texts share most of their words)."""
+    slots = []
+    for feature, weight in _features(word):
         index, sign = _slot(feature, dimensions)
-        touched[index] = touched.get(index, 0.0) + sign * weight
-    vector = [0.0] * dimensions
-    norm = math.sqrt(sum(touched[i] * touched[i] for i in sorted(touched) if touched[i]))
+        slots.append((index, sign * weight))
+    return tuple(slots)
+
+
+def embed(text: str, dimensions: int = 768) -> SparseVector:
+    """A unit vector for ``text``; texts sharing words and trigrams get close vectors.
+
+    Only the few entries the features touch are non-zero; the vector knows which (a
+    :class:`SparseVector`), so writing it out costs little more than those entries."""
+    dimensions = max(1, dimensions)
+    touched: dict[int, float] = {}
+    get = touched.get
+    for word in _WORD_RE.findall(text.lower()):
+        for index, value in _word_slots(word, dimensions):
+            touched[index] = get(index, 0.0) + value
+    if not touched:
+        return SparseVector(dimensions, [(0, 1.0)])
+    # Sorted by index, as the norm is summed (an entry that cancelled out to 0.0 adds 0.0).
+    indexes, values = zip(*sorted(touched.items()), strict=True)
+    norm = math.sqrt(sum(map(operator.mul, values, values)))
     if norm == 0.0:
-        vector[0] = 1.0
-        return vector
-    for index, value in touched.items():
-        if value:
-            vector[index] = round(value / norm, 8)
-    return vector
+        return SparseVector(dimensions, [(0, 1.0)])
+    # A text's entries take a handful of distinct values: each is scaled and rounded (which
+    # costs as much as formatting a float) once.
+    scaled = {value: round(value / norm, 8) for value in set(values)}
+    return SparseVector(dimensions, zip(indexes, map(scaled.__getitem__, values), strict=True))
 
 
 def cosine(a: Sequence[float], b: Sequence[float]) -> float:

@@ -4,6 +4,7 @@ field by its proto path (``contents[0].parts[0].text``)."""
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from typing import Any
@@ -40,8 +41,14 @@ _FUNCTION_NAME_RULE = (
 )
 
 
+_UPPER = re.compile(r"(?<!^)([A-Z])")
+
+
+@functools.lru_cache(maxsize=1024)
 def _snake(name: str) -> str:
-    return re.sub(r"(?<!^)([A-Z])", r"_\1", name).lower()
+    """A JSON field name as the proto names it (``mimeType`` -> ``mime_type``): the same few
+    names come in every request, so each is worked out once."""
+    return _UPPER.sub(r"_\1", name).lower()
 
 
 def _join(path: str, key: str) -> str:
@@ -77,28 +84,29 @@ def check_request(body: Any, path: str = "") -> None:
     if not isinstance(body, dict):
         return
     for key, value in body.items():
-        where = _join(path, key)
         if key in _JSON_SCHEMAS:
-            check_refs(value, where)
+            check_refs(value, _join(path, key))
         elif key in OPAQUE_FIELDS:
             continue
         elif key in _SCHEMAS:
-            check_schema(value, where)
+            check_schema(value, _join(path, key))
         elif key in NAMED_MAPS and isinstance(value, dict):
+            where = _join(path, key)
             for name, item in value.items():
                 check_request(item, f'{where}["{name}"]')
         elif key == "functionDeclarations" and isinstance(value, list):
+            where = _join(path, key)
             check_request(value, where)
             for index, declaration in enumerate(value):
                 name = declaration.get("name") if isinstance(declaration, dict) else None
                 if not isinstance(name, str) or _FUNCTION_NAME.fullmatch(name) is None:
                     raise invalid(f"* {where}[{index}].name: {_FUNCTION_NAME_RULE}")
         elif key in _STRING_FIELDS and not isinstance(value, str):
-            raise _bad_value(where, "TYPE_STRING", value)
+            raise _bad_value(_join(path, key), "TYPE_STRING", value)
         elif key in _NUMBER_FIELDS and not _number_ok(value, _NUMBER_FIELDS[key]):
-            raise _bad_value(where, _NUMBER_FIELDS[key], value)
-        else:
-            check_request(value, where)
+            raise _bad_value(_join(path, key), _NUMBER_FIELDS[key], value)
+        elif isinstance(value, (dict, list)):  # nothing to check in other values
+            check_request(value, _join(path, key))
 
 
 def check_schema(schema: Any, path: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from ._embeddings import cosine, embed
@@ -11,7 +12,7 @@ from ._state import State
 _DIMENSIONS = 768
 
 
-def chunk_vector(state: State, chunk: dict[str, Any]) -> list[float]:
+def chunk_vector(state: State, chunk: dict[str, Any]) -> Sequence[float]:
     name = str(chunk["name"])
     vector = state.embeddings.get(name)
     if vector is None:

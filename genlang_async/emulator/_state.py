@@ -8,7 +8,7 @@ import random
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from ._errors import ApiError, not_found
@@ -63,7 +63,7 @@ class State:
         self.operations: dict[str, Operation] = {}
         self.blobs: dict[str, Blob] = {}
         self.processing: dict[str, float] = {}
-        self.embeddings: dict[str, list[float]] = {}
+        self.embeddings: dict[str, Sequence[float]] = {}
         self.uploads: dict[str, Any] = {}
         self.upload_log: list[JSON] = []
         self.request_log: list[JSON] = []

@@ -339,7 +339,11 @@ def _float_list(item: Hook) -> Hook:
     if item is parse_float:
 
         def read(values: Any) -> Any:
-            return [item(x) for x in values] if str in set(map(type, values)) else list(values)
+            try:
+                sum(values)  # adds numbers in C; a string (or any non-number) stops it
+            except (TypeError, OverflowError):  # overflow: a huge int among floats
+                return [item(x) for x in values]
+            return list(values)
 
         return read
 

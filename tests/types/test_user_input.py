@@ -212,6 +212,22 @@ def test_nan_and_infinities_are_proto3_json_strings() -> None:
     assert embedding.to_dict() == {"values": [0.5, "NaN", "Infinity"]}
 
 
+def test_a_float_list_reads_every_kind_of_item_as_before() -> None:
+    """A float list is copied after one C-level sum when no item needs converting; when the
+    sum stops (a string, a null, a huge integer among floats) it is read item by item."""
+    cases: list[tuple[list[Any], list[Any]]] = [
+        ([0.5, 2, True, -0.0], [0.5, 2, True, -0.0]),
+        ([0.5, 10**400], [0.5, 10**400]),  # the sum overflows: the items are kept as they are
+        ([0.5, None], [0.5, None]),
+        (["-Infinity", 1.0], [-math.inf, 1.0]),
+    ]
+    for values, expected in cases:
+        read = T.ContentEmbedding.from_dict({"values": values}).values
+        assert read == expected
+        assert read is not values
+        assert [type(x) for x in read] == [type(x) for x in expected]
+
+
 async def test_nan_in_a_request_is_sent_as_valid_json(client: Client, emulator: Emulator) -> None:
     emulator.script("*:generateContent", [{"candidates": []}])
     await client.models.generate_content(
