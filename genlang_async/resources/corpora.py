@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 
 from .._core import coerce
 from .._core.names import resolve_name
-from .._operations import Operation as OperationHandle
 from .._pagination import AsyncPager
 from ..types import (
     BatchCreateChunksRequest,
@@ -41,7 +40,7 @@ from ..types import (
     QueryDocumentResponse,
     UpdateChunkRequest,
 )
-from ._base import Resource
+from ._base import OperationsNamespace, Resource
 
 if TYPE_CHECKING:
     from .._core.options import TimeoutLike
@@ -90,8 +89,7 @@ class Corpora(Resource):
         Args:
             corpus: the whole ``Corpus`` (object or wire dict); the arguments below are set over it.
             display_name: ``str | None`` (sent as ``displayName``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -128,8 +126,7 @@ class Corpora(Resource):
         Args:
             name: the name, ``corpora/*`` (a bare id is completed).
             force: the ``force`` query parameter.
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -157,8 +154,7 @@ class Corpora(Resource):
 
         Args:
             name: the name, ``corpora/*`` (a bare id is completed).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -185,24 +181,14 @@ class Corpora(Resource):
         Args:
             page_size: items per page (at least 1; ``None``: the server's default).
             page_token: start at this page (a ``next_page_token``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
         """
         path = "corpora"
-        params: dict[str, Any] = {}
-        if page_size is not None:
-            params["pageSize"] = coerce.page_size(page_size)
-        return self._pager(
-            path,
-            query=params,
-            page_token=coerce.check_scalar(page_token, str, "page_token"),
-            options=coerce.request_options(timeout, max_retries, extra_headers, extra_query),
-            response_type=ListCorporaResponse,
-            items_field="corpora",
-        )
+        options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
+        return self._pager(ListCorporaResponse, "corpora", path, options, page_size, page_token)
 
     async def patch(
         self,
@@ -225,8 +211,7 @@ class Corpora(Resource):
             corpus: the whole ``Corpus`` (object or wire dict); the arguments below are set over it.
             display_name: ``str | None`` (sent as ``displayName``).
             update_mask: the ``updateMask`` query parameter.
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -271,8 +256,7 @@ class Corpora(Resource):
             metadata_filters: a list of ``MetadataFilter`` (or wire dicts) (sent as
                 ``metadataFilters``).
             results_count: ``int | None`` (sent as ``resultsCount``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -325,8 +309,7 @@ class CorporaDocuments(Resource):
             display_name: ``str | None`` (sent as ``displayName``).
             custom_metadata: a list of ``CustomMetadata`` (or wire dicts) (sent as
                 ``customMetadata``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -368,8 +351,7 @@ class CorporaDocuments(Resource):
         Args:
             name: the name, ``corpora/*/documents/*`` (a bare id is completed).
             force: the ``force`` query parameter.
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -397,8 +379,7 @@ class CorporaDocuments(Resource):
 
         Args:
             name: the name, ``corpora/*/documents/*`` (a bare id is completed).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -427,25 +408,15 @@ class CorporaDocuments(Resource):
             parent: the name, ``corpora/*`` (a bare id is completed).
             page_size: items per page (at least 1; ``None``: the server's default).
             page_token: start at this page (a ``next_page_token``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
         """
         parent = resolve_name(parent, "corpora/*", argument="parent")
         path = f"{parent}/documents"
-        params: dict[str, Any] = {}
-        if page_size is not None:
-            params["pageSize"] = coerce.page_size(page_size)
-        return self._pager(
-            path,
-            query=params,
-            page_token=coerce.check_scalar(page_token, str, "page_token"),
-            options=coerce.request_options(timeout, max_retries, extra_headers, extra_query),
-            response_type=ListDocumentsResponse,
-            items_field="documents",
-        )
+        options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
+        return self._pager(ListDocumentsResponse, "documents", path, options, page_size, page_token)
 
     async def patch(
         self,
@@ -472,8 +443,7 @@ class CorporaDocuments(Resource):
             custom_metadata: a list of ``CustomMetadata`` (or wire dicts) (sent as
                 ``customMetadata``).
             update_mask: the ``updateMask`` query parameter.
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -523,8 +493,7 @@ class CorporaDocuments(Resource):
             metadata_filters: a list of ``MetadataFilter`` (or wire dicts) (sent as
                 ``metadataFilters``).
             results_count: ``int | None`` (sent as ``resultsCount``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -544,35 +513,13 @@ class CorporaDocuments(Resource):
         )
 
 
-class CorporaOperations(Resource):
-    """The ``corpora.operations`` methods of the API."""
+class CorporaOperations(OperationsNamespace[Any]):
+    """The ``corpora.operations`` methods of the API: operations named
+    ``corpora/*/operations/*``; the result of one is the wire dict (or the type its ``@type``
+    names).
+    """
 
-    async def get(
-        self,
-        name: str,
-        *,
-        timeout: TimeoutLike | None = None,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, Any] | None = None,
-    ) -> OperationHandle[Any]:
-        """Get an operation.
-
-        ``GET /v1beta/{name=corpora/*/operations/*}``
-
-        Args:
-            name: the name, ``corpora/*/operations/*`` (a bare id is completed).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
-            max_retries: retries of this call; default the client's.
-            extra_headers: headers added to this call.
-            extra_query: query parameters added to this call.
-        """
-        name = resolve_name(name, "corpora/*/operations/*", argument="name")
-        path = name
-        options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        data = await self._call("GET", path, options=options)
-        return self._operation(data, coerce.parse_any, options)
+    _operation_names = ("corpora/*/operations/*",)
 
 
 class CorporaPermissions(Resource):
@@ -602,8 +549,7 @@ class CorporaPermissions(Resource):
             grantee_type: ``PermissionGranteeType | str | None`` (sent as ``granteeType``).
             email_address: ``str | None`` (sent as ``emailAddress``).
             role: ``PermissionRole | str | None`` (sent as ``role``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -641,8 +587,7 @@ class CorporaPermissions(Resource):
 
         Args:
             name: the name, ``corpora/*/permissions/*`` (a bare id is completed).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -667,8 +612,7 @@ class CorporaPermissions(Resource):
 
         Args:
             name: the name, ``corpora/*/permissions/*`` (a bare id is completed).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -697,24 +641,16 @@ class CorporaPermissions(Resource):
             parent: the name, ``corpora/*`` (a bare id is completed).
             page_size: items per page (at least 1; ``None``: the server's default).
             page_token: start at this page (a ``next_page_token``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
         """
         parent = resolve_name(parent, "corpora/*", argument="parent")
         path = f"{parent}/permissions"
-        params: dict[str, Any] = {}
-        if page_size is not None:
-            params["pageSize"] = coerce.page_size(page_size)
+        options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
         return self._pager(
-            path,
-            query=params,
-            page_token=coerce.check_scalar(page_token, str, "page_token"),
-            options=coerce.request_options(timeout, max_retries, extra_headers, extra_query),
-            response_type=ListPermissionsResponse,
-            items_field="permissions",
+            ListPermissionsResponse, "permissions", path, options, page_size, page_token
         )
 
     async def patch(
@@ -743,8 +679,7 @@ class CorporaPermissions(Resource):
             email_address: ``str | None`` (sent as ``emailAddress``).
             role: ``PermissionRole | str | None`` (sent as ``role``).
             update_mask: the ``updateMask`` query parameter.
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -793,8 +728,7 @@ class CorporaDocumentsChunks(Resource):
             parent: the name, ``corpora/*/documents/*`` (a bare id is completed).
             requests: a list of ``CreateChunkRequest`` (or wire dicts) (sent as ``requests``,
                 required).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -830,8 +764,7 @@ class CorporaDocumentsChunks(Resource):
             parent: the name, ``corpora/*/documents/*`` (a bare id is completed).
             requests: a list of ``DeleteChunkRequest`` (or wire dicts) (sent as ``requests``,
                 required).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -862,8 +795,7 @@ class CorporaDocumentsChunks(Resource):
             parent: the name, ``corpora/*/documents/*`` (a bare id is completed).
             requests: a list of ``UpdateChunkRequest`` (or wire dicts) (sent as ``requests``,
                 required).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -902,8 +834,7 @@ class CorporaDocumentsChunks(Resource):
                 ``customMetadata``).
             data: a ``ChunkData`` or its wire dict (camelCase keys) (sent as ``data``).
             name: ``str | None`` (sent as ``name``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -943,8 +874,7 @@ class CorporaDocumentsChunks(Resource):
 
         Args:
             name: the name, ``corpora/*/documents/*/chunks/*`` (a bare id is completed).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -969,8 +899,7 @@ class CorporaDocumentsChunks(Resource):
 
         Args:
             name: the name, ``corpora/*/documents/*/chunks/*`` (a bare id is completed).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -999,25 +928,15 @@ class CorporaDocumentsChunks(Resource):
             parent: the name, ``corpora/*/documents/*`` (a bare id is completed).
             page_size: items per page (at least 1; ``None``: the server's default).
             page_token: start at this page (a ``next_page_token``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
         """
         parent = resolve_name(parent, "corpora/*/documents/*", argument="parent")
         path = f"{parent}/chunks"
-        params: dict[str, Any] = {}
-        if page_size is not None:
-            params["pageSize"] = coerce.page_size(page_size)
-        return self._pager(
-            path,
-            query=params,
-            page_token=coerce.check_scalar(page_token, str, "page_token"),
-            options=coerce.request_options(timeout, max_retries, extra_headers, extra_query),
-            response_type=ListChunksResponse,
-            items_field="chunks",
-        )
+        options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
+        return self._pager(ListChunksResponse, "chunks", path, options, page_size, page_token)
 
     async def patch(
         self,
@@ -1043,8 +962,7 @@ class CorporaDocumentsChunks(Resource):
                 ``customMetadata``).
             data: a ``ChunkData`` or its wire dict (camelCase keys) (sent as ``data``).
             update_mask: the ``updateMask`` query parameter.
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.

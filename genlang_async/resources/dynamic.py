@@ -67,8 +67,7 @@ class Dynamic(Resource):
             generation_config: a ``GenerationConfig`` or its wire dict (camelCase keys) (sent as
                 ``generationConfig``).
             cached_content: ``str | None`` (sent as ``cachedContent``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -127,8 +126,7 @@ class Dynamic(Resource):
             generation_config: a ``GenerationConfig`` or its wire dict (camelCase keys) (sent as
                 ``generationConfig``).
             cached_content: ``str | None`` (sent as ``cachedContent``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -148,9 +146,5 @@ class Dynamic(Resource):
                 cached_content, "cachedContents/*", argument="cached_content"
             ),
         ).to_dict()
-        return self._stream(
-            path,
-            body=body,
-            options=coerce.request_options(timeout, max_retries, extra_headers, extra_query),
-            parse=lazy_chunk,
-        )
+        options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
+        return self._stream(path, body=body, options=options, parse=lazy_chunk)

@@ -25,7 +25,7 @@ from ..types import (
     ListFileSearchStoresResponse,
     UploadToFileSearchStoreResponse,
 )
-from ._base import Resource
+from ._base import OperationsNamespace, Resource
 
 if TYPE_CHECKING:
     from .._core.options import TimeoutLike
@@ -75,8 +75,7 @@ class FileSearchStores(Resource):
             file_search_store: the whole ``FileSearchStore`` (object or wire dict); the arguments
                 below are set over it.
             display_name: ``str | None`` (sent as ``displayName``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -114,8 +113,7 @@ class FileSearchStores(Resource):
         Args:
             name: the name, ``fileSearchStores/*`` (a bare id is completed).
             force: the ``force`` query parameter.
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -143,8 +141,7 @@ class FileSearchStores(Resource):
 
         Args:
             name: the name, ``fileSearchStores/*`` (a bare id is completed).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -179,8 +176,7 @@ class FileSearchStores(Resource):
                 ``customMetadata``).
             chunking_config: a ``ChunkingConfig`` or its wire dict (camelCase keys) (sent as
                 ``chunkingConfig``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -197,8 +193,7 @@ class FileSearchStores(Resource):
             chunking_config=coerce.as_model(chunking_config, ChunkingConfig, "chunking_config"),
         ).to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        data = await self._call("POST", path, body=body, options=options, idempotent=False)
-        return self._operation(data, ImportFileResponse.from_dict, options)
+        return await self._start(ImportFileResponse.from_dict, "POST", path, options, body=body)
 
     def list(
         self,
@@ -217,23 +212,15 @@ class FileSearchStores(Resource):
         Args:
             page_size: items per page (at least 1; ``None``: the server's default).
             page_token: start at this page (a ``next_page_token``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
         """
         path = "fileSearchStores"
-        params: dict[str, Any] = {}
-        if page_size is not None:
-            params["pageSize"] = coerce.page_size(page_size)
+        options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
         return self._pager(
-            path,
-            query=params,
-            page_token=coerce.check_scalar(page_token, str, "page_token"),
-            options=coerce.request_options(timeout, max_retries, extra_headers, extra_query),
-            response_type=ListFileSearchStoresResponse,
-            items_field="file_search_stores",
+            ListFileSearchStoresResponse, "file_search_stores", path, options, page_size, page_token
         )
 
 
@@ -257,8 +244,7 @@ class FileSearchStoresDocuments(Resource):
         Args:
             name: the name, ``fileSearchStores/*/documents/*`` (a bare id is completed).
             force: the ``force`` query parameter.
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -286,8 +272,7 @@ class FileSearchStoresDocuments(Resource):
 
         Args:
             name: the name, ``fileSearchStores/*/documents/*`` (a bare id is completed).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -316,56 +301,24 @@ class FileSearchStoresDocuments(Resource):
             parent: the name, ``fileSearchStores/*`` (a bare id is completed).
             page_size: items per page (at least 1; ``None``: the server's default).
             page_token: start at this page (a ``next_page_token``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
         """
         parent = resolve_name(parent, "fileSearchStores/*", argument="parent")
         path = f"{parent}/documents"
-        params: dict[str, Any] = {}
-        if page_size is not None:
-            params["pageSize"] = coerce.page_size(page_size)
-        return self._pager(
-            path,
-            query=params,
-            page_token=coerce.check_scalar(page_token, str, "page_token"),
-            options=coerce.request_options(timeout, max_retries, extra_headers, extra_query),
-            response_type=ListDocumentsResponse,
-            items_field="documents",
-        )
-
-
-class FileSearchStoresOperations(Resource):
-    """The ``fileSearchStores.operations`` methods of the API."""
-
-    async def get(
-        self,
-        name: str,
-        *,
-        timeout: TimeoutLike | None = None,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, Any] | None = None,
-    ) -> OperationHandle[ImportFileResponse]:
-        """Get an operation. Result type: ``ImportFileResponse``.
-
-        ``GET /v1beta/{name=fileSearchStores/*/operations/*}``
-
-        Args:
-            name: the name, ``fileSearchStores/*/operations/*`` (a bare id is completed).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
-            max_retries: retries of this call; default the client's.
-            extra_headers: headers added to this call.
-            extra_query: query parameters added to this call.
-        """
-        name = resolve_name(name, "fileSearchStores/*/operations/*", argument="name")
-        path = name
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        data = await self._call("GET", path, options=options)
-        return self._operation(data, ImportFileResponse.from_dict, options)
+        return self._pager(ListDocumentsResponse, "documents", path, options, page_size, page_token)
+
+
+class FileSearchStoresOperations(OperationsNamespace[ImportFileResponse]):
+    """The ``fileSearchStores.operations`` methods of the API: operations named
+    ``fileSearchStores/*/operations/*``; the result of one is ``ImportFileResponse``.
+    """
+
+    _operation_names = ("fileSearchStores/*/operations/*",)
+    _result_type = ImportFileResponse
 
 
 class FileSearchStoresUpload(Resource):
@@ -377,32 +330,11 @@ class FileSearchStoresUpload(Resource):
         return FileSearchStoresUploadOperations(self._transport)
 
 
-class FileSearchStoresUploadOperations(Resource):
-    """The ``fileSearchStores.upload.operations`` methods of the API."""
+class FileSearchStoresUploadOperations(OperationsNamespace[UploadToFileSearchStoreResponse]):
+    """The ``fileSearchStores.upload.operations`` methods of the API: operations named
+    ``fileSearchStores/*/upload/operations/*``; the result of one is
+    ``UploadToFileSearchStoreResponse``.
+    """
 
-    async def get(
-        self,
-        name: str,
-        *,
-        timeout: TimeoutLike | None = None,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, Any] | None = None,
-    ) -> OperationHandle[UploadToFileSearchStoreResponse]:
-        """Get an operation. Result type: ``UploadToFileSearchStoreResponse``.
-
-        ``GET /v1beta/{name=fileSearchStores/*/upload/operations/*}``
-
-        Args:
-            name: the name, ``fileSearchStores/*/upload/operations/*`` (a bare id is completed).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
-            max_retries: retries of this call; default the client's.
-            extra_headers: headers added to this call.
-            extra_query: query parameters added to this call.
-        """
-        name = resolve_name(name, "fileSearchStores/*/upload/operations/*", argument="name")
-        path = name
-        options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        data = await self._call("GET", path, options=options)
-        return self._operation(data, UploadToFileSearchStoreResponse.from_dict, options)
+    _operation_names = ("fileSearchStores/*/upload/operations/*",)
+    _result_type = UploadToFileSearchStoreResponse

@@ -39,8 +39,7 @@ class Files(Resource):
 
         Args:
             name: the name, ``files/*`` (a bare id is completed).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -65,8 +64,7 @@ class Files(Resource):
 
         Args:
             name: the name, ``files/*`` (a bare id is completed).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -93,21 +91,11 @@ class Files(Resource):
         Args:
             page_size: items per page (at least 1; ``None``: the server's default).
             page_token: start at this page (a ``next_page_token``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
         """
         path = "files"
-        params: dict[str, Any] = {}
-        if page_size is not None:
-            params["pageSize"] = coerce.page_size(page_size)
-        return self._pager(
-            path,
-            query=params,
-            page_token=coerce.check_scalar(page_token, str, "page_token"),
-            options=coerce.request_options(timeout, max_retries, extra_headers, extra_query),
-            response_type=ListFilesResponse,
-            items_field="files",
-        )
+        options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
+        return self._pager(ListFilesResponse, "files", path, options, page_size, page_token)

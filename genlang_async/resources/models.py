@@ -65,7 +65,7 @@ from ..types import (
     Tool,
     ToolConfig,
 )
-from ._base import Resource
+from ._base import OperationsNamespace, Resource
 
 if TYPE_CHECKING:
     from .._core.options import TimeoutLike
@@ -99,8 +99,7 @@ class Models(Resource):
             model: the name, ``models/*`` or ``tunedModels/*`` (a bare id is completed).
             batch: a ``EmbedContentBatch`` or its wire dict (camelCase keys) (sent as ``batch``,
                 required).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -113,8 +112,9 @@ class Models(Resource):
             ),
         ).to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        data = await self._call("POST", path, body=body, options=options, idempotent=False)
-        return self._operation(data, coerce.batch_output(EmbedContentBatchOutput), options)
+        return await self._start(
+            coerce.batch_output(EmbedContentBatchOutput), "POST", path, options, body=body
+        )
 
     async def batch_embed_contents(
         self,
@@ -134,8 +134,7 @@ class Models(Resource):
             model: the name, ``models/*`` (a bare id is completed).
             requests: a list of ``EmbedContentRequest`` (or wire dicts) (sent as ``requests``,
                 required).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -171,8 +170,7 @@ class Models(Resource):
             model: the name, ``models/*`` (a bare id is completed).
             texts: ``Sequence[str] | None`` (sent as ``texts``).
             requests: a list of ``EmbedTextRequest`` (or wire dicts) (sent as ``requests``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -208,8 +206,7 @@ class Models(Resource):
             model: the name, ``models/*`` or ``tunedModels/*`` (a bare id is completed).
             batch: a ``GenerateContentBatch`` or its wire dict (camelCase keys) (sent as ``batch``,
                 required).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -222,8 +219,9 @@ class Models(Resource):
             ),
         ).to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        data = await self._call("POST", path, body=body, options=options, idempotent=False)
-        return self._operation(data, coerce.batch_output(GenerateContentBatchOutput), options)
+        return await self._start(
+            coerce.batch_output(GenerateContentBatchOutput), "POST", path, options, body=body
+        )
 
     async def count_message_tokens(
         self,
@@ -243,8 +241,7 @@ class Models(Resource):
             model: the name, ``models/*`` (a bare id is completed).
             prompt: a ``MessagePrompt`` or its wire dict (camelCase keys) (sent as ``prompt``,
                 required).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -277,8 +274,7 @@ class Models(Resource):
             model: the name, ``models/*`` (a bare id is completed).
             prompt: a ``TextPrompt`` or its wire dict (camelCase keys) (sent as ``prompt``,
                 required).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -314,8 +310,7 @@ class Models(Resource):
                 (sent as ``contents``).
             generate_content_request: a ``GenerateContentRequest`` or its wire dict (camelCase keys)
                 (sent as ``generateContentRequest``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -361,8 +356,7 @@ class Models(Resource):
             task_type: ``TaskType | str | None`` (sent as ``taskType``).
             title: ``str | None`` (sent as ``title``).
             output_dimensionality: ``int | None`` (sent as ``outputDimensionality``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -399,8 +393,7 @@ class Models(Resource):
         Args:
             model: the name, ``models/*`` (a bare id is completed).
             text: ``str | None`` (sent as ``text``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -447,8 +440,7 @@ class Models(Resource):
             safety_settings: a list of ``SafetySetting`` (or wire dicts) (sent as
                 ``safetySettings``).
             temperature: ``float | None`` (sent as ``temperature``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -504,8 +496,7 @@ class Models(Resource):
             generation_config: a ``GenerationConfig`` or its wire dict (camelCase keys) (sent as
                 ``generationConfig``).
             cached_content: ``str | None`` (sent as ``cachedContent``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -556,8 +547,7 @@ class Models(Resource):
             candidate_count: ``int | None`` (sent as ``candidateCount``).
             top_p: ``float | None`` (sent as ``topP``).
             top_k: ``int | None`` (sent as ``topK``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -609,8 +599,7 @@ class Models(Resource):
             safety_settings: a list of ``SafetySetting`` (or wire dicts) (sent as
                 ``safetySettings``).
             stop_sequences: ``Sequence[str] | None`` (sent as ``stopSequences``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -647,8 +636,7 @@ class Models(Resource):
 
         Args:
             name: the name, ``models/*`` (a bare id is completed).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -675,24 +663,14 @@ class Models(Resource):
         Args:
             page_size: items per page (at least 1; ``None``: the server's default).
             page_token: start at this page (a ``next_page_token``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
         """
         path = "models"
-        params: dict[str, Any] = {}
-        if page_size is not None:
-            params["pageSize"] = coerce.page_size(page_size)
-        return self._pager(
-            path,
-            query=params,
-            page_token=coerce.check_scalar(page_token, str, "page_token"),
-            options=coerce.request_options(timeout, max_retries, extra_headers, extra_query),
-            response_type=ListModelsResponse,
-            items_field="models",
-        )
+        options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
+        return self._pager(ListModelsResponse, "models", path, options, page_size, page_token)
 
     async def predict(
         self,
@@ -713,8 +691,7 @@ class Models(Resource):
             model: the name, ``models/*`` (a bare id is completed).
             instances: ``Sequence[Any]`` (sent as ``instances``, required).
             parameters: ``Any | None`` (sent as ``parameters``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -749,8 +726,7 @@ class Models(Resource):
             model: the name, ``models/*`` (a bare id is completed).
             instances: ``Sequence[Any]`` (sent as ``instances``, required).
             parameters: ``Any | None`` (sent as ``parameters``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -762,8 +738,9 @@ class Models(Resource):
             parameters=parameters,
         ).to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        data = await self._call("POST", path, body=body, options=options, idempotent=False)
-        return self._operation(data, PredictLongRunningResponse.from_dict, options)
+        return await self._start(
+            PredictLongRunningResponse.from_dict, "POST", path, options, body=body
+        )
 
     def stream_generate_content(
         self,
@@ -799,8 +776,7 @@ class Models(Resource):
             generation_config: a ``GenerationConfig`` or its wire dict (camelCase keys) (sent as
                 ``generationConfig``).
             cached_content: ``str | None`` (sent as ``cachedContent``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -820,43 +796,17 @@ class Models(Resource):
                 cached_content, "cachedContents/*", argument="cached_content"
             ),
         ).to_dict()
-        return self._stream(
-            path,
-            body=body,
-            options=coerce.request_options(timeout, max_retries, extra_headers, extra_query),
-            parse=lazy_chunk,
-        )
-
-
-class ModelsOperations(Resource):
-    """The ``models.operations`` methods of the API."""
-
-    async def get(
-        self,
-        name: str,
-        *,
-        timeout: TimeoutLike | None = None,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, Any] | None = None,
-    ) -> OperationHandle[PredictLongRunningResponse]:
-        """Get an operation. Result type: ``PredictLongRunningResponse``.
-
-        ``GET /v1beta/{name=models/*/operations/*}``
-
-        Args:
-            name: the name, ``models/*/operations/*`` (a bare id is completed).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
-            max_retries: retries of this call; default the client's.
-            extra_headers: headers added to this call.
-            extra_query: query parameters added to this call.
-        """
-        name = resolve_name(name, "models/*/operations/*", argument="name")
-        path = name
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        data = await self._call("GET", path, options=options)
-        return self._operation(data, PredictLongRunningResponse.from_dict, options)
+        return self._stream(path, body=body, options=options, parse=lazy_chunk)
+
+
+class ModelsOperations(OperationsNamespace[PredictLongRunningResponse]):
+    """The ``models.operations`` methods of the API: operations named ``models/*/operations/*``;
+    the result of one is ``PredictLongRunningResponse``.
+    """
+
+    _operation_names = ("models/*/operations/*",)
+    _result_type = PredictLongRunningResponse
 
     def list(
         self,
@@ -881,8 +831,7 @@ class ModelsOperations(Resource):
             return_partial_success: the ``returnPartialSuccess`` query parameter.
             page_size: items per page (at least 1; ``None``: the server's default).
             page_token: start at this page (a ``next_page_token``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -890,19 +839,13 @@ class ModelsOperations(Resource):
         name = resolve_name(name, "models/*", argument="name")
         path = f"{name}/operations"
         params: dict[str, Any] = {}
-        if page_size is not None:
-            params["pageSize"] = coerce.page_size(page_size)
         if filter is not None:
             params["filter"] = coerce.check_scalar(filter, str, "filter")
         if return_partial_success is not None:
             params["returnPartialSuccess"] = coerce.check_scalar(
                 return_partial_success, bool, "return_partial_success"
             )
+        options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
         return self._pager(
-            path,
-            query=params,
-            page_token=coerce.check_scalar(page_token, str, "page_token"),
-            options=coerce.request_options(timeout, max_retries, extra_headers, extra_query),
-            response_type=ListOperationsResponse,
-            items_field="operations",
+            ListOperationsResponse, "operations", path, options, page_size, page_token, query=params
         )
