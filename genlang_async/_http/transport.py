@@ -584,7 +584,7 @@ class Transport:
                 url=shown,
                 read_timeout=client_timeout.sock_read,
                 redact=self._builder.redact,
-                release=lambda: self.pool.release(slot),
+                release=functools.partial(self.pool.release, slot),
                 on_end=None if request is None else self._stream_end_notice(request),
                 started=started,
             )
