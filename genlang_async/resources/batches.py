@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._core import coerce
 from .._core.names import resolve_name
+from .._observe.raw import RawResponses, raw
 from .._operations import Operation as OperationHandle
 from .._pagination import AsyncPager
 from ..types import (
@@ -26,7 +27,7 @@ from ._base import Resource
 if TYPE_CHECKING:
     from .._core.options import TimeoutLike
 
-__all__ = ["Batches"]
+__all__ = ["Batches", "BatchesRaw"]
 
 
 class Batches(Resource):
@@ -261,3 +262,21 @@ class Batches(Resource):
             GenerateContentBatch,
             await self._call("PATCH", path, query=params, body=body, options=options),
         )
+
+    @property
+    def with_raw_response(self) -> BatchesRaw:
+        """These methods, each returning an ``APIResponse``."""
+        return BatchesRaw(self)
+
+
+class BatchesRaw(RawResponses):
+    """The ``batches`` methods, each returning an ``APIResponse``."""
+
+    __slots__ = ()
+
+    cancel = raw(Batches.cancel)
+    delete = raw(Batches.delete)
+    get = raw(Batches.get)
+    list = raw(Batches.list)
+    update_embed_content_batch = raw(Batches.update_embed_content_batch)
+    update_generate_content_batch = raw(Batches.update_generate_content_batch)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from .._core import coerce
 from .._core.coerce import ContentLike, ContentsLike
 from .._core.names import resolve_name
+from .._observe.raw import RawResponses, raw
 from .._pagination import AsyncPager
 from ..types import CachedContent, ListCachedContentsResponse, Tool, ToolConfig
 from ._base import Resource
@@ -20,7 +21,7 @@ from ._base import Resource
 if TYPE_CHECKING:
     from .._core.options import TimeoutLike
 
-__all__ = ["CachedContents"]
+__all__ = ["CachedContents", "CachedContentsRaw"]
 
 
 class CachedContents(Resource):
@@ -250,3 +251,20 @@ class CachedContents(Resource):
         return coerce.parse_response(
             CachedContent, await self._call("PATCH", path, query=params, body=body, options=options)
         )
+
+    @property
+    def with_raw_response(self) -> CachedContentsRaw:
+        """These methods, each returning an ``APIResponse``."""
+        return CachedContentsRaw(self)
+
+
+class CachedContentsRaw(RawResponses):
+    """The ``cachedContents`` methods, each returning an ``APIResponse``."""
+
+    __slots__ = ()
+
+    create = raw(CachedContents.create)
+    delete = raw(CachedContents.delete)
+    get = raw(CachedContents.get)
+    list = raw(CachedContents.list)
+    patch = raw(CachedContents.patch)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._core import coerce
 from .._core.names import resolve_name
+from .._observe.raw import RawResponses, raw
 from .._pagination import AsyncPager
 from ..types import (
     BatchCreateChunksRequest,
@@ -49,8 +50,13 @@ __all__ = [
     "Corpora",
     "CorporaDocuments",
     "CorporaDocumentsChunks",
+    "CorporaDocumentsChunksRaw",
+    "CorporaDocumentsRaw",
     "CorporaOperations",
+    "CorporaOperationsRaw",
     "CorporaPermissions",
+    "CorporaPermissionsRaw",
+    "CorporaRaw",
 ]
 
 
@@ -274,6 +280,24 @@ class Corpora(Resource):
         return coerce.parse_response(
             QueryCorpusResponse, await self._call("POST", path, body=body, options=options)
         )
+
+    @property
+    def with_raw_response(self) -> CorporaRaw:
+        """These methods, each returning an ``APIResponse``."""
+        return CorporaRaw(self)
+
+
+class CorporaRaw(RawResponses):
+    """The ``corpora`` methods, each returning an ``APIResponse``."""
+
+    __slots__ = ()
+
+    create = raw(Corpora.create)
+    delete = raw(Corpora.delete)
+    get = raw(Corpora.get)
+    list = raw(Corpora.list)
+    patch = raw(Corpora.patch)
+    query = raw(Corpora.query)
 
 
 class CorporaDocuments(Resource):
@@ -512,6 +536,24 @@ class CorporaDocuments(Resource):
             QueryDocumentResponse, await self._call("POST", path, body=body, options=options)
         )
 
+    @property
+    def with_raw_response(self) -> CorporaDocumentsRaw:
+        """These methods, each returning an ``APIResponse``."""
+        return CorporaDocumentsRaw(self)
+
+
+class CorporaDocumentsRaw(RawResponses):
+    """The ``corpora.documents`` methods, each returning an ``APIResponse``."""
+
+    __slots__ = ()
+
+    create = raw(CorporaDocuments.create)
+    delete = raw(CorporaDocuments.delete)
+    get = raw(CorporaDocuments.get)
+    list = raw(CorporaDocuments.list)
+    patch = raw(CorporaDocuments.patch)
+    query = raw(CorporaDocuments.query)
+
 
 class CorporaOperations(OperationsNamespace[Any]):
     """The ``corpora.operations`` methods of the API: operations named
@@ -520,6 +562,19 @@ class CorporaOperations(OperationsNamespace[Any]):
     """
 
     _operation_names = ("corpora/*/operations/*",)
+
+    @property
+    def with_raw_response(self) -> CorporaOperationsRaw:
+        """These methods, each returning an ``APIResponse``."""
+        return CorporaOperationsRaw(self)
+
+
+class CorporaOperationsRaw(RawResponses):
+    """The ``corpora.operations`` methods, each returning an ``APIResponse``."""
+
+    __slots__ = ()
+
+    get = raw(CorporaOperations.get)
 
 
 class CorporaPermissions(Resource):
@@ -705,6 +760,23 @@ class CorporaPermissions(Resource):
         return coerce.parse_response(
             Permission, await self._call("PATCH", path, query=params, body=body, options=options)
         )
+
+    @property
+    def with_raw_response(self) -> CorporaPermissionsRaw:
+        """These methods, each returning an ``APIResponse``."""
+        return CorporaPermissionsRaw(self)
+
+
+class CorporaPermissionsRaw(RawResponses):
+    """The ``corpora.permissions`` methods, each returning an ``APIResponse``."""
+
+    __slots__ = ()
+
+    create = raw(CorporaPermissions.create)
+    delete = raw(CorporaPermissions.delete)
+    get = raw(CorporaPermissions.get)
+    list = raw(CorporaPermissions.list)
+    patch = raw(CorporaPermissions.patch)
 
 
 class CorporaDocumentsChunks(Resource):
@@ -989,3 +1061,23 @@ class CorporaDocumentsChunks(Resource):
         return coerce.parse_response(
             Chunk, await self._call("PATCH", path, query=params, body=body, options=options)
         )
+
+    @property
+    def with_raw_response(self) -> CorporaDocumentsChunksRaw:
+        """These methods, each returning an ``APIResponse``."""
+        return CorporaDocumentsChunksRaw(self)
+
+
+class CorporaDocumentsChunksRaw(RawResponses):
+    """The ``corpora.documents.chunks`` methods, each returning an ``APIResponse``."""
+
+    __slots__ = ()
+
+    batch_create = raw(CorporaDocumentsChunks.batch_create)
+    batch_delete = raw(CorporaDocumentsChunks.batch_delete)
+    batch_update = raw(CorporaDocumentsChunks.batch_update)
+    create = raw(CorporaDocumentsChunks.create)
+    delete = raw(CorporaDocumentsChunks.delete)
+    get = raw(CorporaDocumentsChunks.get)
+    list = raw(CorporaDocumentsChunks.list)
+    patch = raw(CorporaDocumentsChunks.patch)

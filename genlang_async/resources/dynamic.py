@@ -14,6 +14,7 @@ from .._core.chunks import lazy_chunk
 from .._core.coerce import ContentLike, ContentsLike
 from .._core.names import resolve_name
 from .._http.streaming import GenerateContentStream
+from .._observe.raw import RawResponses, raw, raw_stream
 from ..types import (
     GenerateContentRequest,
     GenerateContentResponse,
@@ -27,7 +28,7 @@ from ._base import Resource
 if TYPE_CHECKING:
     from .._core.options import TimeoutLike
 
-__all__ = ["Dynamic"]
+__all__ = ["Dynamic", "DynamicRaw"]
 
 
 class Dynamic(Resource):
@@ -148,3 +149,17 @@ class Dynamic(Resource):
         ).to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
         return self._stream(path, body=body, options=options, parse=lazy_chunk)
+
+    @property
+    def with_raw_response(self) -> DynamicRaw:
+        """These methods, each returning an ``APIResponse``."""
+        return DynamicRaw(self)
+
+
+class DynamicRaw(RawResponses):
+    """The ``dynamic`` methods, each returning an ``APIResponse``."""
+
+    __slots__ = ()
+
+    generate_content = raw(Dynamic.generate_content)
+    stream_generate_content = raw_stream(Dynamic.stream_generate_content)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._core import coerce
 from .._core.names import resolve_name
+from .._observe.raw import RawResponses, raw
 from .._operations import Operation as OperationHandle
 from .._pagination import AsyncPager
 from ..types import (
@@ -33,9 +34,13 @@ if TYPE_CHECKING:
 __all__ = [
     "FileSearchStores",
     "FileSearchStoresDocuments",
+    "FileSearchStoresDocumentsRaw",
     "FileSearchStoresOperations",
+    "FileSearchStoresOperationsRaw",
+    "FileSearchStoresRaw",
     "FileSearchStoresUpload",
     "FileSearchStoresUploadOperations",
+    "FileSearchStoresUploadOperationsRaw",
 ]
 
 
@@ -223,6 +228,23 @@ class FileSearchStores(Resource):
             ListFileSearchStoresResponse, "file_search_stores", path, options, page_size, page_token
         )
 
+    @property
+    def with_raw_response(self) -> FileSearchStoresRaw:
+        """These methods, each returning an ``APIResponse``."""
+        return FileSearchStoresRaw(self)
+
+
+class FileSearchStoresRaw(RawResponses):
+    """The ``fileSearchStores`` methods, each returning an ``APIResponse``."""
+
+    __slots__ = ()
+
+    create = raw(FileSearchStores.create)
+    delete = raw(FileSearchStores.delete)
+    get = raw(FileSearchStores.get)
+    import_file = raw(FileSearchStores.import_file)
+    list = raw(FileSearchStores.list)
+
 
 class FileSearchStoresDocuments(Resource):
     """The ``fileSearchStores.documents`` methods of the API."""
@@ -311,6 +333,21 @@ class FileSearchStoresDocuments(Resource):
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
         return self._pager(ListDocumentsResponse, "documents", path, options, page_size, page_token)
 
+    @property
+    def with_raw_response(self) -> FileSearchStoresDocumentsRaw:
+        """These methods, each returning an ``APIResponse``."""
+        return FileSearchStoresDocumentsRaw(self)
+
+
+class FileSearchStoresDocumentsRaw(RawResponses):
+    """The ``fileSearchStores.documents`` methods, each returning an ``APIResponse``."""
+
+    __slots__ = ()
+
+    delete = raw(FileSearchStoresDocuments.delete)
+    get = raw(FileSearchStoresDocuments.get)
+    list = raw(FileSearchStoresDocuments.list)
+
 
 class FileSearchStoresOperations(OperationsNamespace[ImportFileResponse]):
     """The ``fileSearchStores.operations`` methods of the API: operations named
@@ -319,6 +356,19 @@ class FileSearchStoresOperations(OperationsNamespace[ImportFileResponse]):
 
     _operation_names = ("fileSearchStores/*/operations/*",)
     _result_type = ImportFileResponse
+
+    @property
+    def with_raw_response(self) -> FileSearchStoresOperationsRaw:
+        """These methods, each returning an ``APIResponse``."""
+        return FileSearchStoresOperationsRaw(self)
+
+
+class FileSearchStoresOperationsRaw(RawResponses):
+    """The ``fileSearchStores.operations`` methods, each returning an ``APIResponse``."""
+
+    __slots__ = ()
+
+    get = raw(FileSearchStoresOperations.get)
 
 
 class FileSearchStoresUpload(Resource):
@@ -338,3 +388,16 @@ class FileSearchStoresUploadOperations(OperationsNamespace[UploadToFileSearchSto
 
     _operation_names = ("fileSearchStores/*/upload/operations/*",)
     _result_type = UploadToFileSearchStoreResponse
+
+    @property
+    def with_raw_response(self) -> FileSearchStoresUploadOperationsRaw:
+        """These methods, each returning an ``APIResponse``."""
+        return FileSearchStoresUploadOperationsRaw(self)
+
+
+class FileSearchStoresUploadOperationsRaw(RawResponses):
+    """The ``fileSearchStores.upload.operations`` methods, each returning an ``APIResponse``."""
+
+    __slots__ = ()
+
+    get = raw(FileSearchStoresUploadOperations.get)

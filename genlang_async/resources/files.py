@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._core import coerce
 from .._core.names import resolve_name
+from .._observe.raw import RawResponses, raw
 from .._pagination import AsyncPager
 from ..types import File, ListFilesResponse
 from ._base import Resource
@@ -18,7 +19,7 @@ from ._base import Resource
 if TYPE_CHECKING:
     from .._core.options import TimeoutLike
 
-__all__ = ["Files"]
+__all__ = ["Files", "FilesRaw"]
 
 
 class Files(Resource):
@@ -99,3 +100,18 @@ class Files(Resource):
         path = "files"
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
         return self._pager(ListFilesResponse, "files", path, options, page_size, page_token)
+
+    @property
+    def with_raw_response(self) -> FilesRaw:
+        """These methods, each returning an ``APIResponse``."""
+        return FilesRaw(self)
+
+
+class FilesRaw(RawResponses):
+    """The ``files`` methods, each returning an ``APIResponse``."""
+
+    __slots__ = ()
+
+    delete = raw(Files.delete)
+    get = raw(Files.get)
+    list = raw(Files.list)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._core import coerce
 from .._core.names import resolve_name
+from .._observe.raw import RawResponses, raw
 from .._pagination import AsyncPager
 from ..types import GeneratedFile, ListGeneratedFilesResponse
 from ._base import OperationsNamespace, Resource
@@ -19,7 +20,12 @@ from ._base import OperationsNamespace, Resource
 if TYPE_CHECKING:
     from .._core.options import TimeoutLike
 
-__all__ = ["GeneratedFiles", "GeneratedFilesOperations"]
+__all__ = [
+    "GeneratedFiles",
+    "GeneratedFilesOperations",
+    "GeneratedFilesOperationsRaw",
+    "GeneratedFilesRaw",
+]
 
 
 class GeneratedFiles(Resource):
@@ -83,6 +89,20 @@ class GeneratedFiles(Resource):
             ListGeneratedFilesResponse, "generated_files", path, options, page_size, page_token
         )
 
+    @property
+    def with_raw_response(self) -> GeneratedFilesRaw:
+        """These methods, each returning an ``APIResponse``."""
+        return GeneratedFilesRaw(self)
+
+
+class GeneratedFilesRaw(RawResponses):
+    """The ``generatedFiles`` methods, each returning an ``APIResponse``."""
+
+    __slots__ = ()
+
+    get = raw(GeneratedFiles.get)
+    list = raw(GeneratedFiles.list)
+
 
 class GeneratedFilesOperations(OperationsNamespace[Any]):
     """The ``generatedFiles.operations`` methods of the API: operations named
@@ -91,3 +111,16 @@ class GeneratedFilesOperations(OperationsNamespace[Any]):
     """
 
     _operation_names = ("generatedFiles/*/operations/*",)
+
+    @property
+    def with_raw_response(self) -> GeneratedFilesOperationsRaw:
+        """These methods, each returning an ``APIResponse``."""
+        return GeneratedFilesOperationsRaw(self)
+
+
+class GeneratedFilesOperationsRaw(RawResponses):
+    """The ``generatedFiles.operations`` methods, each returning an ``APIResponse``."""
+
+    __slots__ = ()
+
+    get = raw(GeneratedFilesOperations.get)

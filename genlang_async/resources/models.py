@@ -15,6 +15,7 @@ from .._core.chunks import lazy_chunk
 from .._core.coerce import ContentLike, ContentsLike
 from .._core.names import resolve_name
 from .._http.streaming import GenerateContentStream
+from .._observe.raw import RawResponses, raw, raw_stream
 from .._operations import Operation as OperationHandle
 from .._pagination import AsyncPager
 from ..types import (
@@ -70,7 +71,7 @@ from ._base import OperationsNamespace, Resource
 if TYPE_CHECKING:
     from .._core.options import TimeoutLike
 
-__all__ = ["Models", "ModelsOperations"]
+__all__ = ["Models", "ModelsOperations", "ModelsOperationsRaw", "ModelsRaw"]
 
 
 class Models(Resource):
@@ -799,6 +800,36 @@ class Models(Resource):
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
         return self._stream(path, body=body, options=options, parse=lazy_chunk)
 
+    @property
+    def with_raw_response(self) -> ModelsRaw:
+        """These methods, each returning an ``APIResponse``."""
+        return ModelsRaw(self)
+
+
+class ModelsRaw(RawResponses):
+    """The ``models`` methods, each returning an ``APIResponse``."""
+
+    __slots__ = ()
+
+    async_batch_embed_content = raw(Models.async_batch_embed_content)
+    batch_embed_contents = raw(Models.batch_embed_contents)
+    batch_embed_text = raw(Models.batch_embed_text)
+    batch_generate_content = raw(Models.batch_generate_content)
+    count_message_tokens = raw(Models.count_message_tokens)
+    count_text_tokens = raw(Models.count_text_tokens)
+    count_tokens = raw(Models.count_tokens)
+    embed_content = raw(Models.embed_content)
+    embed_text = raw(Models.embed_text)
+    generate_answer = raw(Models.generate_answer)
+    generate_content = raw(Models.generate_content)
+    generate_message = raw(Models.generate_message)
+    generate_text = raw(Models.generate_text)
+    get = raw(Models.get)
+    list = raw(Models.list)
+    predict = raw(Models.predict)
+    predict_long_running = raw(Models.predict_long_running)
+    stream_generate_content = raw_stream(Models.stream_generate_content)
+
 
 class ModelsOperations(OperationsNamespace[PredictLongRunningResponse]):
     """The ``models.operations`` methods of the API: operations named ``models/*/operations/*``;
@@ -849,3 +880,17 @@ class ModelsOperations(OperationsNamespace[PredictLongRunningResponse]):
         return self._pager(
             ListOperationsResponse, "operations", path, options, page_size, page_token, query=params
         )
+
+    @property
+    def with_raw_response(self) -> ModelsOperationsRaw:
+        """These methods, each returning an ``APIResponse``."""
+        return ModelsOperationsRaw(self)
+
+
+class ModelsOperationsRaw(RawResponses):
+    """The ``models.operations`` methods, each returning an ``APIResponse``."""
+
+    __slots__ = ()
+
+    get = raw(ModelsOperations.get)
+    list = raw(ModelsOperations.list)

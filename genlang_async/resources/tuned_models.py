@@ -15,6 +15,7 @@ from .._core.chunks import lazy_chunk
 from .._core.coerce import ContentLike, ContentsLike
 from .._core.names import resolve_name
 from .._http.streaming import GenerateContentStream
+from .._observe.raw import RawResponses, raw, raw_stream
 from .._operations import Operation as OperationHandle
 from .._pagination import AsyncPager
 from ..types import (
@@ -51,7 +52,14 @@ from ._base import OperationsNamespace, Resource
 if TYPE_CHECKING:
     from .._core.options import TimeoutLike
 
-__all__ = ["TunedModels", "TunedModelsOperations", "TunedModelsPermissions"]
+__all__ = [
+    "TunedModels",
+    "TunedModelsOperations",
+    "TunedModelsOperationsRaw",
+    "TunedModelsPermissions",
+    "TunedModelsPermissionsRaw",
+    "TunedModelsRaw",
+]
 
 
 class TunedModels(Resource):
@@ -594,6 +602,29 @@ class TunedModels(Resource):
             await self._call("POST", path, body=body, options=options, idempotent=False),
         )
 
+    @property
+    def with_raw_response(self) -> TunedModelsRaw:
+        """These methods, each returning an ``APIResponse``."""
+        return TunedModelsRaw(self)
+
+
+class TunedModelsRaw(RawResponses):
+    """The ``tunedModels`` methods, each returning an ``APIResponse``."""
+
+    __slots__ = ()
+
+    async_batch_embed_content = raw(TunedModels.async_batch_embed_content)
+    batch_generate_content = raw(TunedModels.batch_generate_content)
+    create = raw(TunedModels.create)
+    delete = raw(TunedModels.delete)
+    generate_content = raw(TunedModels.generate_content)
+    generate_text = raw(TunedModels.generate_text)
+    get = raw(TunedModels.get)
+    list = raw(TunedModels.list)
+    patch = raw(TunedModels.patch)
+    stream_generate_content = raw_stream(TunedModels.stream_generate_content)
+    transfer_ownership = raw(TunedModels.transfer_ownership)
+
 
 class TunedModelsOperations(OperationsNamespace[TunedModel]):
     """The ``tunedModels.operations`` methods of the API: operations named
@@ -644,6 +675,20 @@ class TunedModelsOperations(OperationsNamespace[TunedModel]):
         return self._pager(
             ListOperationsResponse, "operations", path, options, page_size, page_token, query=params
         )
+
+    @property
+    def with_raw_response(self) -> TunedModelsOperationsRaw:
+        """These methods, each returning an ``APIResponse``."""
+        return TunedModelsOperationsRaw(self)
+
+
+class TunedModelsOperationsRaw(RawResponses):
+    """The ``tunedModels.operations`` methods, each returning an ``APIResponse``."""
+
+    __slots__ = ()
+
+    get = raw(TunedModelsOperations.get)
+    list = raw(TunedModelsOperations.list)
 
 
 class TunedModelsPermissions(Resource):
@@ -829,3 +874,20 @@ class TunedModelsPermissions(Resource):
         return coerce.parse_response(
             Permission, await self._call("PATCH", path, query=params, body=body, options=options)
         )
+
+    @property
+    def with_raw_response(self) -> TunedModelsPermissionsRaw:
+        """These methods, each returning an ``APIResponse``."""
+        return TunedModelsPermissionsRaw(self)
+
+
+class TunedModelsPermissionsRaw(RawResponses):
+    """The ``tunedModels.permissions`` methods, each returning an ``APIResponse``."""
+
+    __slots__ = ()
+
+    create = raw(TunedModelsPermissions.create)
+    delete = raw(TunedModelsPermissions.delete)
+    get = raw(TunedModelsPermissions.get)
+    list = raw(TunedModelsPermissions.list)
+    patch = raw(TunedModelsPermissions.patch)

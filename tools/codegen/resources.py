@@ -576,6 +576,9 @@ IMPORTS = {
     "GenerateContentStream": (".._http.streaming", "GenerateContentStream"),
     "OperationHandle": (".._operations", "Operation as OperationHandle"),
     "AsyncPager": (".._pagination", "AsyncPager"),
+    "RawResponses": (".._observe.raw", "RawResponses"),
+    "raw": (".._observe.raw", "raw"),
+    "raw_stream": (".._observe.raw", "raw_stream"),
 }
 
 
@@ -657,6 +660,31 @@ def operations_class(
     return head, {result} if result else set()
 
 
+def raw_property(resource: str) -> str:
+    """The namespace's ``with_raw_response``, typed with its methods."""
+    raw = class_name(resource) + "Raw"
+    return (
+        "    @property\n"
+        f"    def with_raw_response(self) -> {raw}:\n"
+        '        """These methods, each returning an ``APIResponse``."""\n'
+        f"        return {raw}(self)\n"
+    )
+
+
+def raw_class(resource: str, methods: list[tuple[str, str]]) -> str:
+    """The type of ``with_raw_response``: the namespace's methods through ``raw`` or
+    ``raw_stream`` (a hand-written namespace class subclasses it with its own methods)."""
+    cls = class_name(resource)
+    doc = textwrap.fill(
+        f'"""The ``{resource}`` methods, each returning an ``APIResponse``.',
+        width=96,
+        initial_indent="    ",
+        subsequent_indent="    ",
+    )
+    attributes = "".join(f"    {name} = {wrap}({cls}.{name})\n" for name, wrap in methods)
+    return f'class {cls}Raw(RawResponses):\n{doc}"""\n\n    __slots__ = ()\n\n{attributes}'
+
+
 def build(api: dict[str, Any], hand: dict[str, Any]) -> dict[Path, str]:
     """Code of every generated module: one per namespace, and ``_namespaces.py``."""
     skipped = set(hand["methods"])
@@ -682,6 +710,7 @@ def build(api: dict[str, Any], hand: dict[str, Any]) -> dict[Path, str]:
         )
         used: set[str] = set()
         classes = []
+        exported: list[str] = []
         for resource in family:
             body = []
             for child in children.get(resource, []):
@@ -693,6 +722,13 @@ def build(api: dict[str, Any], hand: dict[str, Any]) -> dict[Path, str]:
                     f"        return {class_name(child)}(self._transport)\n"
                 )
             methods = by_resource.get(resource, [])
+            named = sorted(  # ``get`` may be inherited
+                (
+                    snake(m["method"]),
+                    "raw_stream" if MethodWriter(m, {}).kind == "stream" else "raw",
+                )
+                for m in methods
+            )
             operations = operations_class(resource, methods, hand)
             if operations is None:
                 doc = f'    """The ``{resource}`` methods of the API."""\n'
@@ -705,10 +741,16 @@ def build(api: dict[str, Any], hand: dict[str, Any]) -> dict[Path, str]:
                 writer = MethodWriter(method, api["schemas"], ids, hand["operation_results"])
                 body.append(writer.write())
                 used |= writer.used
+            if named:
+                body.append(raw_property(resource))
             classes.append(head + "\n" + "\n".join(body))
+            if named:
+                classes.append(raw_class(resource, named))
+                exported.append(class_name(resource) + "Raw")
         used.discard("Empty")
         code = "\n\n".join(classes)
-        exported = sorted(class_name(r) for r in family)
+        exported += [class_name(r) for r in family]
+        exported.sort()
         module = (
             HEADER
             + f'\n"""The ``{top}`` namespace: generated methods; see ``_base.py`` for what they '
