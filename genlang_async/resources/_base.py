@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
 from .._core import coerce
@@ -118,7 +118,7 @@ class Resource:
         )
         return self._operation(data, parse, options)
 
-    async def _call(
+    def _call(
         self,
         method: str,
         path: str,
@@ -127,9 +127,10 @@ class Resource:
         body: Mapping[str, Any] | None = None,
         options: RequestOptions | None = None,
         idempotent: bool = True,
-    ) -> Any:
-        # A JSON object ({} for an empty body) when the server behaves: the callers check.
-        return await self._transport.request(
+    ) -> Coroutine[Any, Any, Any]:
+        # The transport's coroutine itself (no frame of its own while the call is in flight):
+        # a JSON object ({} for an empty body) when the server behaves; the callers check.
+        return self._transport.request(
             method, path, query=query, json=body, options=options, idempotent=idempotent
         )
 
