@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -40,11 +41,14 @@ BUDGET = 1.15
 
 def sample(stmt: str) -> dict[str, float]:
     started = time.perf_counter()
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # from bytecode, as installed (see harness.py)
     out = subprocess.run(
         [sys.executable, "-c", CHILD.format(stmt=stmt)],
         check=True,
         capture_output=True,
         text=True,
+        env=env,
     ).stdout
     wall = time.perf_counter() - started
     data: dict[str, float] = json.loads(out)

@@ -159,6 +159,26 @@ async def test_stream_left_early_ends_once(
     assert ends == [("end", False, {"totalTokenCount": 1}, "NoneType")]
 
 
+async def test_an_open_stream_lets_go_of_the_request_body(
+    server: LoopbackServer, client: Client
+) -> None:
+    # Plug-ins see the body when it is sent; a stream held open for minutes does not keep it.
+    bodies: list[Any] = []
+
+    class Peek(Plugin):
+        async def on_request(self, request: Request) -> None:
+            bodies.append(request.json)
+
+        async def on_stream_end(self, request: Request, end: StreamEnd) -> None:
+            bodies.append(request.json)
+
+    client._transport.plugins.append(Peek())
+    server.on("POST", STREAM, sse(chunk("a", 1)))
+    async for _ in client.models.stream_generate_content("gemini-2.5-flash", contents="hi"):
+        pass
+    assert bodies == [{"contents": [{"parts": [{"text": "hi"}], "role": "user"}]}, None]
+
+
 async def test_each_page_passes_the_plugins(
     server: LoopbackServer, client: Client, recorder: Recorder
 ) -> None:

@@ -52,7 +52,8 @@ class Request:
             absolute URL for upload sessions, without the query string.
         url: the full URL as sent, key-free.
         model: ``models/...`` or ``tunedModels/...`` when the path names one, else ``None``.
-        json: the JSON body before encoding (``None`` for bodiless and raw requests).
+        json: the JSON body before encoding (``None`` for bodiless and raw requests; for a
+            stream, once it has opened: ``on_stream_end`` sees ``None``).
         size: the body size in bytes when it is raw bytes (upload chunks), else ``None``.
         stream: whether the response is read as a stream.
         collect_text: a plug-in sets it (in ``on_request``) to get a stream's text joined in

@@ -17,6 +17,7 @@ from genlang_async._http.upload import (
 from genlang_async.types import File
 
 from .._core.coerce import request_options
+from .._observe.raw import raw
 from ..resources import files as generated
 from .media import upload_file
 
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from genlang_async._core.options import TimeoutLike
     from genlang_async._http.upload import ProgressCallback, UploadSource
 
-__all__ = ["Files"]
+__all__ = ["Files", "FilesRaw"]
 
 _MAX_POLL_INTERVAL = 10.0
 
@@ -32,6 +33,11 @@ _MAX_POLL_INTERVAL = 10.0
 class Files(generated.Files):
     """The ``files`` methods of the API, plus :meth:`upload`, :meth:`download` and
     :meth:`wait_until_active`."""
+
+    @property
+    def with_raw_response(self) -> FilesRaw:
+        """These methods, each returning an ``APIResponse``."""
+        return FilesRaw(self)
 
     async def upload(
         self,
@@ -163,3 +169,13 @@ class Files(generated.Files):
             poll_interval=poll_interval,
             max_poll_interval=_MAX_POLL_INTERVAL,
         )
+
+
+class FilesRaw(generated.FilesRaw):
+    """``client.files.with_raw_response``: the generated methods and the transfers."""
+
+    __slots__ = ()
+
+    download = raw(Files.download)
+    upload = raw(Files.upload)
+    wait_until_active = raw(Files.wait_until_active)

@@ -28,6 +28,7 @@ from genlang_async.types import (
 )
 
 from .._core.coerce import as_model, as_model_list, check_scalar, request_options
+from .._observe.raw import RawResponses, raw
 from ..resources._base import Resource
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
     from genlang_async._http.upload import ProgressCallback, UploadSource
     from genlang_async._operations import Operation
 
-__all__ = ["Media", "upload_file"]
+__all__ = ["Media", "MediaRaw", "upload_file"]
 
 
 async def upload_file(
@@ -180,3 +181,17 @@ class Media(Resource):
                 options=options,
             )
         return self._operation(result.response, UploadToFileSearchStoreResponse.from_dict, options)
+
+    @property
+    def with_raw_response(self) -> MediaRaw:
+        """These methods, each returning an ``APIResponse``."""
+        return MediaRaw(self)
+
+
+class MediaRaw(RawResponses):
+    """``client.media.with_raw_response``: the uploads, each returning an ``APIResponse``."""
+
+    __slots__ = ()
+
+    upload = raw(Media.upload)
+    upload_to_file_search_store = raw(Media.upload_to_file_search_store)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from genlang_async._embed_many import EmbedManyModels
 
+from .._observe.raw import raw, raw_stream
 from ..resources import models as generated
 from .generation import GenerationModels
 
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
     from genlang_async._core.coerce import ContentLike
     from genlang_async.types import EmbedContentResponse
 
-__all__ = ["Models"]
+__all__ = ["Models", "ModelsRaw"]
 
 
 class Models(GenerationModels, EmbedManyModels, generated.Models):
@@ -39,3 +40,26 @@ class Models(GenerationModels, EmbedManyModels, generated.Models):
 
     embed_content.__wrapped__ = generated.Models.embed_content  # type: ignore[attr-defined]
     embed_content.__doc__ = generated.Models.embed_content.__doc__
+
+    @property
+    def with_raw_response(self) -> ModelsRaw:
+        """These methods, each returning an ``APIResponse``."""
+        return ModelsRaw(self)
+
+
+# Bound outside the class: mypy would type an attribute that overrides one of the base
+# class by the base's type (the generated methods, without ``response_schema=``).
+_generate_content = raw(Models.generate_content)
+_stream_generate_content = raw_stream(Models.stream_generate_content)
+
+
+class ModelsRaw(generated.ModelsRaw):
+    """``client.models.with_raw_response``: the methods of ``client.models``, each returning
+    an ``APIResponse`` (``embed_content`` is typed as the generated method it passes its
+    arguments to)."""
+
+    __slots__ = ()
+
+    embed_many = raw(Models.embed_many)
+    generate_content = _generate_content
+    stream_generate_content = _stream_generate_content  # type: ignore[assignment]

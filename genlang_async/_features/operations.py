@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._core.coerce import batch_output, parse_any, request_options
 from .._core.names import resolve_name
+from .._observe.raw import RawResponses, raw
 from .._operations import Operation
 from ..resources._base import Resource
 from ..types import (
@@ -31,7 +32,7 @@ from ..types import (
 if TYPE_CHECKING:
     from .._core.options import TimeoutLike
 
-__all__ = ["OPERATION_PATTERNS", "Operations"]
+__all__ = ["OPERATION_PATTERNS", "Operations", "OperationsRaw"]
 
 
 def _batch_result(data: dict[str, Any]) -> Any:
@@ -112,6 +113,11 @@ class Operations(Resource):
         operation = await self.get(name)
         return await operation.wait(timeout, poll_interval=poll_interval, max_interval=max_interval)
 
+    @property
+    def with_raw_response(self) -> OperationsRaw:
+        """These methods, each returning an ``APIResponse``."""
+        return OperationsRaw(self)
+
 
 def _resolve(name: object) -> tuple[str, Callable[[dict[str, Any]], Any]]:
     if isinstance(name, str) and "/" not in name:
@@ -134,3 +140,13 @@ def resolve_name_matches(name: str, pattern: str) -> bool:
     return len(parts) == len(wanted) and all(
         w == "*" or w == p for p, w in zip(parts, wanted, strict=True)
     )
+
+
+class OperationsRaw(RawResponses):
+    """``client.operations.with_raw_response``: ``get`` and ``wait``, each returning an
+    ``APIResponse``."""
+
+    __slots__ = ()
+
+    get = raw(Operations.get)
+    wait = raw(Operations.wait)

@@ -202,11 +202,14 @@ class StreamContext:
     always releases the connection on exit, also on cancellation or error."""
 
     def __init__(self, opener: Callable[[], Awaitable[ByteStream]]) -> None:
-        self._opener = opener
+        self._opener: Callable[[], Awaitable[ByteStream]] | None = opener
         self._stream: ByteStream | None = None
 
     async def __aenter__(self) -> ByteStream:
-        self._stream = await self._opener()
+        opener, self._opener = self._opener, None  # the request it holds is sent: let it go
+        if opener is None:
+            raise RuntimeError("this stream was already opened; start a new call")
+        self._stream = await opener()
         return self._stream
 
     async def __aexit__(

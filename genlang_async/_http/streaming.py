@@ -20,7 +20,8 @@ the frames of the cancelled code (and what they hold) until the task next yields
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Mapping
+import contextlib
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
 from contextlib import AbstractAsyncContextManager
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, NoReturn, TypeVar
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from .body import ByteStream
 
 ChunkT = TypeVar("ChunkT")
+_V = TypeVar("_V")
 
 BodyOpener = Callable[[], AbstractAsyncContextManager["ByteStream"]]
 
@@ -81,7 +83,7 @@ class GenerateContentStream(Generic[ChunkT]):
         on_complete: Callable[[dict[str, Any]], None] | None = None,
         max_event_bytes: int | None = DEFAULT_MAX_LINE,
     ) -> None:
-        self._open_body = open_body
+        self._open_body: BodyOpener | None = open_body
         self._parse = parse
         self._on_complete = on_complete
         self._context: AbstractAsyncContextManager[ByteStream] | None = None
@@ -152,8 +154,10 @@ class GenerateContentStream(Generic[ChunkT]):
             "stream` (or `await stream.get_final_response()` for the whole answer)"
         )
 
-    async def __anext__(self) -> ChunkT:
-        return self._parse(await self._next_payload())
+    def __anext__(self) -> Coroutine[Any, Any, ChunkT]:
+        # A plain method returning the one coroutine that does the work: a stream held open
+        # keeps one suspended frame, not a chain of them.
+        return self._next(self._parse)
 
     @property
     def text_stream(self) -> AsyncIterator[str]:
@@ -166,8 +170,8 @@ class GenerateContentStream(Generic[ChunkT]):
     async def get_final_response(self) -> ChunkT:
         """Read the stream to its end and return all chunks merged into one response."""
         self._merger_now()
-        async for _ in self:
-            pass
+        with contextlib.suppress(StopAsyncIteration):
+            await self._next(_skip)  # to the end: no chunk object is made
         return self._parse(self._merged())
 
     # -- internals ------------------------------------------------------------------------
@@ -193,7 +197,9 @@ class GenerateContentStream(Generic[ChunkT]):
         if self._started:
             raise RuntimeError("this stream was already consumed; start a new call")
         self._started = True
-        context = self._open_body()
+        open_body, self._open_body = self._open_body, None  # what it holds is not needed now
+        assert open_body is not None
+        context = open_body()
         try:
             body = await context.__aenter__()
         except BaseException:
@@ -202,22 +208,6 @@ class GenerateContentStream(Generic[ChunkT]):
         self._context, self._body = context, body
         self._opened = body
         return body
-
-    async def _read_more(self) -> None:
-        body = self._body or await self._open()
-        try:
-            data = await body.__anext__()
-        except StopAsyncIteration:
-            await self._finish()
-            return
-        except BaseException as exc:
-            await self._close(exc)
-            raise
-        try:
-            self._events, self._cursor = self._decoder.feed(data), 0
-        except LineTooLongError as exc:
-            await self.aclose()
-            raise ResponseTooLargeError(f"{exc} (max_event_bytes)") from None
 
     async def _finish(self) -> None:
         final_events = self._decoder.close()
@@ -249,8 +239,9 @@ class GenerateContentStream(Generic[ChunkT]):
             )
         return payload
 
-    async def _next_payload(self) -> dict[str, Any]:
-        """The next chunk as wire JSON (already folded into the merged response)."""
+    async def _next(self, convert: Callable[[dict[str, Any]], _V | None]) -> _V:
+        """``convert`` of the next chunk (its wire JSON, already counted for the merged
+        response) that it does not turn into ``None``."""
         while True:
             events = self._events
             while self._cursor < len(events):
@@ -258,11 +249,26 @@ class GenerateContentStream(Generic[ChunkT]):
                 self._cursor += 1
                 payload = self._accept(event)
                 if payload is not None:
-                    return payload
+                    value = convert(payload)
+                    if value is not None:
+                        return value
             if self._finished:
                 self._complete()
                 raise StopAsyncIteration
-            await self._read_more()
+            body = self._body or await self._open()
+            try:
+                data = await body.__anext__()
+            except StopAsyncIteration:
+                await self._finish()
+                continue
+            except BaseException as exc:
+                await self._close(exc)
+                raise
+            try:
+                self._events, self._cursor = self._decoder.feed(data), 0
+            except LineTooLongError as exc:
+                await self.aclose()
+                raise ResponseTooLargeError(f"{exc} (max_event_bytes)") from None
 
     def _accept(self, event: Event) -> dict[str, Any] | None:
         try:
@@ -320,11 +326,17 @@ class _TextStream(AsyncIterator[str]):
     def __aiter__(self) -> _TextStream:
         return self
 
-    async def __anext__(self) -> str:
-        while True:
-            text = wire_text(await self._stream._next_payload())
-            if text:
-                return text
+    def __anext__(self) -> Coroutine[Any, Any, str]:
+        return self._stream._next(_text_or_none)
+
+
+def _skip(chunk: dict[str, Any]) -> None:
+    """Nothing: every chunk is passed over."""
+
+
+def _text_or_none(chunk: dict[str, Any]) -> str | None:
+    """A chunk's text; ``None`` (skipped) when it has none."""
+    return wire_text(chunk) or None
 
 
 __all__ = ["GenerateContentStream", "StreamDecodeError"]

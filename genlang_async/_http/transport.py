@@ -34,7 +34,7 @@ from .._core.errors import APIConnectionError, APIError, ResponseTooLargeError
 from .._core.options import RequestOptions, Timeout
 from .._core.plugins import Plugin, Request, Response, Retry, StreamEnd, model_of
 from .._core.sse import DEFAULT_MAX_LINE
-from .body import ByteStream, OnEnd, StreamContext
+from .body import ByteStream, StreamContext
 from .failures import (
     TRANSPORT_ERRORS,
     api_error,
@@ -282,25 +282,27 @@ class Transport:
         for plugin in self.plugins:
             await plugin.on_response(request, event)
 
-    def _stream_end_notice(self, request: Request) -> OnEnd:
-        async def notify(
-            completed: bool, error: BaseException | None, elapsed: float, body: ByteStream
-        ) -> None:
-            end = StreamEnd(
-                elapsed,
-                completed,
-                body.usage,
-                error,
-                body.status,
-                body.headers,
-                body.chunks,
-                body.last,
-                None if body.texts is None else "".join(body.texts),
-            )
-            for plugin in self.plugins:
-                await plugin.on_stream_end(request, end)
-
-        return notify
+    async def _notify_stream_end(
+        self,
+        request: Request,
+        completed: bool,
+        error: BaseException | None,
+        elapsed: float,
+        body: ByteStream,
+    ) -> None:
+        end = StreamEnd(
+            elapsed,
+            completed,
+            body.usage,
+            error,
+            body.status,
+            body.headers,
+            body.chunks,
+            body.last,
+            None if body.texts is None else "".join(body.texts),
+        )
+        for plugin in self.plugins:
+            await plugin.on_stream_end(request, end)
 
     async def _notify_failure(self, request: Request, error: BaseException) -> None:
         with anyio.CancelScope(shield=True):
@@ -579,13 +581,16 @@ class Transport:
                 if request is not None:
                     await self._notify_response(request, response, started, error=error)
                 raise error
+            on_end = None
+            if request is not None:
+                on_end = functools.partial(self._notify_stream_end, request)
             stream = ByteStream(
                 response,
                 url=shown,
                 read_timeout=client_timeout.sock_read,
                 redact=self._builder.redact,
-                release=lambda: self.pool.release(slot),
-                on_end=None if request is None else self._stream_end_notice(request),
+                release=functools.partial(self.pool.release, slot),
+                on_end=on_end,
                 started=started,
             )
             if request is not None and request.collect_text:
@@ -605,6 +610,7 @@ class Transport:
             raise
         if request is not None:
             await self._notify_response(request, response, started)
+            request.json = None  # sent and seen: an open stream does not hold it
         return stream
 
     # ----------------------------------------------------------------- raw bytes

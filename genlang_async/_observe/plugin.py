@@ -124,8 +124,9 @@ class Observer(Plugin):
             )
 
     async def on_response(self, request: Request, response: Response) -> None:
-        if _KEY not in request.state and not self._watching():
-            # The common case: nobody watches; only a successful model call is counted.
+        if _KEY not in request.state:
+            # The common case: nobody watched when it was sent (``on_request`` keeps state
+            # only then); only a successful model call is counted.
             if response.error is None and not request.stream:
                 model = _usage_model(request.model, request.path)
                 if model is not None:

@@ -3,6 +3,12 @@
 The wrapped method runs as usual while a context variable asks the pipeline to note the
 HTTP status, headers and retries of the call; the caller gets an :class:`APIResponse` whose
 :meth:`~APIResponse.parse` returns what the plain method would have returned.
+
+For type checkers each namespace's ``with_raw_response`` is a subclass of
+:class:`RawResponses` that lists the namespace's methods through :func:`raw` (generated
+for the generated namespaces, written beside the hand-written ones): ``raw(Models.get)`` has
+``Models.get``'s parameters (overloads included) and returns ``APIResponse[Model]``
+(:func:`raw_stream` for the methods returning a stream).
 """
 
 from __future__ import annotations
@@ -11,15 +17,17 @@ import time
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from contextvars import ContextVar
 from types import MethodType
-from typing import Any, Generic, TypeVar
+from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
 
 import attrs
 
 from .calls import CallInfo
 
-__all__ = ["APIResponse", "RawCapture", "RawResponses", "current_capture"]
+__all__ = ["APIResponse", "RawCapture", "RawResponses", "current_capture", "raw", "raw_stream"]
 
 T = TypeVar("T")
+S = TypeVar("S")
+P = ParamSpec("P")
 
 
 @attrs.define
@@ -78,7 +86,8 @@ class APIResponse(Generic[T]):
 
 class RawResponses:
     """``namespace.with_raw_response``: the namespace's methods, each returning an
-    :class:`APIResponse` instead of the result itself."""
+    :class:`APIResponse` instead of the result itself (its subclasses name them for type
+    checkers: see :func:`raw`)."""
 
     __slots__ = ("_resource",)
 
@@ -106,6 +115,36 @@ class RawResponses:
 
     def __repr__(self) -> str:
         return f"<with_raw_response of {self._resource!r}>"
+
+
+def raw(
+    method: Callable[Concatenate[Any, P], Awaitable[T]],
+) -> Callable[Concatenate[Any, P], Awaitable[APIResponse[T]]]:
+    """A :class:`RawResponses` subclass's attribute for the namespace method ``method`` (an
+    ``async def`` method, or a ``list`` method: its pager is awaitable):
+    ``class ModelsRaw(RawResponses): get = raw(Models.get)``. It takes ``method``'s
+    arguments (overloads included) and returns the :class:`APIResponse` of what awaiting
+    ``method``'s result gives (a pager's: its first :class:`~genlang_async.Page`), so
+    ``mypy`` types ``client.models.with_raw_response.get(...)``. At run time it calls the
+    namespace's own method of that name, as an attribute not listed does."""
+    return _by_name(method.__name__, method.__doc__)
+
+
+def raw_stream(
+    method: Callable[Concatenate[Any, P], S],
+) -> Callable[Concatenate[Any, P], Awaitable[APIResponse[S]]]:
+    """:func:`raw` for a method returning a stream: the :class:`APIResponse` of the stream,
+    opened (its response headers read)."""
+    return _by_name(method.__name__, method.__doc__)
+
+
+def _by_name(name: str, doc: str | None) -> Callable[..., Awaitable[APIResponse[Any]]]:
+    def call(self: RawResponses, *args: Any, **kwargs: Any) -> Awaitable[APIResponse[Any]]:
+        return self.__getattr__(name)(*args, **kwargs)
+
+    call.__name__ = call.__qualname__ = name
+    call.__doc__ = doc
+    return call
 
 
 def _raw(method: Callable[..., Any]) -> Callable[..., Awaitable[APIResponse[Any]]]:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._core import coerce
 from .._core.names import resolve_name
+from .._observe.raw import RawResponses, raw
 from .._operations import Operation as OperationHandle
 from .._pagination import AsyncPager
 from ..types import (
@@ -26,7 +27,7 @@ from ._base import Resource
 if TYPE_CHECKING:
     from .._core.options import TimeoutLike
 
-__all__ = ["Batches"]
+__all__ = ["Batches", "BatchesRaw"]
 
 
 class Batches(Resource):
@@ -47,8 +48,7 @@ class Batches(Resource):
 
         Args:
             name: the name, ``batches/*`` (a bare id is completed).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -73,8 +73,7 @@ class Batches(Resource):
 
         Args:
             name: the name, ``batches/*`` (a bare id is completed).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -99,8 +98,7 @@ class Batches(Resource):
 
         Args:
             name: the name, ``batches/*`` (a bare id is completed).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -108,8 +106,7 @@ class Batches(Resource):
         name = resolve_name(name, "batches/*", argument="name")
         path = name
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        data = await self._call("GET", path, options=options)
-        return self._operation(data, coerce.parse_any, options)
+        return await self._start(coerce.parse_any, "GET", path, options)
 
     def list(
         self,
@@ -132,29 +129,22 @@ class Batches(Resource):
             return_partial_success: the ``returnPartialSuccess`` query parameter.
             page_size: items per page (at least 1; ``None``: the server's default).
             page_token: start at this page (a ``next_page_token``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
         """
         path = "batches"
         params: dict[str, Any] = {}
-        if page_size is not None:
-            params["pageSize"] = coerce.page_size(page_size)
         if filter is not None:
             params["filter"] = coerce.check_scalar(filter, str, "filter")
         if return_partial_success is not None:
             params["returnPartialSuccess"] = coerce.check_scalar(
                 return_partial_success, bool, "return_partial_success"
             )
+        options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
         return self._pager(
-            path,
-            query=params,
-            page_token=coerce.check_scalar(page_token, str, "page_token"),
-            options=coerce.request_options(timeout, max_retries, extra_headers, extra_query),
-            response_type=ListOperationsResponse,
-            items_field="operations",
+            ListOperationsResponse, "operations", path, options, page_size, page_token, query=params
         )
 
     async def update_embed_content_batch(
@@ -186,8 +176,7 @@ class Batches(Resource):
                 ``inputConfig``).
             priority: ``int | None`` (sent as ``priority``).
             update_mask: the ``updateMask`` query parameter.
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -245,8 +234,7 @@ class Batches(Resource):
                 ``inputConfig``).
             priority: ``int | None`` (sent as ``priority``).
             update_mask: the ``updateMask`` query parameter.
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -274,3 +262,21 @@ class Batches(Resource):
             GenerateContentBatch,
             await self._call("PATCH", path, query=params, body=body, options=options),
         )
+
+    @property
+    def with_raw_response(self) -> BatchesRaw:
+        """These methods, each returning an ``APIResponse``."""
+        return BatchesRaw(self)
+
+
+class BatchesRaw(RawResponses):
+    """The ``batches`` methods, each returning an ``APIResponse``."""
+
+    __slots__ = ()
+
+    cancel = raw(Batches.cancel)
+    delete = raw(Batches.delete)
+    get = raw(Batches.get)
+    list = raw(Batches.list)
+    update_embed_content_batch = raw(Batches.update_embed_content_batch)
+    update_generate_content_batch = raw(Batches.update_generate_content_batch)

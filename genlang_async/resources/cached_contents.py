@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from .._core import coerce
 from .._core.coerce import ContentLike, ContentsLike
 from .._core.names import resolve_name
+from .._observe.raw import RawResponses, raw
 from .._pagination import AsyncPager
 from ..types import CachedContent, ListCachedContentsResponse, Tool, ToolConfig
 from ._base import Resource
@@ -20,7 +21,7 @@ from ._base import Resource
 if TYPE_CHECKING:
     from .._core.options import TimeoutLike
 
-__all__ = ["CachedContents"]
+__all__ = ["CachedContents", "CachedContentsRaw"]
 
 
 class CachedContents(Resource):
@@ -61,8 +62,7 @@ class CachedContents(Resource):
             tools: a list of ``Tool`` (or wire dicts) (sent as ``tools``).
             tool_config: a ``ToolConfig`` or its wire dict (camelCase keys) (sent as
                 ``toolConfig``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -105,8 +105,7 @@ class CachedContents(Resource):
 
         Args:
             name: the name, ``cachedContents/*`` (a bare id is completed).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -131,8 +130,7 @@ class CachedContents(Resource):
 
         Args:
             name: the name, ``cachedContents/*`` (a bare id is completed).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -159,23 +157,15 @@ class CachedContents(Resource):
         Args:
             page_size: items per page (at least 1; ``None``: the server's default).
             page_token: start at this page (a ``next_page_token``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
         """
         path = "cachedContents"
-        params: dict[str, Any] = {}
-        if page_size is not None:
-            params["pageSize"] = coerce.page_size(page_size)
+        options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
         return self._pager(
-            path,
-            query=params,
-            page_token=coerce.check_scalar(page_token, str, "page_token"),
-            options=coerce.request_options(timeout, max_retries, extra_headers, extra_query),
-            response_type=ListCachedContentsResponse,
-            items_field="cached_contents",
+            ListCachedContentsResponse, "cached_contents", path, options, page_size, page_token
         )
 
     async def patch(
@@ -217,8 +207,7 @@ class CachedContents(Resource):
             tool_config: a ``ToolConfig`` or its wire dict (camelCase keys) (sent as
                 ``toolConfig``).
             update_mask: the ``updateMask`` query parameter.
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -262,3 +251,20 @@ class CachedContents(Resource):
         return coerce.parse_response(
             CachedContent, await self._call("PATCH", path, query=params, body=body, options=options)
         )
+
+    @property
+    def with_raw_response(self) -> CachedContentsRaw:
+        """These methods, each returning an ``APIResponse``."""
+        return CachedContentsRaw(self)
+
+
+class CachedContentsRaw(RawResponses):
+    """The ``cachedContents`` methods, each returning an ``APIResponse``."""
+
+    __slots__ = ()
+
+    create = raw(CachedContents.create)
+    delete = raw(CachedContents.delete)
+    get = raw(CachedContents.get)
+    list = raw(CachedContents.list)
+    patch = raw(CachedContents.patch)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._core import coerce
 from .._core.names import resolve_name
-from .._operations import Operation as OperationHandle
+from .._observe.raw import RawResponses, raw
 from .._pagination import AsyncPager
 from ..types import (
     BatchCreateChunksRequest,
@@ -41,7 +41,7 @@ from ..types import (
     QueryDocumentResponse,
     UpdateChunkRequest,
 )
-from ._base import Resource
+from ._base import OperationsNamespace, Resource
 
 if TYPE_CHECKING:
     from .._core.options import TimeoutLike
@@ -50,8 +50,13 @@ __all__ = [
     "Corpora",
     "CorporaDocuments",
     "CorporaDocumentsChunks",
+    "CorporaDocumentsChunksRaw",
+    "CorporaDocumentsRaw",
     "CorporaOperations",
+    "CorporaOperationsRaw",
     "CorporaPermissions",
+    "CorporaPermissionsRaw",
+    "CorporaRaw",
 ]
 
 
@@ -90,8 +95,7 @@ class Corpora(Resource):
         Args:
             corpus: the whole ``Corpus`` (object or wire dict); the arguments below are set over it.
             display_name: ``str | None`` (sent as ``displayName``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -128,8 +132,7 @@ class Corpora(Resource):
         Args:
             name: the name, ``corpora/*`` (a bare id is completed).
             force: the ``force`` query parameter.
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -157,8 +160,7 @@ class Corpora(Resource):
 
         Args:
             name: the name, ``corpora/*`` (a bare id is completed).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -185,24 +187,14 @@ class Corpora(Resource):
         Args:
             page_size: items per page (at least 1; ``None``: the server's default).
             page_token: start at this page (a ``next_page_token``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
         """
         path = "corpora"
-        params: dict[str, Any] = {}
-        if page_size is not None:
-            params["pageSize"] = coerce.page_size(page_size)
-        return self._pager(
-            path,
-            query=params,
-            page_token=coerce.check_scalar(page_token, str, "page_token"),
-            options=coerce.request_options(timeout, max_retries, extra_headers, extra_query),
-            response_type=ListCorporaResponse,
-            items_field="corpora",
-        )
+        options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
+        return self._pager(ListCorporaResponse, "corpora", path, options, page_size, page_token)
 
     async def patch(
         self,
@@ -225,8 +217,7 @@ class Corpora(Resource):
             corpus: the whole ``Corpus`` (object or wire dict); the arguments below are set over it.
             display_name: ``str | None`` (sent as ``displayName``).
             update_mask: the ``updateMask`` query parameter.
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -271,8 +262,7 @@ class Corpora(Resource):
             metadata_filters: a list of ``MetadataFilter`` (or wire dicts) (sent as
                 ``metadataFilters``).
             results_count: ``int | None`` (sent as ``resultsCount``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -290,6 +280,24 @@ class Corpora(Resource):
         return coerce.parse_response(
             QueryCorpusResponse, await self._call("POST", path, body=body, options=options)
         )
+
+    @property
+    def with_raw_response(self) -> CorporaRaw:
+        """These methods, each returning an ``APIResponse``."""
+        return CorporaRaw(self)
+
+
+class CorporaRaw(RawResponses):
+    """The ``corpora`` methods, each returning an ``APIResponse``."""
+
+    __slots__ = ()
+
+    create = raw(Corpora.create)
+    delete = raw(Corpora.delete)
+    get = raw(Corpora.get)
+    list = raw(Corpora.list)
+    patch = raw(Corpora.patch)
+    query = raw(Corpora.query)
 
 
 class CorporaDocuments(Resource):
@@ -325,8 +333,7 @@ class CorporaDocuments(Resource):
             display_name: ``str | None`` (sent as ``displayName``).
             custom_metadata: a list of ``CustomMetadata`` (or wire dicts) (sent as
                 ``customMetadata``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -368,8 +375,7 @@ class CorporaDocuments(Resource):
         Args:
             name: the name, ``corpora/*/documents/*`` (a bare id is completed).
             force: the ``force`` query parameter.
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -397,8 +403,7 @@ class CorporaDocuments(Resource):
 
         Args:
             name: the name, ``corpora/*/documents/*`` (a bare id is completed).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -427,25 +432,15 @@ class CorporaDocuments(Resource):
             parent: the name, ``corpora/*`` (a bare id is completed).
             page_size: items per page (at least 1; ``None``: the server's default).
             page_token: start at this page (a ``next_page_token``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
         """
         parent = resolve_name(parent, "corpora/*", argument="parent")
         path = f"{parent}/documents"
-        params: dict[str, Any] = {}
-        if page_size is not None:
-            params["pageSize"] = coerce.page_size(page_size)
-        return self._pager(
-            path,
-            query=params,
-            page_token=coerce.check_scalar(page_token, str, "page_token"),
-            options=coerce.request_options(timeout, max_retries, extra_headers, extra_query),
-            response_type=ListDocumentsResponse,
-            items_field="documents",
-        )
+        options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
+        return self._pager(ListDocumentsResponse, "documents", path, options, page_size, page_token)
 
     async def patch(
         self,
@@ -472,8 +467,7 @@ class CorporaDocuments(Resource):
             custom_metadata: a list of ``CustomMetadata`` (or wire dicts) (sent as
                 ``customMetadata``).
             update_mask: the ``updateMask`` query parameter.
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -523,8 +517,7 @@ class CorporaDocuments(Resource):
             metadata_filters: a list of ``MetadataFilter`` (or wire dicts) (sent as
                 ``metadataFilters``).
             results_count: ``int | None`` (sent as ``resultsCount``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -543,36 +536,45 @@ class CorporaDocuments(Resource):
             QueryDocumentResponse, await self._call("POST", path, body=body, options=options)
         )
 
+    @property
+    def with_raw_response(self) -> CorporaDocumentsRaw:
+        """These methods, each returning an ``APIResponse``."""
+        return CorporaDocumentsRaw(self)
 
-class CorporaOperations(Resource):
-    """The ``corpora.operations`` methods of the API."""
 
-    async def get(
-        self,
-        name: str,
-        *,
-        timeout: TimeoutLike | None = None,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, Any] | None = None,
-    ) -> OperationHandle[Any]:
-        """Get an operation.
+class CorporaDocumentsRaw(RawResponses):
+    """The ``corpora.documents`` methods, each returning an ``APIResponse``."""
 
-        ``GET /v1beta/{name=corpora/*/operations/*}``
+    __slots__ = ()
 
-        Args:
-            name: the name, ``corpora/*/operations/*`` (a bare id is completed).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
-            max_retries: retries of this call; default the client's.
-            extra_headers: headers added to this call.
-            extra_query: query parameters added to this call.
-        """
-        name = resolve_name(name, "corpora/*/operations/*", argument="name")
-        path = name
-        options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        data = await self._call("GET", path, options=options)
-        return self._operation(data, coerce.parse_any, options)
+    create = raw(CorporaDocuments.create)
+    delete = raw(CorporaDocuments.delete)
+    get = raw(CorporaDocuments.get)
+    list = raw(CorporaDocuments.list)
+    patch = raw(CorporaDocuments.patch)
+    query = raw(CorporaDocuments.query)
+
+
+class CorporaOperations(OperationsNamespace[Any]):
+    """The ``corpora.operations`` methods of the API: operations named
+    ``corpora/*/operations/*``; the result of one is the wire dict (or the type its ``@type``
+    names).
+    """
+
+    _operation_names = ("corpora/*/operations/*",)
+
+    @property
+    def with_raw_response(self) -> CorporaOperationsRaw:
+        """These methods, each returning an ``APIResponse``."""
+        return CorporaOperationsRaw(self)
+
+
+class CorporaOperationsRaw(RawResponses):
+    """The ``corpora.operations`` methods, each returning an ``APIResponse``."""
+
+    __slots__ = ()
+
+    get = raw(CorporaOperations.get)
 
 
 class CorporaPermissions(Resource):
@@ -602,8 +604,7 @@ class CorporaPermissions(Resource):
             grantee_type: ``PermissionGranteeType | str | None`` (sent as ``granteeType``).
             email_address: ``str | None`` (sent as ``emailAddress``).
             role: ``PermissionRole | str | None`` (sent as ``role``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -641,8 +642,7 @@ class CorporaPermissions(Resource):
 
         Args:
             name: the name, ``corpora/*/permissions/*`` (a bare id is completed).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -667,8 +667,7 @@ class CorporaPermissions(Resource):
 
         Args:
             name: the name, ``corpora/*/permissions/*`` (a bare id is completed).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -697,24 +696,16 @@ class CorporaPermissions(Resource):
             parent: the name, ``corpora/*`` (a bare id is completed).
             page_size: items per page (at least 1; ``None``: the server's default).
             page_token: start at this page (a ``next_page_token``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
         """
         parent = resolve_name(parent, "corpora/*", argument="parent")
         path = f"{parent}/permissions"
-        params: dict[str, Any] = {}
-        if page_size is not None:
-            params["pageSize"] = coerce.page_size(page_size)
+        options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
         return self._pager(
-            path,
-            query=params,
-            page_token=coerce.check_scalar(page_token, str, "page_token"),
-            options=coerce.request_options(timeout, max_retries, extra_headers, extra_query),
-            response_type=ListPermissionsResponse,
-            items_field="permissions",
+            ListPermissionsResponse, "permissions", path, options, page_size, page_token
         )
 
     async def patch(
@@ -743,8 +734,7 @@ class CorporaPermissions(Resource):
             email_address: ``str | None`` (sent as ``emailAddress``).
             role: ``PermissionRole | str | None`` (sent as ``role``).
             update_mask: the ``updateMask`` query parameter.
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -771,6 +761,23 @@ class CorporaPermissions(Resource):
             Permission, await self._call("PATCH", path, query=params, body=body, options=options)
         )
 
+    @property
+    def with_raw_response(self) -> CorporaPermissionsRaw:
+        """These methods, each returning an ``APIResponse``."""
+        return CorporaPermissionsRaw(self)
+
+
+class CorporaPermissionsRaw(RawResponses):
+    """The ``corpora.permissions`` methods, each returning an ``APIResponse``."""
+
+    __slots__ = ()
+
+    create = raw(CorporaPermissions.create)
+    delete = raw(CorporaPermissions.delete)
+    get = raw(CorporaPermissions.get)
+    list = raw(CorporaPermissions.list)
+    patch = raw(CorporaPermissions.patch)
+
 
 class CorporaDocumentsChunks(Resource):
     """The ``corpora.documents.chunks`` methods of the API."""
@@ -793,8 +800,7 @@ class CorporaDocumentsChunks(Resource):
             parent: the name, ``corpora/*/documents/*`` (a bare id is completed).
             requests: a list of ``CreateChunkRequest`` (or wire dicts) (sent as ``requests``,
                 required).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -830,8 +836,7 @@ class CorporaDocumentsChunks(Resource):
             parent: the name, ``corpora/*/documents/*`` (a bare id is completed).
             requests: a list of ``DeleteChunkRequest`` (or wire dicts) (sent as ``requests``,
                 required).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -862,8 +867,7 @@ class CorporaDocumentsChunks(Resource):
             parent: the name, ``corpora/*/documents/*`` (a bare id is completed).
             requests: a list of ``UpdateChunkRequest`` (or wire dicts) (sent as ``requests``,
                 required).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -902,8 +906,7 @@ class CorporaDocumentsChunks(Resource):
                 ``customMetadata``).
             data: a ``ChunkData`` or its wire dict (camelCase keys) (sent as ``data``).
             name: ``str | None`` (sent as ``name``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -943,8 +946,7 @@ class CorporaDocumentsChunks(Resource):
 
         Args:
             name: the name, ``corpora/*/documents/*/chunks/*`` (a bare id is completed).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -969,8 +971,7 @@ class CorporaDocumentsChunks(Resource):
 
         Args:
             name: the name, ``corpora/*/documents/*/chunks/*`` (a bare id is completed).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -999,25 +1000,15 @@ class CorporaDocumentsChunks(Resource):
             parent: the name, ``corpora/*/documents/*`` (a bare id is completed).
             page_size: items per page (at least 1; ``None``: the server's default).
             page_token: start at this page (a ``next_page_token``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
         """
         parent = resolve_name(parent, "corpora/*/documents/*", argument="parent")
         path = f"{parent}/chunks"
-        params: dict[str, Any] = {}
-        if page_size is not None:
-            params["pageSize"] = coerce.page_size(page_size)
-        return self._pager(
-            path,
-            query=params,
-            page_token=coerce.check_scalar(page_token, str, "page_token"),
-            options=coerce.request_options(timeout, max_retries, extra_headers, extra_query),
-            response_type=ListChunksResponse,
-            items_field="chunks",
-        )
+        options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
+        return self._pager(ListChunksResponse, "chunks", path, options, page_size, page_token)
 
     async def patch(
         self,
@@ -1043,8 +1034,7 @@ class CorporaDocumentsChunks(Resource):
                 ``customMetadata``).
             data: a ``ChunkData`` or its wire dict (camelCase keys) (sent as ``data``).
             update_mask: the ``updateMask`` query parameter.
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -1071,3 +1061,23 @@ class CorporaDocumentsChunks(Resource):
         return coerce.parse_response(
             Chunk, await self._call("PATCH", path, query=params, body=body, options=options)
         )
+
+    @property
+    def with_raw_response(self) -> CorporaDocumentsChunksRaw:
+        """These methods, each returning an ``APIResponse``."""
+        return CorporaDocumentsChunksRaw(self)
+
+
+class CorporaDocumentsChunksRaw(RawResponses):
+    """The ``corpora.documents.chunks`` methods, each returning an ``APIResponse``."""
+
+    __slots__ = ()
+
+    batch_create = raw(CorporaDocumentsChunks.batch_create)
+    batch_delete = raw(CorporaDocumentsChunks.batch_delete)
+    batch_update = raw(CorporaDocumentsChunks.batch_update)
+    create = raw(CorporaDocumentsChunks.create)
+    delete = raw(CorporaDocumentsChunks.delete)
+    get = raw(CorporaDocumentsChunks.get)
+    list = raw(CorporaDocumentsChunks.list)
+    patch = raw(CorporaDocumentsChunks.patch)

@@ -14,6 +14,7 @@ from .._core.chunks import lazy_chunk
 from .._core.coerce import ContentLike, ContentsLike
 from .._core.names import resolve_name
 from .._http.streaming import GenerateContentStream
+from .._observe.raw import RawResponses, raw, raw_stream
 from ..types import (
     GenerateContentRequest,
     GenerateContentResponse,
@@ -27,7 +28,7 @@ from ._base import Resource
 if TYPE_CHECKING:
     from .._core.options import TimeoutLike
 
-__all__ = ["Dynamic"]
+__all__ = ["Dynamic", "DynamicRaw"]
 
 
 class Dynamic(Resource):
@@ -67,8 +68,7 @@ class Dynamic(Resource):
             generation_config: a ``GenerationConfig`` or its wire dict (camelCase keys) (sent as
                 ``generationConfig``).
             cached_content: ``str | None`` (sent as ``cachedContent``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -127,8 +127,7 @@ class Dynamic(Resource):
             generation_config: a ``GenerationConfig`` or its wire dict (camelCase keys) (sent as
                 ``generationConfig``).
             cached_content: ``str | None`` (sent as ``cachedContent``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -148,9 +147,19 @@ class Dynamic(Resource):
                 cached_content, "cachedContents/*", argument="cached_content"
             ),
         ).to_dict()
-        return self._stream(
-            path,
-            body=body,
-            options=coerce.request_options(timeout, max_retries, extra_headers, extra_query),
-            parse=lazy_chunk,
-        )
+        options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
+        return self._stream(path, body=body, options=options, parse=lazy_chunk)
+
+    @property
+    def with_raw_response(self) -> DynamicRaw:
+        """These methods, each returning an ``APIResponse``."""
+        return DynamicRaw(self)
+
+
+class DynamicRaw(RawResponses):
+    """The ``dynamic`` methods, each returning an ``APIResponse``."""
+
+    __slots__ = ()
+
+    generate_content = raw(Dynamic.generate_content)
+    stream_generate_content = raw_stream(Dynamic.stream_generate_content)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._core import coerce
 from .._core.names import resolve_name
+from .._observe.raw import RawResponses, raw
 from .._operations import Operation as OperationHandle
 from .._pagination import AsyncPager
 from ..types import (
@@ -25,7 +26,7 @@ from ..types import (
     ListFileSearchStoresResponse,
     UploadToFileSearchStoreResponse,
 )
-from ._base import Resource
+from ._base import OperationsNamespace, Resource
 
 if TYPE_CHECKING:
     from .._core.options import TimeoutLike
@@ -33,9 +34,13 @@ if TYPE_CHECKING:
 __all__ = [
     "FileSearchStores",
     "FileSearchStoresDocuments",
+    "FileSearchStoresDocumentsRaw",
     "FileSearchStoresOperations",
+    "FileSearchStoresOperationsRaw",
+    "FileSearchStoresRaw",
     "FileSearchStoresUpload",
     "FileSearchStoresUploadOperations",
+    "FileSearchStoresUploadOperationsRaw",
 ]
 
 
@@ -75,8 +80,7 @@ class FileSearchStores(Resource):
             file_search_store: the whole ``FileSearchStore`` (object or wire dict); the arguments
                 below are set over it.
             display_name: ``str | None`` (sent as ``displayName``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -114,8 +118,7 @@ class FileSearchStores(Resource):
         Args:
             name: the name, ``fileSearchStores/*`` (a bare id is completed).
             force: the ``force`` query parameter.
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -143,8 +146,7 @@ class FileSearchStores(Resource):
 
         Args:
             name: the name, ``fileSearchStores/*`` (a bare id is completed).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -179,8 +181,7 @@ class FileSearchStores(Resource):
                 ``customMetadata``).
             chunking_config: a ``ChunkingConfig`` or its wire dict (camelCase keys) (sent as
                 ``chunkingConfig``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -197,8 +198,7 @@ class FileSearchStores(Resource):
             chunking_config=coerce.as_model(chunking_config, ChunkingConfig, "chunking_config"),
         ).to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        data = await self._call("POST", path, body=body, options=options, idempotent=False)
-        return self._operation(data, ImportFileResponse.from_dict, options)
+        return await self._start(ImportFileResponse.from_dict, "POST", path, options, body=body)
 
     def list(
         self,
@@ -217,24 +217,33 @@ class FileSearchStores(Resource):
         Args:
             page_size: items per page (at least 1; ``None``: the server's default).
             page_token: start at this page (a ``next_page_token``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
         """
         path = "fileSearchStores"
-        params: dict[str, Any] = {}
-        if page_size is not None:
-            params["pageSize"] = coerce.page_size(page_size)
+        options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
         return self._pager(
-            path,
-            query=params,
-            page_token=coerce.check_scalar(page_token, str, "page_token"),
-            options=coerce.request_options(timeout, max_retries, extra_headers, extra_query),
-            response_type=ListFileSearchStoresResponse,
-            items_field="file_search_stores",
+            ListFileSearchStoresResponse, "file_search_stores", path, options, page_size, page_token
         )
+
+    @property
+    def with_raw_response(self) -> FileSearchStoresRaw:
+        """These methods, each returning an ``APIResponse``."""
+        return FileSearchStoresRaw(self)
+
+
+class FileSearchStoresRaw(RawResponses):
+    """The ``fileSearchStores`` methods, each returning an ``APIResponse``."""
+
+    __slots__ = ()
+
+    create = raw(FileSearchStores.create)
+    delete = raw(FileSearchStores.delete)
+    get = raw(FileSearchStores.get)
+    import_file = raw(FileSearchStores.import_file)
+    list = raw(FileSearchStores.list)
 
 
 class FileSearchStoresDocuments(Resource):
@@ -257,8 +266,7 @@ class FileSearchStoresDocuments(Resource):
         Args:
             name: the name, ``fileSearchStores/*/documents/*`` (a bare id is completed).
             force: the ``force`` query parameter.
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -286,8 +294,7 @@ class FileSearchStoresDocuments(Resource):
 
         Args:
             name: the name, ``fileSearchStores/*/documents/*`` (a bare id is completed).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -316,56 +323,52 @@ class FileSearchStoresDocuments(Resource):
             parent: the name, ``fileSearchStores/*`` (a bare id is completed).
             page_size: items per page (at least 1; ``None``: the server's default).
             page_token: start at this page (a ``next_page_token``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
         """
         parent = resolve_name(parent, "fileSearchStores/*", argument="parent")
         path = f"{parent}/documents"
-        params: dict[str, Any] = {}
-        if page_size is not None:
-            params["pageSize"] = coerce.page_size(page_size)
-        return self._pager(
-            path,
-            query=params,
-            page_token=coerce.check_scalar(page_token, str, "page_token"),
-            options=coerce.request_options(timeout, max_retries, extra_headers, extra_query),
-            response_type=ListDocumentsResponse,
-            items_field="documents",
-        )
-
-
-class FileSearchStoresOperations(Resource):
-    """The ``fileSearchStores.operations`` methods of the API."""
-
-    async def get(
-        self,
-        name: str,
-        *,
-        timeout: TimeoutLike | None = None,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, Any] | None = None,
-    ) -> OperationHandle[ImportFileResponse]:
-        """Get an operation. Result type: ``ImportFileResponse``.
-
-        ``GET /v1beta/{name=fileSearchStores/*/operations/*}``
-
-        Args:
-            name: the name, ``fileSearchStores/*/operations/*`` (a bare id is completed).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
-            max_retries: retries of this call; default the client's.
-            extra_headers: headers added to this call.
-            extra_query: query parameters added to this call.
-        """
-        name = resolve_name(name, "fileSearchStores/*/operations/*", argument="name")
-        path = name
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        data = await self._call("GET", path, options=options)
-        return self._operation(data, ImportFileResponse.from_dict, options)
+        return self._pager(ListDocumentsResponse, "documents", path, options, page_size, page_token)
+
+    @property
+    def with_raw_response(self) -> FileSearchStoresDocumentsRaw:
+        """These methods, each returning an ``APIResponse``."""
+        return FileSearchStoresDocumentsRaw(self)
+
+
+class FileSearchStoresDocumentsRaw(RawResponses):
+    """The ``fileSearchStores.documents`` methods, each returning an ``APIResponse``."""
+
+    __slots__ = ()
+
+    delete = raw(FileSearchStoresDocuments.delete)
+    get = raw(FileSearchStoresDocuments.get)
+    list = raw(FileSearchStoresDocuments.list)
+
+
+class FileSearchStoresOperations(OperationsNamespace[ImportFileResponse]):
+    """The ``fileSearchStores.operations`` methods of the API: operations named
+    ``fileSearchStores/*/operations/*``; the result of one is ``ImportFileResponse``.
+    """
+
+    _operation_names = ("fileSearchStores/*/operations/*",)
+    _result_type = ImportFileResponse
+
+    @property
+    def with_raw_response(self) -> FileSearchStoresOperationsRaw:
+        """These methods, each returning an ``APIResponse``."""
+        return FileSearchStoresOperationsRaw(self)
+
+
+class FileSearchStoresOperationsRaw(RawResponses):
+    """The ``fileSearchStores.operations`` methods, each returning an ``APIResponse``."""
+
+    __slots__ = ()
+
+    get = raw(FileSearchStoresOperations.get)
 
 
 class FileSearchStoresUpload(Resource):
@@ -377,32 +380,24 @@ class FileSearchStoresUpload(Resource):
         return FileSearchStoresUploadOperations(self._transport)
 
 
-class FileSearchStoresUploadOperations(Resource):
-    """The ``fileSearchStores.upload.operations`` methods of the API."""
+class FileSearchStoresUploadOperations(OperationsNamespace[UploadToFileSearchStoreResponse]):
+    """The ``fileSearchStores.upload.operations`` methods of the API: operations named
+    ``fileSearchStores/*/upload/operations/*``; the result of one is
+    ``UploadToFileSearchStoreResponse``.
+    """
 
-    async def get(
-        self,
-        name: str,
-        *,
-        timeout: TimeoutLike | None = None,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, Any] | None = None,
-    ) -> OperationHandle[UploadToFileSearchStoreResponse]:
-        """Get an operation. Result type: ``UploadToFileSearchStoreResponse``.
+    _operation_names = ("fileSearchStores/*/upload/operations/*",)
+    _result_type = UploadToFileSearchStoreResponse
 
-        ``GET /v1beta/{name=fileSearchStores/*/upload/operations/*}``
+    @property
+    def with_raw_response(self) -> FileSearchStoresUploadOperationsRaw:
+        """These methods, each returning an ``APIResponse``."""
+        return FileSearchStoresUploadOperationsRaw(self)
 
-        Args:
-            name: the name, ``fileSearchStores/*/upload/operations/*`` (a bare id is completed).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
-            max_retries: retries of this call; default the client's.
-            extra_headers: headers added to this call.
-            extra_query: query parameters added to this call.
-        """
-        name = resolve_name(name, "fileSearchStores/*/upload/operations/*", argument="name")
-        path = name
-        options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        data = await self._call("GET", path, options=options)
-        return self._operation(data, UploadToFileSearchStoreResponse.from_dict, options)
+
+class FileSearchStoresUploadOperationsRaw(RawResponses):
+    """The ``fileSearchStores.upload.operations`` methods, each returning an ``APIResponse``."""
+
+    __slots__ = ()
+
+    get = raw(FileSearchStoresUploadOperations.get)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._core import coerce
 from .._core.names import resolve_name
+from .._observe.raw import RawResponses, raw
 from .._pagination import AsyncPager
 from ..types import File, ListFilesResponse
 from ._base import Resource
@@ -18,7 +19,7 @@ from ._base import Resource
 if TYPE_CHECKING:
     from .._core.options import TimeoutLike
 
-__all__ = ["Files"]
+__all__ = ["Files", "FilesRaw"]
 
 
 class Files(Resource):
@@ -39,8 +40,7 @@ class Files(Resource):
 
         Args:
             name: the name, ``files/*`` (a bare id is completed).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -65,8 +65,7 @@ class Files(Resource):
 
         Args:
             name: the name, ``files/*`` (a bare id is completed).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -93,21 +92,26 @@ class Files(Resource):
         Args:
             page_size: items per page (at least 1; ``None``: the server's default).
             page_token: start at this page (a ``next_page_token``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
         """
         path = "files"
-        params: dict[str, Any] = {}
-        if page_size is not None:
-            params["pageSize"] = coerce.page_size(page_size)
-        return self._pager(
-            path,
-            query=params,
-            page_token=coerce.check_scalar(page_token, str, "page_token"),
-            options=coerce.request_options(timeout, max_retries, extra_headers, extra_query),
-            response_type=ListFilesResponse,
-            items_field="files",
-        )
+        options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
+        return self._pager(ListFilesResponse, "files", path, options, page_size, page_token)
+
+    @property
+    def with_raw_response(self) -> FilesRaw:
+        """These methods, each returning an ``APIResponse``."""
+        return FilesRaw(self)
+
+
+class FilesRaw(RawResponses):
+    """The ``files`` methods, each returning an ``APIResponse``."""
+
+    __slots__ = ()
+
+    delete = raw(Files.delete)
+    get = raw(Files.get)
+    list = raw(Files.list)

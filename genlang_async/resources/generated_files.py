@@ -12,15 +12,20 @@ from typing import TYPE_CHECKING, Any
 
 from .._core import coerce
 from .._core.names import resolve_name
-from .._operations import Operation as OperationHandle
+from .._observe.raw import RawResponses, raw
 from .._pagination import AsyncPager
 from ..types import GeneratedFile, ListGeneratedFilesResponse
-from ._base import Resource
+from ._base import OperationsNamespace, Resource
 
 if TYPE_CHECKING:
     from .._core.options import TimeoutLike
 
-__all__ = ["GeneratedFiles", "GeneratedFilesOperations"]
+__all__ = [
+    "GeneratedFiles",
+    "GeneratedFilesOperations",
+    "GeneratedFilesOperationsRaw",
+    "GeneratedFilesRaw",
+]
 
 
 class GeneratedFiles(Resource):
@@ -46,8 +51,7 @@ class GeneratedFiles(Resource):
 
         Args:
             name: the name, ``generatedFiles/*`` (a bare id is completed).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -74,52 +78,49 @@ class GeneratedFiles(Resource):
         Args:
             page_size: items per page (at least 1; ``None``: the server's default).
             page_token: start at this page (a ``next_page_token``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
         """
         path = "generatedFiles"
-        params: dict[str, Any] = {}
-        if page_size is not None:
-            params["pageSize"] = coerce.page_size(page_size)
+        options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
         return self._pager(
-            path,
-            query=params,
-            page_token=coerce.check_scalar(page_token, str, "page_token"),
-            options=coerce.request_options(timeout, max_retries, extra_headers, extra_query),
-            response_type=ListGeneratedFilesResponse,
-            items_field="generated_files",
+            ListGeneratedFilesResponse, "generated_files", path, options, page_size, page_token
         )
 
+    @property
+    def with_raw_response(self) -> GeneratedFilesRaw:
+        """These methods, each returning an ``APIResponse``."""
+        return GeneratedFilesRaw(self)
 
-class GeneratedFilesOperations(Resource):
-    """The ``generatedFiles.operations`` methods of the API."""
 
-    async def get(
-        self,
-        name: str,
-        *,
-        timeout: TimeoutLike | None = None,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, Any] | None = None,
-    ) -> OperationHandle[Any]:
-        """Get an operation.
+class GeneratedFilesRaw(RawResponses):
+    """The ``generatedFiles`` methods, each returning an ``APIResponse``."""
 
-        ``GET /v1beta/{name=generatedFiles/*/operations/*}``
+    __slots__ = ()
 
-        Args:
-            name: the name, ``generatedFiles/*/operations/*`` (a bare id is completed).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
-            max_retries: retries of this call; default the client's.
-            extra_headers: headers added to this call.
-            extra_query: query parameters added to this call.
-        """
-        name = resolve_name(name, "generatedFiles/*/operations/*", argument="name")
-        path = name
-        options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        data = await self._call("GET", path, options=options)
-        return self._operation(data, coerce.parse_any, options)
+    get = raw(GeneratedFiles.get)
+    list = raw(GeneratedFiles.list)
+
+
+class GeneratedFilesOperations(OperationsNamespace[Any]):
+    """The ``generatedFiles.operations`` methods of the API: operations named
+    ``generatedFiles/*/operations/*``; the result of one is the wire dict (or the type its
+    ``@type`` names).
+    """
+
+    _operation_names = ("generatedFiles/*/operations/*",)
+
+    @property
+    def with_raw_response(self) -> GeneratedFilesOperationsRaw:
+        """These methods, each returning an ``APIResponse``."""
+        return GeneratedFilesOperationsRaw(self)
+
+
+class GeneratedFilesOperationsRaw(RawResponses):
+    """The ``generatedFiles.operations`` methods, each returning an ``APIResponse``."""
+
+    __slots__ = ()
+
+    get = raw(GeneratedFilesOperations.get)

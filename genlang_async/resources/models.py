@@ -15,6 +15,7 @@ from .._core.chunks import lazy_chunk
 from .._core.coerce import ContentLike, ContentsLike
 from .._core.names import resolve_name
 from .._http.streaming import GenerateContentStream
+from .._observe.raw import RawResponses, raw, raw_stream
 from .._operations import Operation as OperationHandle
 from .._pagination import AsyncPager
 from ..types import (
@@ -65,12 +66,12 @@ from ..types import (
     Tool,
     ToolConfig,
 )
-from ._base import Resource
+from ._base import OperationsNamespace, Resource
 
 if TYPE_CHECKING:
     from .._core.options import TimeoutLike
 
-__all__ = ["Models", "ModelsOperations"]
+__all__ = ["Models", "ModelsOperations", "ModelsOperationsRaw", "ModelsRaw"]
 
 
 class Models(Resource):
@@ -99,8 +100,7 @@ class Models(Resource):
             model: the name, ``models/*`` or ``tunedModels/*`` (a bare id is completed).
             batch: a ``EmbedContentBatch`` or its wire dict (camelCase keys) (sent as ``batch``,
                 required).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -113,8 +113,9 @@ class Models(Resource):
             ),
         ).to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        data = await self._call("POST", path, body=body, options=options, idempotent=False)
-        return self._operation(data, coerce.batch_output(EmbedContentBatchOutput), options)
+        return await self._start(
+            coerce.batch_output(EmbedContentBatchOutput), "POST", path, options, body=body
+        )
 
     async def batch_embed_contents(
         self,
@@ -134,8 +135,7 @@ class Models(Resource):
             model: the name, ``models/*`` (a bare id is completed).
             requests: a list of ``EmbedContentRequest`` (or wire dicts) (sent as ``requests``,
                 required).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -171,8 +171,7 @@ class Models(Resource):
             model: the name, ``models/*`` (a bare id is completed).
             texts: ``Sequence[str] | None`` (sent as ``texts``).
             requests: a list of ``EmbedTextRequest`` (or wire dicts) (sent as ``requests``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -208,8 +207,7 @@ class Models(Resource):
             model: the name, ``models/*`` or ``tunedModels/*`` (a bare id is completed).
             batch: a ``GenerateContentBatch`` or its wire dict (camelCase keys) (sent as ``batch``,
                 required).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -222,8 +220,9 @@ class Models(Resource):
             ),
         ).to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        data = await self._call("POST", path, body=body, options=options, idempotent=False)
-        return self._operation(data, coerce.batch_output(GenerateContentBatchOutput), options)
+        return await self._start(
+            coerce.batch_output(GenerateContentBatchOutput), "POST", path, options, body=body
+        )
 
     async def count_message_tokens(
         self,
@@ -243,8 +242,7 @@ class Models(Resource):
             model: the name, ``models/*`` (a bare id is completed).
             prompt: a ``MessagePrompt`` or its wire dict (camelCase keys) (sent as ``prompt``,
                 required).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -277,8 +275,7 @@ class Models(Resource):
             model: the name, ``models/*`` (a bare id is completed).
             prompt: a ``TextPrompt`` or its wire dict (camelCase keys) (sent as ``prompt``,
                 required).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -314,8 +311,7 @@ class Models(Resource):
                 (sent as ``contents``).
             generate_content_request: a ``GenerateContentRequest`` or its wire dict (camelCase keys)
                 (sent as ``generateContentRequest``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -361,8 +357,7 @@ class Models(Resource):
             task_type: ``TaskType | str | None`` (sent as ``taskType``).
             title: ``str | None`` (sent as ``title``).
             output_dimensionality: ``int | None`` (sent as ``outputDimensionality``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -399,8 +394,7 @@ class Models(Resource):
         Args:
             model: the name, ``models/*`` (a bare id is completed).
             text: ``str | None`` (sent as ``text``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -447,8 +441,7 @@ class Models(Resource):
             safety_settings: a list of ``SafetySetting`` (or wire dicts) (sent as
                 ``safetySettings``).
             temperature: ``float | None`` (sent as ``temperature``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -504,8 +497,7 @@ class Models(Resource):
             generation_config: a ``GenerationConfig`` or its wire dict (camelCase keys) (sent as
                 ``generationConfig``).
             cached_content: ``str | None`` (sent as ``cachedContent``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -556,8 +548,7 @@ class Models(Resource):
             candidate_count: ``int | None`` (sent as ``candidateCount``).
             top_p: ``float | None`` (sent as ``topP``).
             top_k: ``int | None`` (sent as ``topK``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -609,8 +600,7 @@ class Models(Resource):
             safety_settings: a list of ``SafetySetting`` (or wire dicts) (sent as
                 ``safetySettings``).
             stop_sequences: ``Sequence[str] | None`` (sent as ``stopSequences``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -647,8 +637,7 @@ class Models(Resource):
 
         Args:
             name: the name, ``models/*`` (a bare id is completed).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -675,24 +664,14 @@ class Models(Resource):
         Args:
             page_size: items per page (at least 1; ``None``: the server's default).
             page_token: start at this page (a ``next_page_token``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
         """
         path = "models"
-        params: dict[str, Any] = {}
-        if page_size is not None:
-            params["pageSize"] = coerce.page_size(page_size)
-        return self._pager(
-            path,
-            query=params,
-            page_token=coerce.check_scalar(page_token, str, "page_token"),
-            options=coerce.request_options(timeout, max_retries, extra_headers, extra_query),
-            response_type=ListModelsResponse,
-            items_field="models",
-        )
+        options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
+        return self._pager(ListModelsResponse, "models", path, options, page_size, page_token)
 
     async def predict(
         self,
@@ -713,8 +692,7 @@ class Models(Resource):
             model: the name, ``models/*`` (a bare id is completed).
             instances: ``Sequence[Any]`` (sent as ``instances``, required).
             parameters: ``Any | None`` (sent as ``parameters``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -749,8 +727,7 @@ class Models(Resource):
             model: the name, ``models/*`` (a bare id is completed).
             instances: ``Sequence[Any]`` (sent as ``instances``, required).
             parameters: ``Any | None`` (sent as ``parameters``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -762,8 +739,9 @@ class Models(Resource):
             parameters=parameters,
         ).to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        data = await self._call("POST", path, body=body, options=options, idempotent=False)
-        return self._operation(data, PredictLongRunningResponse.from_dict, options)
+        return await self._start(
+            PredictLongRunningResponse.from_dict, "POST", path, options, body=body
+        )
 
     def stream_generate_content(
         self,
@@ -799,8 +777,7 @@ class Models(Resource):
             generation_config: a ``GenerationConfig`` or its wire dict (camelCase keys) (sent as
                 ``generationConfig``).
             cached_content: ``str | None`` (sent as ``cachedContent``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -820,43 +797,47 @@ class Models(Resource):
                 cached_content, "cachedContents/*", argument="cached_content"
             ),
         ).to_dict()
-        return self._stream(
-            path,
-            body=body,
-            options=coerce.request_options(timeout, max_retries, extra_headers, extra_query),
-            parse=lazy_chunk,
-        )
-
-
-class ModelsOperations(Resource):
-    """The ``models.operations`` methods of the API."""
-
-    async def get(
-        self,
-        name: str,
-        *,
-        timeout: TimeoutLike | None = None,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, Any] | None = None,
-    ) -> OperationHandle[PredictLongRunningResponse]:
-        """Get an operation. Result type: ``PredictLongRunningResponse``.
-
-        ``GET /v1beta/{name=models/*/operations/*}``
-
-        Args:
-            name: the name, ``models/*/operations/*`` (a bare id is completed).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
-            max_retries: retries of this call; default the client's.
-            extra_headers: headers added to this call.
-            extra_query: query parameters added to this call.
-        """
-        name = resolve_name(name, "models/*/operations/*", argument="name")
-        path = name
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        data = await self._call("GET", path, options=options)
-        return self._operation(data, PredictLongRunningResponse.from_dict, options)
+        return self._stream(path, body=body, options=options, parse=lazy_chunk)
+
+    @property
+    def with_raw_response(self) -> ModelsRaw:
+        """These methods, each returning an ``APIResponse``."""
+        return ModelsRaw(self)
+
+
+class ModelsRaw(RawResponses):
+    """The ``models`` methods, each returning an ``APIResponse``."""
+
+    __slots__ = ()
+
+    async_batch_embed_content = raw(Models.async_batch_embed_content)
+    batch_embed_contents = raw(Models.batch_embed_contents)
+    batch_embed_text = raw(Models.batch_embed_text)
+    batch_generate_content = raw(Models.batch_generate_content)
+    count_message_tokens = raw(Models.count_message_tokens)
+    count_text_tokens = raw(Models.count_text_tokens)
+    count_tokens = raw(Models.count_tokens)
+    embed_content = raw(Models.embed_content)
+    embed_text = raw(Models.embed_text)
+    generate_answer = raw(Models.generate_answer)
+    generate_content = raw(Models.generate_content)
+    generate_message = raw(Models.generate_message)
+    generate_text = raw(Models.generate_text)
+    get = raw(Models.get)
+    list = raw(Models.list)
+    predict = raw(Models.predict)
+    predict_long_running = raw(Models.predict_long_running)
+    stream_generate_content = raw_stream(Models.stream_generate_content)
+
+
+class ModelsOperations(OperationsNamespace[PredictLongRunningResponse]):
+    """The ``models.operations`` methods of the API: operations named ``models/*/operations/*``;
+    the result of one is ``PredictLongRunningResponse``.
+    """
+
+    _operation_names = ("models/*/operations/*",)
+    _result_type = PredictLongRunningResponse
 
     def list(
         self,
@@ -881,8 +862,7 @@ class ModelsOperations(Resource):
             return_partial_success: the ``returnPartialSuccess`` query parameter.
             page_size: items per page (at least 1; ``None``: the server's default).
             page_token: start at this page (a ``next_page_token``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -890,19 +870,27 @@ class ModelsOperations(Resource):
         name = resolve_name(name, "models/*", argument="name")
         path = f"{name}/operations"
         params: dict[str, Any] = {}
-        if page_size is not None:
-            params["pageSize"] = coerce.page_size(page_size)
         if filter is not None:
             params["filter"] = coerce.check_scalar(filter, str, "filter")
         if return_partial_success is not None:
             params["returnPartialSuccess"] = coerce.check_scalar(
                 return_partial_success, bool, "return_partial_success"
             )
+        options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
         return self._pager(
-            path,
-            query=params,
-            page_token=coerce.check_scalar(page_token, str, "page_token"),
-            options=coerce.request_options(timeout, max_retries, extra_headers, extra_query),
-            response_type=ListOperationsResponse,
-            items_field="operations",
+            ListOperationsResponse, "operations", path, options, page_size, page_token, query=params
         )
+
+    @property
+    def with_raw_response(self) -> ModelsOperationsRaw:
+        """These methods, each returning an ``APIResponse``."""
+        return ModelsOperationsRaw(self)
+
+
+class ModelsOperationsRaw(RawResponses):
+    """The ``models.operations`` methods, each returning an ``APIResponse``."""
+
+    __slots__ = ()
+
+    get = raw(ModelsOperations.get)
+    list = raw(ModelsOperations.list)

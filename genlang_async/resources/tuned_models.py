@@ -15,6 +15,7 @@ from .._core.chunks import lazy_chunk
 from .._core.coerce import ContentLike, ContentsLike
 from .._core.names import resolve_name
 from .._http.streaming import GenerateContentStream
+from .._observe.raw import RawResponses, raw, raw_stream
 from .._operations import Operation as OperationHandle
 from .._pagination import AsyncPager
 from ..types import (
@@ -46,12 +47,19 @@ from ..types import (
     TunedModelSource,
     TuningTask,
 )
-from ._base import Resource
+from ._base import OperationsNamespace, Resource
 
 if TYPE_CHECKING:
     from .._core.options import TimeoutLike
 
-__all__ = ["TunedModels", "TunedModelsOperations", "TunedModelsPermissions"]
+__all__ = [
+    "TunedModels",
+    "TunedModelsOperations",
+    "TunedModelsOperationsRaw",
+    "TunedModelsPermissions",
+    "TunedModelsPermissionsRaw",
+    "TunedModelsRaw",
+]
 
 
 class TunedModels(Resource):
@@ -85,8 +93,7 @@ class TunedModels(Resource):
             model: the name, ``tunedModels/*`` (a bare id is completed).
             batch: a ``EmbedContentBatch`` or its wire dict (camelCase keys) (sent as ``batch``,
                 required).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -99,8 +106,9 @@ class TunedModels(Resource):
             ),
         ).to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        data = await self._call("POST", path, body=body, options=options, idempotent=False)
-        return self._operation(data, coerce.batch_output(EmbedContentBatchOutput), options)
+        return await self._start(
+            coerce.batch_output(EmbedContentBatchOutput), "POST", path, options, body=body
+        )
 
     async def batch_generate_content(
         self,
@@ -120,8 +128,7 @@ class TunedModels(Resource):
             model: the name, ``tunedModels/*`` (a bare id is completed).
             batch: a ``GenerateContentBatch`` or its wire dict (camelCase keys) (sent as ``batch``,
                 required).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -134,8 +141,9 @@ class TunedModels(Resource):
             ),
         ).to_dict()
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        data = await self._call("POST", path, body=body, options=options, idempotent=False)
-        return self._operation(data, coerce.batch_output(GenerateContentBatchOutput), options)
+        return await self._start(
+            coerce.batch_output(GenerateContentBatchOutput), "POST", path, options, body=body
+        )
 
     async def create(
         self,
@@ -175,8 +183,7 @@ class TunedModels(Resource):
                 ``tuningTask``).
             reader_project_numbers: ``Sequence[int] | None`` (sent as ``readerProjectNumbers``).
             tuned_model_id: the ``tunedModelId`` query parameter.
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -207,10 +214,9 @@ class TunedModels(Resource):
         if tuned_model_id is not None:
             params["tunedModelId"] = coerce.check_scalar(tuned_model_id, str, "tuned_model_id")
         options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        data = await self._call(
-            "POST", path, query=params, body=body, options=options, idempotent=False
+        return await self._start(
+            TunedModel.from_dict, "POST", path, options, query=params, body=body
         )
-        return self._operation(data, TunedModel.from_dict, options)
 
     async def delete(
         self,
@@ -227,8 +233,7 @@ class TunedModels(Resource):
 
         Args:
             name: the name, ``tunedModels/*`` (a bare id is completed).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -272,8 +277,7 @@ class TunedModels(Resource):
             generation_config: a ``GenerationConfig`` or its wire dict (camelCase keys) (sent as
                 ``generationConfig``).
             cached_content: ``str | None`` (sent as ``cachedContent``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -331,8 +335,7 @@ class TunedModels(Resource):
             safety_settings: a list of ``SafetySetting`` (or wire dicts) (sent as
                 ``safetySettings``).
             stop_sequences: ``Sequence[str] | None`` (sent as ``stopSequences``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -369,8 +372,7 @@ class TunedModels(Resource):
 
         Args:
             name: the name, ``tunedModels/*`` (a bare id is completed).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -399,25 +401,24 @@ class TunedModels(Resource):
             filter: the ``filter`` query parameter.
             page_size: items per page (at least 1; ``None``: the server's default).
             page_token: start at this page (a ``next_page_token``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
         """
         path = "tunedModels"
         params: dict[str, Any] = {}
-        if page_size is not None:
-            params["pageSize"] = coerce.page_size(page_size)
         if filter is not None:
             params["filter"] = coerce.check_scalar(filter, str, "filter")
+        options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
         return self._pager(
+            ListTunedModelsResponse,
+            "tuned_models",
             path,
+            options,
+            page_size,
+            page_token,
             query=params,
-            page_token=coerce.check_scalar(page_token, str, "page_token"),
-            options=coerce.request_options(timeout, max_retries, extra_headers, extra_query),
-            response_type=ListTunedModelsResponse,
-            items_field="tuned_models",
         )
 
     async def patch(
@@ -460,8 +461,7 @@ class TunedModels(Resource):
                 ``tuningTask``).
             reader_project_numbers: ``Sequence[int] | None`` (sent as ``readerProjectNumbers``).
             update_mask: the ``updateMask`` query parameter.
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -546,8 +546,7 @@ class TunedModels(Resource):
             generation_config: a ``GenerationConfig`` or its wire dict (camelCase keys) (sent as
                 ``generationConfig``).
             cached_content: ``str | None`` (sent as ``cachedContent``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -567,12 +566,8 @@ class TunedModels(Resource):
                 cached_content, "cachedContents/*", argument="cached_content"
             ),
         ).to_dict()
-        return self._stream(
-            path,
-            body=body,
-            options=coerce.request_options(timeout, max_retries, extra_headers, extra_query),
-            parse=lazy_chunk,
-        )
+        options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
+        return self._stream(path, body=body, options=options, parse=lazy_chunk)
 
     async def transfer_ownership(
         self,
@@ -591,8 +586,7 @@ class TunedModels(Resource):
         Args:
             name: the name, ``tunedModels/*`` (a bare id is completed).
             email_address: ``str`` (sent as ``emailAddress``, required).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -608,36 +602,37 @@ class TunedModels(Resource):
             await self._call("POST", path, body=body, options=options, idempotent=False),
         )
 
+    @property
+    def with_raw_response(self) -> TunedModelsRaw:
+        """These methods, each returning an ``APIResponse``."""
+        return TunedModelsRaw(self)
 
-class TunedModelsOperations(Resource):
-    """The ``tunedModels.operations`` methods of the API."""
 
-    async def get(
-        self,
-        name: str,
-        *,
-        timeout: TimeoutLike | None = None,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, Any] | None = None,
-    ) -> OperationHandle[TunedModel]:
-        """Get an operation. Result type: ``TunedModel``.
+class TunedModelsRaw(RawResponses):
+    """The ``tunedModels`` methods, each returning an ``APIResponse``."""
 
-        ``GET /v1beta/{name=tunedModels/*/operations/*}``
+    __slots__ = ()
 
-        Args:
-            name: the name, ``tunedModels/*/operations/*`` (a bare id is completed).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
-            max_retries: retries of this call; default the client's.
-            extra_headers: headers added to this call.
-            extra_query: query parameters added to this call.
-        """
-        name = resolve_name(name, "tunedModels/*/operations/*", argument="name")
-        path = name
-        options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
-        data = await self._call("GET", path, options=options)
-        return self._operation(data, TunedModel.from_dict, options)
+    async_batch_embed_content = raw(TunedModels.async_batch_embed_content)
+    batch_generate_content = raw(TunedModels.batch_generate_content)
+    create = raw(TunedModels.create)
+    delete = raw(TunedModels.delete)
+    generate_content = raw(TunedModels.generate_content)
+    generate_text = raw(TunedModels.generate_text)
+    get = raw(TunedModels.get)
+    list = raw(TunedModels.list)
+    patch = raw(TunedModels.patch)
+    stream_generate_content = raw_stream(TunedModels.stream_generate_content)
+    transfer_ownership = raw(TunedModels.transfer_ownership)
+
+
+class TunedModelsOperations(OperationsNamespace[TunedModel]):
+    """The ``tunedModels.operations`` methods of the API: operations named
+    ``tunedModels/*/operations/*``; the result of one is ``TunedModel``.
+    """
+
+    _operation_names = ("tunedModels/*/operations/*",)
+    _result_type = TunedModel
 
     def list(
         self,
@@ -662,8 +657,7 @@ class TunedModelsOperations(Resource):
             return_partial_success: the ``returnPartialSuccess`` query parameter.
             page_size: items per page (at least 1; ``None``: the server's default).
             page_token: start at this page (a ``next_page_token``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -671,22 +665,30 @@ class TunedModelsOperations(Resource):
         name = resolve_name(name, "tunedModels/*", argument="name")
         path = f"{name}/operations"
         params: dict[str, Any] = {}
-        if page_size is not None:
-            params["pageSize"] = coerce.page_size(page_size)
         if filter is not None:
             params["filter"] = coerce.check_scalar(filter, str, "filter")
         if return_partial_success is not None:
             params["returnPartialSuccess"] = coerce.check_scalar(
                 return_partial_success, bool, "return_partial_success"
             )
+        options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
         return self._pager(
-            path,
-            query=params,
-            page_token=coerce.check_scalar(page_token, str, "page_token"),
-            options=coerce.request_options(timeout, max_retries, extra_headers, extra_query),
-            response_type=ListOperationsResponse,
-            items_field="operations",
+            ListOperationsResponse, "operations", path, options, page_size, page_token, query=params
         )
+
+    @property
+    def with_raw_response(self) -> TunedModelsOperationsRaw:
+        """These methods, each returning an ``APIResponse``."""
+        return TunedModelsOperationsRaw(self)
+
+
+class TunedModelsOperationsRaw(RawResponses):
+    """The ``tunedModels.operations`` methods, each returning an ``APIResponse``."""
+
+    __slots__ = ()
+
+    get = raw(TunedModelsOperations.get)
+    list = raw(TunedModelsOperations.list)
 
 
 class TunedModelsPermissions(Resource):
@@ -716,8 +718,7 @@ class TunedModelsPermissions(Resource):
             grantee_type: ``PermissionGranteeType | str | None`` (sent as ``granteeType``).
             email_address: ``str | None`` (sent as ``emailAddress``).
             role: ``PermissionRole | str | None`` (sent as ``role``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -755,8 +756,7 @@ class TunedModelsPermissions(Resource):
 
         Args:
             name: the name, ``tunedModels/*/permissions/*`` (a bare id is completed).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -781,8 +781,7 @@ class TunedModelsPermissions(Resource):
 
         Args:
             name: the name, ``tunedModels/*/permissions/*`` (a bare id is completed).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -811,24 +810,16 @@ class TunedModelsPermissions(Resource):
             parent: the name, ``tunedModels/*`` (a bare id is completed).
             page_size: items per page (at least 1; ``None``: the server's default).
             page_token: start at this page (a ``next_page_token``).
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
         """
         parent = resolve_name(parent, "tunedModels/*", argument="parent")
         path = f"{parent}/permissions"
-        params: dict[str, Any] = {}
-        if page_size is not None:
-            params["pageSize"] = coerce.page_size(page_size)
+        options = coerce.request_options(timeout, max_retries, extra_headers, extra_query)
         return self._pager(
-            path,
-            query=params,
-            page_token=coerce.check_scalar(page_token, str, "page_token"),
-            options=coerce.request_options(timeout, max_retries, extra_headers, extra_query),
-            response_type=ListPermissionsResponse,
-            items_field="permissions",
+            ListPermissionsResponse, "permissions", path, options, page_size, page_token
         )
 
     async def patch(
@@ -857,8 +848,7 @@ class TunedModelsPermissions(Resource):
             email_address: ``str | None`` (sent as ``emailAddress``).
             role: ``PermissionRole | str | None`` (sent as ``role``).
             update_mask: the ``updateMask`` query parameter.
-            timeout: this call's timeout: seconds (the total; the client's connect and read limits
-                stay) or a ``Timeout``; default the client's.
+            timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.
             max_retries: retries of this call; default the client's.
             extra_headers: headers added to this call.
             extra_query: query parameters added to this call.
@@ -884,3 +874,20 @@ class TunedModelsPermissions(Resource):
         return coerce.parse_response(
             Permission, await self._call("PATCH", path, query=params, body=body, options=options)
         )
+
+    @property
+    def with_raw_response(self) -> TunedModelsPermissionsRaw:
+        """These methods, each returning an ``APIResponse``."""
+        return TunedModelsPermissionsRaw(self)
+
+
+class TunedModelsPermissionsRaw(RawResponses):
+    """The ``tunedModels.permissions`` methods, each returning an ``APIResponse``."""
+
+    __slots__ = ()
+
+    create = raw(TunedModelsPermissions.create)
+    delete = raw(TunedModelsPermissions.delete)
+    get = raw(TunedModelsPermissions.get)
+    list = raw(TunedModelsPermissions.list)
+    patch = raw(TunedModelsPermissions.patch)

@@ -114,3 +114,41 @@ def test_raw_namespace_lists_methods_and_refuses_the_rest(client: Client) -> Non
     with pytest.raises(AttributeError):
         raw._call  # noqa: B018
     assert "with_raw_response of" in repr(raw)
+
+
+def _namespaces(namespace: Resource, path: str) -> list[tuple[str, Resource]]:
+    found = [(path, namespace)]
+    for name in dir(namespace):
+        value = getattr(namespace, name) if not name.startswith("_") else None
+        if isinstance(value, Resource):
+            found += _namespaces(value, f"{path}.{name}")
+    return found
+
+
+def test_every_raw_method_is_declared_for_type_checkers(client: Client) -> None:
+    """Each namespace's ``with_raw_response`` lists each of its methods through ``raw`` /
+    ``raw_stream`` (what mypy reads), not only through ``__getattr__`` (typed ``Any``); the
+    listed attribute calls the namespace's own method."""
+    top = [
+        (f"client.{name}", value)
+        for name in dir(client)
+        if not name.startswith("_") and isinstance(value := getattr(client, name), Resource)
+    ]
+    undeclared = []
+    for path, namespace in [found for p, ns in top for found in _namespaces(ns, p)]:
+        raw = namespace.with_raw_response
+        declared = {name for cls in type(raw).__mro__ for name in vars(cls)}
+        undeclared += [f"{path}.{name}" for name in dir(raw) if name not in declared]
+    assert undeclared == []
+    generate = client.models.with_raw_response.generate_content
+    assert generate.__name__ == "generate_content"
+    assert "response_schema" in (generate.__doc__ or "")  # the hand-written method's
+
+
+async def test_declared_raw_method_runs_the_namespace_method(client: Client) -> None:
+    raw = await client.models.with_raw_response.generate_content(
+        "gemini-2.5-flash", contents="Hi", response_schema=int
+    )
+    assert isinstance(raw, APIResponse)
+    assert raw.status == 200
+    assert isinstance(raw.parse().parsed, int)

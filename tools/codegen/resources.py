@@ -140,8 +140,7 @@ def class_name(resource: str) -> str:
 
 #: The ``Args:`` lines of the per-call options every method takes.
 OPTION_DOCS = [
-    "timeout: this call's timeout: seconds (the total; the client's connect and read limits "
-    "stay) or a ``Timeout``; default the client's.",
+    "timeout: this call's timeout, seconds (in total) or a ``Timeout``; default the client's.",
     "max_retries: retries of this call; default the client's.",
     "extra_headers: headers added to this call.",
     "extra_query: query parameters added to this call.",
@@ -496,14 +495,9 @@ class MethodWriter:
 
     def query_lines(self, query: list[Param]) -> list[str]:
         m = self.m
-        if not query and not m["list"]:
+        if not query:  # a list's page size and token: see ``Resource._pager``
             return []
         lines = ["        params: dict[str, Any] = {}\n"]
-        if m["list"]:
-            lines.append(
-                "        if page_size is not None:\n"
-                '            params["pageSize"] = coerce.page_size(page_size)\n'
-            )
         for p in query:
             if p.wire == "updateMask" and m["request"] and m["request"].get("resource_field"):
                 writable = self.writable_fields(m["request"]["schema"])
@@ -528,47 +522,38 @@ class MethodWriter:
 
     def send_lines(self) -> list[str]:
         m = self.m
-        has_query = bool(self.query_params()) or bool(m["list"])
-        query = "params" if has_query else "None"
-        options = f"options={OPTION_ARGS}"
+        has_query = bool(self.query_params())
+        lines = [f"        options = {OPTION_ARGS}\n"]
         if self.kind == "list":
             spec = m["list"]
-            return [
-                "        return self._pager(\n"
-                "            path,\n"
-                f"            query={query},\n"
-                "            page_token=coerce.check_scalar(page_token, str, 'page_token'),\n"
-                f"            {options},\n"
-                f"            response_type={m['response']},\n"
-                f"            items_field={snake(spec['items_field'])!r},\n"
-                "        )\n"
-            ]
+            query = ", query=params" if has_query else ""
+            call = (
+                f"self._pager({m['response']}, {snake(spec['items_field'])!r}, path, options, "
+                f"page_size, page_token{query})"
+            )
+            return [*lines, f"        return {call}\n"]
         if self.kind == "stream":
-            return [
-                "        return self._stream(\n"
-                "            path,\n"
-                "            body=body,\n"
-                f"            {options},\n"
-                "            parse=lazy_chunk,\n"
-                "        )\n"
-            ]
+            call = "self._stream(path, body=body, options=options, parse=lazy_chunk)"
+            return [*lines, f"        return {call}\n"]
         idempotent = "" if m["method"] not in CREATING else ", idempotent=False"
         extras = "".join(
             f", {name}={name}" if name != "query" else ", query=params"
             for name, present in (("query", has_query), ("body", m["request"] is not None))
             if present
         )
-        call = f'await self._call("{m["http_method"]}", path{extras}, options=options{idempotent})'
-        lines = [f"        options = {OPTION_ARGS}\n"]
         if self.kind == "operation":
             result = self.operation_result()
             if m["method"] in BATCH_RESULTS:
                 parse = f"coerce.batch_output({result})"
             else:
                 parse = f"{result}.from_dict" if result else "coerce.parse_any"
-            lines.append(f"        data = {call}\n")
-            lines.append(f"        return self._operation(data, {parse}, options)\n")
-        elif m["response"] == "Empty":
+            if (m["http_method"] == "GET") != (m["method"] not in CREATING):
+                raise ValueError(f"{m['id']}: Resource._start retries only GET calls freely")
+            call = f'self._start({parse}, "{m["http_method"]}", path, options{extras})'
+            lines.append(f"        return await {call}\n")
+            return lines
+        call = f'await self._call("{m["http_method"]}", path{extras}, options=options{idempotent})'
+        if m["response"] == "Empty":
             lines.append(f"        {call}\n")
         else:
             parse = f"coerce.parse_response(\n            {m['response']}, {call}\n        )"
@@ -591,7 +576,14 @@ IMPORTS = {
     "GenerateContentStream": (".._http.streaming", "GenerateContentStream"),
     "OperationHandle": (".._operations", "Operation as OperationHandle"),
     "AsyncPager": (".._pagination", "AsyncPager"),
+    "RawResponses": (".._observe.raw", "RawResponses"),
+    "raw": (".._observe.raw", "raw"),
+    "raw_stream": (".._observe.raw", "raw_stream"),
 }
+
+
+#: The hand-written bases of ``_base.py`` a generated class may name (``Resource`` always).
+BASE_CLASSES = {"OperationsNamespace"}
 
 
 def _order(name: str) -> tuple[int, str]:
@@ -621,7 +613,7 @@ def _import_block(code: str, types_used: set[str]) -> str:
             else:
                 wanted[module].add(what)
     wanted["typing"].add("TYPE_CHECKING")
-    wanted["._base"].add("Resource")
+    wanted["._base"] |= {"Resource", *(BASE_CLASSES & names)}
     if types_used & names:
         wanted["..types"] |= types_used & names
     stdlib = sorted(plain) + [_from_line(m, wanted[m]) for m in sorted(wanted) if m[0] != "."]
@@ -635,6 +627,62 @@ def load_hand_written(path: Path = HAND_WRITTEN_FILE) -> dict[str, Any]:
     """The declarations of ``hand_written.json``."""
     data: dict[str, Any] = json.loads(path.read_text())
     return data
+
+
+def operations_class(
+    resource: str, methods: list[dict[str, Any]], hand: dict[str, Any]
+) -> tuple[str, set[str]] | None:
+    """The head of an operations collection's class (``tunedModels.operations``, ...) and the
+    types it names: a subclass of the hand-written ``OperationsNamespace`` (``_base.py``),
+    whose ``get`` takes the collection's names and types the result; ``None`` when
+    ``resource`` is not one or its ``get`` has another shape (then it is generated like any
+    method)."""
+    get = next((m for m in methods if m["method"] == "get"), None)
+    if not resource.endswith(".operations") or get is None or not get["long_running"]:
+        return None
+    pattern = get["path_param"]["pattern"]
+    if get["query"] or get["request"] or get["path"] != f"/v1beta/{{name={pattern}}}":
+        return None
+    result = hand["operation_results"].get(get["id"]) or get["long_running"]["response"]
+    what = f"``{result}``" if result else "the wire dict (or the type its ``@type`` names)"
+    doc = textwrap.fill(
+        f'"""The ``{resource}`` methods of the API: operations named ``{pattern}``; the '
+        f"result of one is {what}.",
+        width=96,
+        initial_indent="    ",
+        subsequent_indent="    ",
+    )
+    typed = f"    _result_type = {result}\n" if result else ""
+    head = (
+        f"class {class_name(resource)}(OperationsNamespace[{result or 'Any'}]):\n"
+        f'{doc}\n    """\n\n    _operation_names = ({pattern!r},)\n{typed}'
+    )
+    return head, {result} if result else set()
+
+
+def raw_property(resource: str) -> str:
+    """The namespace's ``with_raw_response``, typed with its methods."""
+    raw = class_name(resource) + "Raw"
+    return (
+        "    @property\n"
+        f"    def with_raw_response(self) -> {raw}:\n"
+        '        """These methods, each returning an ``APIResponse``."""\n'
+        f"        return {raw}(self)\n"
+    )
+
+
+def raw_class(resource: str, methods: list[tuple[str, str]]) -> str:
+    """The type of ``with_raw_response``: the namespace's methods through ``raw`` or
+    ``raw_stream`` (a hand-written namespace class subclasses it with its own methods)."""
+    cls = class_name(resource)
+    doc = textwrap.fill(
+        f'"""The ``{resource}`` methods, each returning an ``APIResponse``.',
+        width=96,
+        initial_indent="    ",
+        subsequent_indent="    ",
+    )
+    attributes = "".join(f"    {name} = {wrap}({cls}.{name})\n" for name, wrap in methods)
+    return f'class {cls}Raw(RawResponses):\n{doc}"""\n\n    __slots__ = ()\n\n{attributes}'
 
 
 def build(api: dict[str, Any], hand: dict[str, Any]) -> dict[Path, str]:
@@ -662,6 +710,7 @@ def build(api: dict[str, Any], hand: dict[str, Any]) -> dict[Path, str]:
         )
         used: set[str] = set()
         classes = []
+        exported: list[str] = []
         for resource in family:
             body = []
             for child in children.get(resource, []):
@@ -672,15 +721,36 @@ def build(api: dict[str, Any], hand: dict[str, Any]) -> dict[Path, str]:
                     f'        """The ``{child}`` methods."""\n'
                     f"        return {class_name(child)}(self._transport)\n"
                 )
-            for method in sorted(by_resource.get(resource, []), key=lambda m: m["method"]):
+            methods = by_resource.get(resource, [])
+            named = sorted(  # ``get`` may be inherited
+                (
+                    snake(m["method"]),
+                    "raw_stream" if MethodWriter(m, {}).kind == "stream" else "raw",
+                )
+                for m in methods
+            )
+            operations = operations_class(resource, methods, hand)
+            if operations is None:
+                doc = f'    """The ``{resource}`` methods of the API."""\n'
+                head = f"class {class_name(resource)}(Resource):\n{doc}"
+            else:  # ``get`` is inherited
+                head, names = operations
+                used |= names
+                methods = [m for m in methods if m["method"] != "get"]
+            for method in sorted(methods, key=lambda m: m["method"]):
                 writer = MethodWriter(method, api["schemas"], ids, hand["operation_results"])
                 body.append(writer.write())
                 used |= writer.used
-            doc = f'    """The ``{resource}`` methods of the API."""\n'
-            classes.append(f"class {class_name(resource)}(Resource):\n{doc}\n" + "\n".join(body))
+            if named:
+                body.append(raw_property(resource))
+            classes.append(head + "\n" + "\n".join(body))
+            if named:
+                classes.append(raw_class(resource, named))
+                exported.append(class_name(resource) + "Raw")
         used.discard("Empty")
         code = "\n\n".join(classes)
-        exported = sorted(class_name(r) for r in family)
+        exported += [class_name(r) for r in family]
+        exported.sort()
         module = (
             HEADER
             + f'\n"""The ``{top}`` namespace: generated methods; see ``_base.py`` for what they '
