@@ -97,6 +97,37 @@ async def test_a_field_of_the_wrong_shape(server: LoopbackServer) -> None:
             await client.models.generate_content("m", contents="hi")
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"candidates": [1]},
+        {"usageMetadata": []},
+        {"promptFeedback": "blocked"},
+    ],
+)
+async def test_an_answer_of_the_wrong_shape_fails_the_call(
+    server: LoopbackServer, body: dict[str, Any]
+) -> None:
+    # The answer is typed on first use, but its containers are checked when it arrives.
+    server.reply("POST", "/v1beta/models/m:generateContent", (200, body))
+    async with Client(api_key=TEST_KEY, base_url=server.url, max_retries=0) as client:
+        with pytest.raises(MalformedResponseError, match="GenerateContentResponse"):
+            await client.models.generate_content("m", contents="hi")
+
+
+async def test_a_malformed_value_deeper_inside_fails_its_first_read(
+    server: LoopbackServer,
+) -> None:
+    body = {"candidates": [{"content": {"parts": "x"}, "index": 0}], "modelVersion": "v"}
+    server.reply("POST", "/v1beta/models/m:generateContent", (200, body))
+    async with Client(api_key=TEST_KEY, base_url=server.url, max_retries=0) as client:
+        response = await client.models.generate_content("m", contents="hi")
+    with pytest.raises(MalformedResponseError):
+        response.text  # noqa: B018
+    with pytest.raises(MalformedResponseError, match="GenerateContentResponse"):
+        response.candidates  # noqa: B018
+
+
 async def test_a_stream_chunk_of_the_wrong_shape(server: LoopbackServer) -> None:
     events = b'data: {"candidates": "x"}\r\n\r\n'
     server.reply(

@@ -14,9 +14,9 @@ from typing import Any
 
 from ..types import GenerateContentResponse
 from .errors import MalformedResponseError
-from .lazy import LazyFields
+from .lazy import LazyFields, check_containers
 
-__all__ = ["lazy_chunk", "wire_text"]
+__all__ = ["lazy_chunk", "lazy_response", "wire_text"]
 
 
 def wire_text(chunk: dict[str, Any]) -> str | None:
@@ -61,6 +61,15 @@ def lazy_chunk(wire: dict[str, Any]) -> GenerateContentResponse:
     chunk = object.__new__(_LazyResponse)
     chunk._wire = wire
     return chunk
+
+
+def lazy_response(wire: dict[str, Any]) -> GenerateContentResponse:
+    """A ``generateContent`` answer typed on demand, like a chunk: ``.text`` reads the wire,
+    the first other field read builds them all. Its containers are checked now, so a body
+    of the wrong shape fails the call (:class:`MalformedResponseError`); a malformed value
+    deeper inside fails the first read of a field."""
+    check_containers(GenerateContentResponse, wire)
+    return lazy_chunk(wire)
 
 
 class ChunkMerger:

@@ -13,6 +13,7 @@ from .. import types
 from ..types import Content, Part, WireModel
 from ..types._input import convert, from_user
 from .checks import check_model
+from .chunks import lazy_response
 from .errors import MalformedResponseError
 from .names import resolve_name
 from .options import RequestOptions
@@ -287,7 +288,10 @@ def parse_any(data: dict[str, Any]) -> Any:
 
 def parse_response(cls: type[M], data: Any) -> M:
     """The typed result of a call; :class:`MalformedResponseError` when the body does not fit
-    (a JSON array, string, number or null, or a field of the wrong shape)."""
+    (a JSON array, string, number or null, or a field of the wrong shape). A
+    ``GenerateContentResponse`` is typed on first use (see ``_core.chunks.lazy_response``)."""
+    if cls is types.GenerateContentResponse:
+        return lazy_response(json_object(data, cls.__name__))  # type: ignore[return-value]
     try:
         return cls.from_dict(json_object(data, cls.__name__))
     except (TypeError, ValueError, AttributeError, KeyError) as exc:

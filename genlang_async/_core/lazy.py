@@ -16,7 +16,7 @@ import attrs
 from ..types import WireModel
 from .errors import MalformedResponseError
 
-__all__ = ["LazyFields"]
+__all__ = ["LazyFields", "check_containers"]
 
 
 class LazyFields:
@@ -61,3 +61,28 @@ class LazyFields:
     def __repr__(self) -> str:
         shown = super().__repr__()
         return self._eager.__name__ + shown[len(type(self).__name__) :]
+
+
+#: The JSON kind each container field kind must have on the wire.
+_CONTAINER_KINDS: dict[str, type[Any]] = {"list": list, "ref": dict, "map": dict, "struct": dict}
+
+
+def check_containers(cls: type[WireModel], data: dict[str, Any]) -> None:
+    """:class:`MalformedResponseError` unless each field of ``data`` that holds an object or
+    a list in ``cls`` is one (a list of messages: of objects): what an answer typed on first
+    use is checked for when it arrives. Scalars and deeper levels are checked once built."""
+    for _attr, wire, kind in cls._wire_:
+        value = data.get(wire)
+        if value is None:
+            continue
+        head, _, rest = kind.partition(":")
+        expected = _CONTAINER_KINDS.get(head)
+        if expected is None:
+            continue
+        if not isinstance(value, expected) or (
+            rest.startswith("ref:") and not all(isinstance(item, dict) for item in value)
+        ):
+            raise MalformedResponseError(
+                f"the {cls.__name__} in the response is malformed: {wire!r} is not "
+                f"{'a list of objects' if head == 'list' else 'an object'}"
+            )

@@ -1,4 +1,5 @@
-"""Stream chunks typed on demand behave exactly like eagerly built responses."""
+"""Stream chunks and ``generateContent`` answers typed on demand behave exactly like eagerly
+built responses."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from wire_strategies import schema_strategy
 
-from genlang_async._core.chunks import lazy_chunk
+from genlang_async._core.chunks import lazy_chunk, lazy_response
 from genlang_async.types import GenerateContentResponse
 
 # NaN is never equal to itself once copied: leave it out of the equality checks here
@@ -27,10 +28,10 @@ checks = settings(
 
 
 @checks
-@given(chunks)
-def test_same_object_as_built_eagerly(wire: dict[str, Any]) -> None:
+@given(chunks, st.sampled_from([lazy_chunk, lazy_response]))
+def test_same_object_as_built_eagerly(wire: dict[str, Any], make: Any) -> None:
     eager = GenerateContentResponse.from_dict(wire)
-    lazy = lazy_chunk(wire)
+    lazy = make(wire)
     assert isinstance(lazy, GenerateContentResponse)
     assert lazy.text == eager.text
     assert lazy._wire is wire  # type: ignore[attr-defined]  # .text built nothing
