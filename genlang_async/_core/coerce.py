@@ -77,10 +77,10 @@ def as_content(value: Any, argument: str, *, role: str | None = None) -> Content
     """A ``Content`` from a string, a ``Part``, a list of those, a ``Content`` or a dict."""
     if value is None:
         return value
+    if isinstance(value, (str, Part)):  # first: the common case, and no ABC check for it
+        return Content(parts=[_as_part(value, argument)], role=role)
     if isinstance(value, (Content, Mapping)):
         return as_model(value, Content, argument)
-    if isinstance(value, (str, Part)):
-        return Content(parts=[_as_part(value, argument)], role=role)
     if isinstance(value, Iterable) and not isinstance(value, bytes):
         parts = [_as_part(item, f"{argument}[{index}]") for index, item in enumerate(value)]
         return Content(parts=parts, role=role)

@@ -22,6 +22,7 @@ With no plug-ins the pipeline builds none of these objects.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -30,6 +31,7 @@ import attrs
 __all__ = ["Plugin", "Request", "Response", "Retry", "StreamEnd", "model_of"]
 
 
+@functools.lru_cache(maxsize=512)  # a client calls few distinct paths, each many times
 def model_of(path: str) -> str | None:
     """The model a request is for (``models/x`` or ``tunedModels/x``), from its path."""
     for prefix in ("models/", "tunedModels/"):

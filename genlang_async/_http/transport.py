@@ -256,7 +256,8 @@ class Transport:
         size: int | None = None,
         stream: bool = False,
     ) -> Request:
-        path = path.split("?", 1)[0]
+        if "?" in path:
+            path = path.split("?", 1)[0]
         return Request(method, path, shown, model_of(path), json, size, stream)
 
     async def _notify_request(self, request: Request, attempt: int) -> None:
