@@ -422,53 +422,6 @@ async def test_total_timeout_wrapped(server: LoopbackServer, client: Client) -> 
             )
 
 
-def json_trickle(items: int, gap: float) -> Any:
-    """A JSON answer ``{"models": [0, 1, ...]}`` written one item every ``gap`` seconds."""
-
-    async def handler(request: web.Request) -> web.StreamResponse:
-        response = web.StreamResponse(headers={"Content-Type": "application/json"})
-        await response.prepare(request)
-        await response.write(b'{"models": [')
-        for i in range(items):
-            await asyncio.sleep(gap)
-            await response.write(f"{', ' if i else ''}{i}".encode())
-        await response.write(b"]}")
-        await response.write_eof()
-        return response
-
-    return handler
-
-
-async def test_a_json_answer_is_timed_by_one_timer_not_one_per_packet(
-    server: LoopbackServer, client: Client, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # A thousand calls in flight each re-arming a read timer for every packet cost more
-    # garbage-collector time than the rest of the pipeline: a unary answer gets one timer.
-    server.on("GET", "/v1beta/models", json_trickle(5, 0.01))
-    assert await client._transport.request("GET", "models") == {"models": [0, 1, 2, 3, 4]}
-    loop = asyncio.get_running_loop()
-    armed: list[float] = []
-    call_at = loop.call_at
-
-    def counting(when: float, callback: Any, *args: Any, **kwargs: Any) -> Any:
-        armed.append(when)
-        return call_at(when, callback, *args, **kwargs)
-
-    monkeypatch.setattr(loop, "call_at", counting)
-    for _ in range(5):
-        await client._transport.request("GET", "models")
-    assert len(armed) <= 5
-
-
-async def test_a_json_answer_must_arrive_within_the_read_limit(
-    server: LoopbackServer, client: Client
-) -> None:
-    server.on("GET", "/v1beta/models", json_trickle(20, 0.1))  # bytes keep coming, for 2 s
-    opts = RequestOptions(timeout=Timeout(read=0.4), max_retries=0)
-    with anyio.fail_after(1.5), pytest.raises(APITimeoutError):
-        await client._transport.request("GET", "models", options=opts)
-
-
 async def test_timeout_is_retried_when_idempotent(
     server: LoopbackServer, client: Client, sleeps: FakeSleep
 ) -> None:

@@ -26,10 +26,8 @@ class Timeout:
 
     Attributes:
         connect: to open a TCP (and TLS) connection.
-        read: the longest wait for a response (also for its first bytes, while the model
-            is thinking). For a call answered with one JSON body: from sending until the
-            whole answer is in (the body follows the headers at once). For streams and upload
-            chunks: the wait for the next bytes (per chunk).
+        read: the longest wait for the next bytes of a response (also for the first bytes,
+            while the model is thinking). For streams this is the per-chunk limit.
         total: the whole of one unary request attempt, from sending to the last byte of the
             body; ``None`` (the default) sets no overall deadline, as ``read`` already fails a
             stalled connection. Streams are not bounded by ``total``, only by ``read`` per

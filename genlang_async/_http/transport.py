@@ -15,7 +15,6 @@ plug-ins (``genlang_async._core.plugins``), sends, maps failures to typed errors
 
 from __future__ import annotations
 
-import enum
 import functools
 import logging
 import random
@@ -132,7 +131,7 @@ class Transport:
         self.owns_pool = pool is None
         self.pool = pool or SessionPool(max_connections=max_connections, http_session=http_session)
         self.timeout = timeout if timeout is not None else Timeout()
-        self._timeouts: tuple[Any, ...] | None = None  # (the Timeout, one per Exchange)
+        self._timeouts: tuple[Timeout, aiohttp.ClientTimeout, aiohttp.ClientTimeout] | None = None
         self.max_retries = max_retries
         self.max_server_delay = max_server_delay
         #: Largest unary response body read (``None``: no limit); see ``Client``.
@@ -219,17 +218,17 @@ class Transport:
         if self.owns_pool:
             await self.pool.aclose()
 
-    def _timeout(self, options: RequestOptions | None, kind: Exchange) -> aiohttp.ClientTimeout:
+    def _timeout(self, options: RequestOptions | None, *, streaming: bool) -> aiohttp.ClientTimeout:
         if options is None or options.timeout is None:
             cached = self._timeouts
             if cached is None or cached[0] is not self.timeout:
                 cached = self._timeouts = (
                     self.timeout,
-                    *(_client_timeout(self.timeout, each) for each in Exchange),
+                    self._client_timeout(self.timeout, streaming=False),
+                    self._client_timeout(self.timeout, streaming=True),
                 )
-            chosen: aiohttp.ClientTimeout = cached[1 + kind]
-            return chosen
-        return _client_timeout(self._limits(options), kind)
+            return cached[2] if streaming else cached[1]
+        return self._client_timeout(self._limits(options), streaming=streaming)
 
     def _limits(self, options: RequestOptions | None) -> Timeout:
         if options is None or options.timeout is None:
@@ -238,6 +237,14 @@ class Transport:
             return options.timeout
         # A bare number overrides the total only; the client's other limits still apply.
         return attrs.evolve(self.timeout, total=Timeout.coerce(options.timeout).total)
+
+    @staticmethod
+    def _client_timeout(timeout: Timeout, *, streaming: bool) -> aiohttp.ClientTimeout:
+        return aiohttp.ClientTimeout(
+            total=None if streaming else timeout.total,
+            sock_connect=timeout.connect,
+            sock_read=timeout.read,
+        )
 
     def _max_retries(self, options: RequestOptions | None) -> int:
         if options is not None and options.max_retries is not None:
@@ -422,7 +429,7 @@ class Transport:
             shown,
             headers,
             body,
-            self._timeout(options, Exchange.STREAM if stream else Exchange.ANSWER),
+            self._timeout(options, streaming=stream),
             self._limits(options).pool_wait,
             request,
         )
@@ -640,7 +647,7 @@ class Transport:
         method = method.upper()
         url, merged, shown = self._builder.build(path_or_url, query, options, headers=headers)
         replayable = data is None or isinstance(data, (bytes, bytearray, memoryview))
-        timeout = self._timeout(options, Exchange.RAW if replayable else Exchange.STREAM)
+        timeout = self._timeout(options, streaming=not replayable)
         pool_wait = self._limits(options).pool_wait
         request = None
         if self.plugins:
@@ -685,31 +692,6 @@ class Transport:
             max_retries=self._max_retries(options) if retry and replayable else 0,
             request=request,
         )
-
-
-class Exchange(enum.IntEnum):
-    """How an exchange's time limits map onto aiohttp's."""
-
-    ANSWER = 0  # a JSON request answered with one JSON body
-    RAW = 1  # bytes sent, bytes back (upload chunks)
-    STREAM = 2  # a streamed response, or a streamed request body
-
-
-def _client_timeout(timeout: Timeout, kind: Exchange) -> aiohttp.ClientTimeout:
-    if kind is Exchange.ANSWER:
-        # A JSON answer comes whole right after its headers, so ``read`` bounds the wait for
-        # all of it, with aiohttp's one overall timer rather than a read timer it re-arms for
-        # every packet (two timers a call, which at a thousand calls in flight cost more
-        # garbage-collector time than anything else the pipeline does).
-        limits = [limit for limit in (timeout.total, timeout.read) if limit is not None]
-        return aiohttp.ClientTimeout(
-            total=min(limits) if limits else None, sock_connect=timeout.connect
-        )
-    return aiohttp.ClientTimeout(
-        total=None if kind is Exchange.STREAM else timeout.total,
-        sock_connect=timeout.connect,
-        sock_read=timeout.read,
-    )
 
 
 async def _read_body(response: aiohttp.ClientResponse, limit: int | None) -> bytes:
