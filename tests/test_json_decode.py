@@ -60,3 +60,12 @@ def test_anything_else(data: bytes | str) -> None:
 )
 def test_edge_cases(data: bytes | str) -> None:
     assert repr(outcome(loads, data)) == repr(outcome(json.loads, data))
+
+
+@pytest.mark.parametrize("data", [memoryview(b"{}"), None, 42])
+def test_what_is_not_json_text_is_the_same_type_error(data: Any) -> None:
+    with pytest.raises(TypeError) as ours:
+        loads(data)
+    with pytest.raises(TypeError) as theirs:
+        json.loads(data)
+    assert str(ours.value) == str(theirs.value)

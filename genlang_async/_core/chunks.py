@@ -59,7 +59,7 @@ class _LazyResponse(LazyFields, GenerateContentResponse):
 def lazy_chunk(wire: dict[str, Any]) -> GenerateContentResponse:
     """A chunk typed on demand from its wire JSON (which it keeps; do not change it)."""
     chunk = object.__new__(_LazyResponse)
-    chunk._wire = wire
+    object.__setattr__(chunk, "_wire", wire)  # the slot itself: no field is being assigned
     return chunk
 
 

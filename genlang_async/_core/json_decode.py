@@ -21,15 +21,17 @@ _scan_once = make_scanner(json.JSONDecoder())  # type: ignore[arg-type]  # types
 _JSON_WHITESPACE = " \t\n\r"
 
 
-def loads(data: bytes | str) -> Any:
+def loads(data: bytes | bytearray | str | Any) -> Any:
     """``json.loads(data)``: the same result and the same errors."""
     if isinstance(data, str):
         text = data
-    else:
+    elif isinstance(data, (bytes, bytearray)):
         try:
             text = data.decode()
         except UnicodeDecodeError:
             return json.loads(data)
+    else:
+        return json.loads(data)  # not JSON text at all: json.loads says so
     try:
         value, end = _scan_once(text, 0)
     except (StopIteration, ValueError):  # no value at the very start, or malformed

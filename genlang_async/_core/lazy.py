@@ -32,19 +32,37 @@ class LazyFields:
         # ``_wire`` on copies made by attrs (``evolve``, ``copy``), which are built already.
         if name == "_wire":
             return None
-        wire = self._wire
-        eager = self._eager
-        if wire is not None and name in attrs.fields_dict(eager):
-            try:
-                built = eager.from_dict(wire)
-            except (TypeError, ValueError) as exc:
-                message = f"a malformed {eager.__name__} in the response: {exc}"
-                raise MalformedResponseError(message) from None
-            setattr(self, "_wire", None)  # noqa: B010  # the subclass declares the slot
-            for field in attrs.fields(eager):
-                setattr(self, field.name, getattr(built, field.name))
+        if self._wire is not None and name in attrs.fields_dict(self._eager):
+            self._build()
             return getattr(self, name)
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # A field assigned before it is read: build the others first, so the assignment is
+        # what stays (and what ``.text`` and ``to_dict()`` see).
+        if name != "_wire" and self._wire is not None and name in attrs.fields_dict(self._eager):
+            self._build()
+        super().__setattr__(name, value)
+
+    def __delattr__(self, name: str) -> None:
+        if self._wire is not None and name in attrs.fields_dict(self._eager):
+            self._build()
+        super().__delattr__(name)
+
+    def _build(self) -> None:
+        """Set every field from the wire JSON, which is then dropped."""
+        eager = self._eager
+        wire = self._wire
+        assert wire is not None
+        try:
+            built = eager.from_dict(wire)
+        except (TypeError, ValueError) as exc:
+            message = f"a malformed {eager.__name__} in the response: {exc}"
+            raise MalformedResponseError(message) from None
+        set_slot = object.__setattr__
+        set_slot(self, "_wire", None)
+        for field in attrs.fields(eager):
+            set_slot(self, field.name, getattr(built, field.name))
 
     def __eq__(self, other: object) -> bool:
         eager = self._eager
@@ -80,7 +98,9 @@ def check_containers(cls: type[WireModel], data: dict[str, Any]) -> None:
         if expected is None:
             continue
         if not isinstance(value, expected) or (
-            rest.startswith("ref:") and not all(isinstance(item, dict) for item in value)
+            head == "list"
+            and rest.startswith("ref:")
+            and not all(isinstance(item, dict) for item in value)
         ):
             raise MalformedResponseError(
                 f"the {cls.__name__} in the response is malformed: {wire!r} is not "

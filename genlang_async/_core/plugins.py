@@ -84,7 +84,8 @@ class Response:
         status: the HTTP status.
         headers: the response headers (case-insensitive).
         elapsed: seconds from sending to the body read (to the headers for a stream).
-        body: the decoded JSON body of a successful unary call, else ``None``.
+        body: the decoded JSON body of a successful unary call, else ``None`` (read it, do
+            not change it: the call's result may be built from it later).
         error: the typed :class:`APIError` for an error status, else ``None``.
     """
 

@@ -339,6 +339,8 @@ def _float_list(item: Hook) -> Hook:
     if item is parse_float:
 
         def read(values: Any) -> Any:
+            if not isinstance(values, (list, tuple)):
+                values = list(values)  # an iterator: read it once
             try:
                 sum(values)  # adds numbers in C; a string (or any non-number) stops it
             except (TypeError, OverflowError):  # overflow: a huge int among floats
@@ -348,6 +350,8 @@ def _float_list(item: Hook) -> Hook:
         return read
 
     def write(values: Any) -> Any:
+        if not isinstance(values, (list, tuple)):
+            values = list(values)  # an iterator: read it once
         try:
             finite = all(map(math.isfinite, values))
         except TypeError:  # not numbers: passed on as they are, as by ``item``

@@ -74,3 +74,24 @@ def test_unknown_attribute_is_an_attribute_error() -> None:
     with pytest.raises(AttributeError, match="no_such_field"):
         chunk.no_such_field  # type: ignore[attr-defined]  # noqa: B018
     assert not hasattr(chunk, "also_missing")
+
+
+@pytest.mark.parametrize("make", [lazy_chunk, lazy_response])
+def test_a_field_assigned_before_any_is_read_stays(make: Any) -> None:
+    wire = {
+        "candidates": [{"content": {"parts": [{"text": "hi"}], "role": "model"}}],
+        "modelVersion": "m1",
+    }
+    eager = GenerateContentResponse.from_dict(wire)
+    lazy = make(wire)
+    eager.model_version = lazy.model_version = "changed"
+    assert lazy.usage_metadata == eager.usage_metadata
+    assert lazy.model_version == "changed"
+    assert lazy.to_dict() == eager.to_dict()
+    emptied = make(wire)
+    emptied.candidates = []
+    assert emptied.text is None
+    removed = make(wire)
+    del removed.model_version
+    with pytest.raises(AttributeError):
+        removed.model_version  # noqa: B018

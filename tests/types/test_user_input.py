@@ -226,6 +226,11 @@ def test_a_float_list_reads_every_kind_of_item_as_before() -> None:
         assert read == expected
         assert read is not values
         assert [type(x) for x in read] == [type(x) for x in expected]
+    built = T.ContentEmbedding(values=(x for x in [0.5, 1.5]))  # type: ignore[arg-type]
+    assert built.to_dict() == {"values": [0.5, 1.5]}  # an iterator is read once, not emptied
+    read = T.ContentEmbedding.from_dict({"values": iter(["NaN", 2.0])}).values
+    assert math.isnan(read[0])
+    assert read[1] == 2.0
 
 
 async def test_nan_in_a_request_is_sent_as_valid_json(client: Client, emulator: Emulator) -> None:
