@@ -8,6 +8,7 @@ import math
 import operator
 import re
 from collections.abc import Sequence
+from itertools import chain, repeat
 
 from ._pretty import SparseVector
 
@@ -41,28 +42,34 @@ def _word_slots(word: str, dimensions: int) -> tuple[tuple[int, float], ...]:
     return tuple(slots)
 
 
+def _feature_sums(text: str, dimensions: int) -> dict[int, float]:
+    """Each touched index of the vector, with the sum of the signed weights landing there
+    (added in word order, then feature order)."""
+    sums: dict[int, float] = {}
+    get = sums.get
+    words = _WORD_RE.findall(text.lower())
+    for index, value in chain.from_iterable(map(_word_slots, words, repeat(dimensions))):
+        sums[index] = get(index, 0.0) + value
+    return sums
+
+
 def embed(text: str, dimensions: int = 768) -> SparseVector:
     """A unit vector for ``text``; texts sharing words and trigrams get close vectors.
 
     Only the few entries the features touch are non-zero; the vector knows which (a
     :class:`SparseVector`), so writing it out costs little more than those entries."""
     dimensions = max(1, dimensions)
-    touched: dict[int, float] = {}
-    get = touched.get
-    for word in _WORD_RE.findall(text.lower()):
-        for index, value in _word_slots(word, dimensions):
-            touched[index] = get(index, 0.0) + value
-    if not touched:
-        return SparseVector(dimensions, [(0, 1.0)])
+    sums = _feature_sums(text, dimensions)
     # Sorted by index, as the norm is summed (an entry that cancelled out to 0.0 adds 0.0).
-    indexes, values = zip(*sorted(touched.items()), strict=True)
+    indexes = sorted(sums)
+    values = list(map(sums.__getitem__, indexes))
     norm = math.sqrt(sum(map(operator.mul, values, values)))
-    if norm == 0.0:
-        return SparseVector(dimensions, [(0, 1.0)])
+    if norm == 0.0:  # no features, or all cancelled out
+        return SparseVector.from_sorted(dimensions, (0,), (1.0,))
     # A text's entries take a handful of distinct values: each is scaled and rounded (which
     # costs as much as formatting a float) once.
     scaled = {value: round(value / norm, 8) for value in set(values)}
-    return SparseVector(dimensions, zip(indexes, map(scaled.__getitem__, values), strict=True))
+    return SparseVector.from_sorted(dimensions, indexes, list(map(scaled.__getitem__, values)))
 
 
 def cosine(a: Sequence[float], b: Sequence[float]) -> float:

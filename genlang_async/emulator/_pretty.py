@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import math
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 __all__ = ["SparseVector", "pretty_json"]
@@ -37,18 +37,25 @@ class SparseVector(tuple[float, ...]):
     """The entries not set to ``0.0`` by construction, by index (some may still be 0.0)."""
 
     def __new__(cls, length: int, entries: Iterable[tuple[int, float]] = ()) -> SparseVector:
-        kept = sorted(dict(entries).items())  # the last of an index's entries counts
-        if kept:
-            indexes, numbers = zip(*kept, strict=True)
-            if indexes[0] < 0 or indexes[-1] >= length:
-                raise IndexError(f"an entry's index is outside a vector of {length}")
-            if not set(map(type, numbers)) <= {float}:
-                raise TypeError("the entries' values must be floats")
+        kept = dict(entries)  # the last of an index's entries counts
+        indexes = sorted(kept)
+        numbers = list(map(kept.__getitem__, indexes))
+        if indexes and (indexes[0] < 0 or indexes[-1] >= length):
+            raise IndexError(f"an entry's index is outside a vector of {length}")
+        if not set(map(type, numbers)) <= {float}:
+            raise TypeError("the entries' values must be floats")
+        return cls.from_sorted(length, indexes, numbers)
+
+    @classmethod
+    def from_sorted(
+        cls, length: int, indexes: Sequence[int], numbers: Sequence[float]
+    ) -> SparseVector:
+        """The vector of ``length`` with ``numbers[k]`` at ``indexes[k]``, taken as given:
+        the indexes increasing and in range, the numbers floats (not checked)."""
         values = [0.0] * length
-        if kept:
-            list(map(values.__setitem__, indexes, numbers))
+        list(map(values.__setitem__, indexes, numbers))
         vector = super().__new__(cls, values)
-        vector.entries = tuple(kept)
+        vector.entries = tuple(zip(indexes, numbers, strict=True))
         return vector
 
     def __reduce__(self) -> tuple[type[SparseVector], tuple[int, tuple[tuple[int, float], ...]]]:
@@ -87,9 +94,10 @@ def _flat(value: list[Any]) -> bool:
 
 
 def _lift(value: Any, mark: str, arrays: list[list[Any] | SparseVector]) -> Any:
-    """``value`` with each long flat array replaced by the string ``mark``."""
+    """``value`` with each long flat array and each non-empty :class:`SparseVector` replaced
+    by the string ``mark``."""
     if type(value) is SparseVector:
-        if len(value) < _MIN_ARRAY:
+        if not value:  # written "[]"
             return value
         arrays.append(value)
         return mark
