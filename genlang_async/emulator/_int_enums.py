@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from ._errors import invalid
+from ._wire import keys_as_written
 
 
 @functools.cache
@@ -93,9 +95,34 @@ def _to_number(enum: str, value: Any) -> Any:
     return value
 
 
-def names_in(body: Any, message: str | None) -> Any:
-    """A request body with integer enum values turned into their names."""
-    return _walk(body, message, _to_name) if message else body
+@functools.cache
+def _enum_keys(message: str) -> re.Pattern[bytes]:
+    """Finds, in a JSON text of ``message``, the keys :func:`names_in` looks at the values
+    of: the enum fields of ``message`` and of the messages it holds, and ``@type`` (which
+    can make a value any message)."""
+    fields = _tables()["fields"]
+    keys, seen, todo = {"@type"}, {message}, [message]
+    while todo:
+        for key, kind in fields.get(todo.pop(), {}).items():
+            head, _, name = kind.partition(":")
+            if head != "ref":
+                keys.add(key)
+            elif name not in seen:
+                seen.add(name)
+                todo.append(name)
+    return re.compile(b'"(?:%s)"' % b"|".join(re.escape(key.encode()) for key in sorted(keys)))
+
+
+def names_in(body: Any, message: str | None, raw: bytes | None = None) -> Any:
+    """A request body with integer enum values turned into their names.
+
+    ``raw``, the body's JSON text, saves the walk through the body when the text names no
+    key that could hold an enum value (see :func:`keys_as_written`)."""
+    if not message:
+        return body
+    if raw is not None and keys_as_written(raw) and not _enum_keys(message).search(raw):
+        return body
+    return _walk(body, message, _to_name)
 
 
 def numbers_in(body: Any, message: str | None) -> Any:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from typing import Any
+from typing import Any, TypeAlias
 
 from ._errors import invalid
 from ._wire import NAMED_MAPS, OPAQUE_FIELDS
@@ -55,6 +55,22 @@ def _join(path: str, key: str) -> str:
     return f"{path}.{_snake(key)}" if path else _snake(key)
 
 
+#: Where a value sits in a request: a path written out, or the place it extends and the field
+#: name (str) or item position (int) added to it. Built as the walk goes down; written out
+#: (by :func:`_text`) only for an error or a schema.
+_Where: TypeAlias = "str | tuple[_Where, str | int]"
+
+
+def _text(where: _Where) -> str:
+    """The proto path of ``where``: ``contents[0].parts[0].text``."""
+    if isinstance(where, str):
+        return where
+    parent, step = where
+    if isinstance(step, int):
+        return f"{_text(parent)}[{step}]"
+    return _join(_text(parent), step)
+
+
 def _bad_value(path: str, kind: str, value: Any) -> Exception:
     return invalid(f"Invalid value at '{path}' ({kind}), {json.dumps(value)}")
 
@@ -75,38 +91,54 @@ def _number_ok(value: Any, kind: str) -> bool:
     return isinstance(value, (int, float))
 
 
-def check_request(body: Any, path: str = "") -> None:
+#: The keys :func:`check_request` does more with than walk into their values.
+_CHECKED_KEYS = (
+    _STRING_FIELDS
+    | _NUMBER_FIELDS.keys()
+    | set(_SCHEMAS)
+    | set(_JSON_SCHEMAS)
+    | OPAQUE_FIELDS
+    | NAMED_MAPS
+    | {"functionDeclarations"}
+)
+
+
+def check_request(body: Any, path: _Where = "") -> None:
     """Raise a 400 ``ApiError`` for the first field the live API would reject."""
     if isinstance(body, list):
         for index, item in enumerate(body):
-            check_request(item, f"{path}[{index}]")
+            if isinstance(item, (dict, list)):
+                check_request(item, (path, index))
         return
     if not isinstance(body, dict):
         return
     for key, value in body.items():
-        if key in _JSON_SCHEMAS:
-            check_refs(value, _join(path, key))
+        if key not in _CHECKED_KEYS:
+            if isinstance(value, (dict, list)):  # nothing to check in other values
+                check_request(value, (path, key))
+        elif key in _JSON_SCHEMAS:
+            check_refs(value, _text((path, key)))
         elif key in OPAQUE_FIELDS:
             continue
         elif key in _SCHEMAS:
-            check_schema(value, _join(path, key))
+            check_schema(value, _text((path, key)))
         elif key in NAMED_MAPS and isinstance(value, dict):
-            where = _join(path, key)
+            where = _text((path, key))
             for name, item in value.items():
                 check_request(item, f'{where}["{name}"]')
         elif key == "functionDeclarations" and isinstance(value, list):
-            where = _join(path, key)
+            where = _text((path, key))
             check_request(value, where)
             for index, declaration in enumerate(value):
                 name = declaration.get("name") if isinstance(declaration, dict) else None
                 if not isinstance(name, str) or _FUNCTION_NAME.fullmatch(name) is None:
                     raise invalid(f"* {where}[{index}].name: {_FUNCTION_NAME_RULE}")
         elif key in _STRING_FIELDS and not isinstance(value, str):
-            raise _bad_value(_join(path, key), "TYPE_STRING", value)
+            raise _bad_value(_text((path, key)), "TYPE_STRING", value)
         elif key in _NUMBER_FIELDS and not _number_ok(value, _NUMBER_FIELDS[key]):
-            raise _bad_value(_join(path, key), _NUMBER_FIELDS[key], value)
+            raise _bad_value(_text((path, key)), _NUMBER_FIELDS[key], value)
         elif isinstance(value, (dict, list)):  # nothing to check in other values
-            check_request(value, _join(path, key))
+            check_request(value, (path, key))
 
 
 def check_schema(schema: Any, path: str) -> None:

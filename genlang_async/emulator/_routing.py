@@ -12,7 +12,7 @@ from aiohttp import web
 from ._errors import ApiError, invalid
 from ._int_enums import messages, names_in
 from ._request_checks import check_request
-from ._wire import camelize, load_json_object
+from ._wire import load_request
 
 if TYPE_CHECKING:
     from ._faults import Fault
@@ -104,7 +104,7 @@ class Ctx:
                 raise invalid("Request body is required.")
             self._body = {}
             return {}
-        value = names_in(camelize(load_json_object(raw)), messages(self.route.name)[0])
+        value = names_in(load_request(raw), messages(self.route.name)[0], raw)
         check_request(value)
         self._body = value
         return dict(value)

@@ -19,7 +19,7 @@ from ._errors import ApiError, invalid, not_found
 from ._responses import json_response
 from ._routing import Ctx
 from ._state import Blob, State
-from ._wire import JSON, camelize, load_json_object
+from ._wire import JSON, load_request
 
 _READ_SIZE = 256 * 1024
 
@@ -308,7 +308,7 @@ async def single_request(
             if not isinstance(first, BodyPartReader):
                 raise invalid("A multipart upload needs a JSON metadata part and a media part.")
             raw = await first.read()
-            metadata = default_metadata(camelize(load_json_object(raw or b"{}")))
+            metadata = default_metadata(load_request(raw or b"{}"))
             media = await reader.next()
             if not isinstance(media, BodyPartReader):
                 raise invalid("A multipart upload needs a media part after the metadata.")

@@ -23,16 +23,18 @@ _TIMESTAMP_RE = re.compile(
 )
 
 
-def _depth(value: Any) -> int:
-    """Nesting depth of parsed JSON, without recursion."""
-    deepest, level = 0, [(value, 1)]
-    while level:
-        item, depth = level.pop()
-        if isinstance(item, (dict, list)):
-            deepest = max(deepest, depth)
-            children = item.values() if isinstance(item, dict) else item
-            level.extend((child, depth + 1) for child in children)
-    return deepest
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Whether parsed JSON nests arrays and objects more than ``limit`` deep (walked one
+    level at a time, without recursion)."""
+    level = [value] if isinstance(value, (dict, list)) else []
+    for _ in range(limit):
+        if not level:
+            return False
+        children: list[Any] = []
+        for item in level:
+            children.extend(item.values() if isinstance(item, dict) else item)
+        level = [child for child in children if isinstance(child, (dict, list))]
+    return bool(level)
 
 
 def load_json_object(raw: bytes) -> JSON:
@@ -48,9 +50,28 @@ def load_json_object(raw: bytes) -> JSON:
         raise invalid(f"Invalid JSON payload received. {exc.__class__.__name__}: {exc}") from exc
     if not isinstance(value, dict):
         raise invalid("Invalid JSON payload received. Expected an object.")
-    if _depth(value) > MAX_JSON_DEPTH:
+    if _deeper_than(value, MAX_JSON_DEPTH):
         raise invalid(f"Invalid JSON payload received. Nesting deeper than {MAX_JSON_DEPTH}.")
     return value
+
+
+_ASCII_ESCAPE = re.compile(rb"\\u00[0-7]")
+
+
+def keys_as_written(raw: bytes) -> bool:
+    """Whether every key of ``raw``, a JSON text that parsed, appears in its bytes as is: the
+    text is UTF-8 (UTF-16 and UTF-32 texts of JSON hold NUL bytes) and no ``\\u`` escape in
+    it spells an ASCII character."""
+    return b"\x00" not in raw and _ASCII_ESCAPE.search(raw) is None
+
+
+def load_request(raw: bytes) -> JSON:
+    """A request body: :func:`load_json_object`, then :func:`camelize`d, which changes nothing
+    (and is skipped) when the text has no underscore and no ``null``."""
+    body = load_json_object(raw)
+    if b"_" in raw or b"null" in raw or not keys_as_written(raw):
+        return camelize(body)  # type: ignore[no-any-return]
+    return body
 
 
 def format_timestamp(epoch: float, *, digits: int = 6) -> str:
