@@ -114,3 +114,18 @@ vectors = st.composite(_vectors)()
     st.text(max_size=4), inner, max_size=3), max_leaves=6))  # fmt: skip
 def test_written_like_the_standard_encoder(value: Any) -> None:
     assert pretty_json(value) == json.dumps(value, indent=2)
+
+
+@pytest.mark.parametrize(
+    "key", ["outputDimensionality", "output_dimensionality", "output\\u005fdimensionality"]
+)
+async def test_a_field_name_is_read_however_written(api: Api, key: str) -> None:
+    # The emulator skips turning proto names into JSON names when the text shows none.
+    raw = '{"content": {"parts": [{"text": "cat"}]}, "' + key + '": 5}'
+    async with api.session.post(
+        api.base + "/v1beta/models/gemini-embedding-001:embedContent",
+        data=raw.encode(),
+        headers={"x-goog-api-key": "test-key", "Content-Type": "application/json"},
+    ) as answer:
+        assert answer.status == 200
+        assert len((await answer.json())["embedding"]["values"]) == 5
