@@ -6,11 +6,13 @@ millisecond. Here such arrays (of numbers, strings, booleans, nulls) are taken o
 is encoded as usual, and each array is written back by the C encoder, whose item separator
 is given the line break and indentation. A :class:`SparseVector` (the emulator's embeddings:
 768 numbers, a few dozen of them not 0.0) is written from its non-zero entries alone, the
-runs of ``0.0`` between them by string repetition.
+runs of ``0.0`` between them by string repetition (or, when most of its numbers are entries,
+by the C encoder like any array).
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import secrets
@@ -89,6 +91,13 @@ def _sparse_items(vector: SparseVector, separator: str) -> str:
     return "".join(pieces)
 
 
+@functools.lru_cache(maxsize=64)
+def _items_encoder(separator: str) -> json.JSONEncoder:
+    """The C encoder writing a flat array's items joined by ``separator`` (one per depth,
+    remembered)."""
+    return json.JSONEncoder(separators=(separator, ": "))
+
+
 def _flat(value: list[Any]) -> bool:
     return len(value) >= _MIN_ARRAY and set(map(type, value)) <= _SCALARS
 
@@ -126,10 +135,10 @@ def pretty_json(value: Any) -> str:
         line = text[text.rfind("\n", 0, start) + 1 : start]
         outer = " " * (len(line) - len(line.lstrip(" ")))
         separator = ",\n" + outer + "  "
-        if type(array) is SparseVector:
-            items = _sparse_items(array, separator)
+        if type(array) is SparseVector and 2 * len(array.entries) < len(array):
+            items = _sparse_items(array, separator)  # mostly 0.0s: written from the entries
         else:
-            items = json.dumps(array, separators=(separator, ": "))[1:-1]
+            items = _items_encoder(separator).encode(array)[1:-1]
         pieces += (text[position:start], "[\n", outer, "  ", items, "\n", outer, "]")
         position = start + len(quoted)
     pieces.append(text[position:])
