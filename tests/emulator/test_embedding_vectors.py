@@ -8,13 +8,14 @@ import hashlib
 import json
 import math
 import pickle
+import re
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from genlang_async.emulator._embeddings import embed
+from genlang_async.emulator._embeddings import _features, _slot, embed
 from genlang_async.emulator._pretty import SparseVector, pretty_json
 
 from .conftest import Api
@@ -75,6 +76,24 @@ async def test_responses_keep_their_bytes(api: Api) -> None:
             raw = await answer.read()
         assert hashlib.sha256(raw).hexdigest() == digest
         assert raw.decode() == json.dumps(json.loads(raw), indent=2) + "\n"  # pretty-printed
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    text=st.text(alphabet="ab c1", max_size=30) | st.text(max_size=30),
+    dimensions=st.integers(1, 40) | st.sampled_from([768, 3072]),
+)
+def test_the_same_vector_as_a_dense_computation(text: str, dimensions: int) -> None:
+    dense = [0.0] * dimensions
+    for word in re.findall(r"\w+", text.lower()):
+        for feature, weight in _features(word):
+            index, sign = _slot(feature, dimensions)
+            dense[index] += sign * weight
+    norm = math.sqrt(sum(value * value for value in dense))
+    expected = [round(value / norm, 8) for value in dense] if norm else [1.0, *dense[1:]]
+    vector = embed(text, dimensions)
+    assert list(vector) == expected
+    assert [value for _, value in vector.entries] == [vector[i] for i, _ in vector.entries]
 
 
 def test_a_sparse_vector_is_a_tuple_of_floats() -> None:
