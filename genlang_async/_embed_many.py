@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from ._batch.errors import BatchOutputError
 from ._concurrency import map_concurrently
@@ -24,6 +24,9 @@ MAX_BATCH_EMBED = 100
 
 #: One input of :func:`embed_many`: a text, an ``EmbedContentRequest`` or its wire dict.
 EmbedInput: TypeAlias = "str | EmbedContentRequest | Mapping[str, Any]"
+
+
+_WIRE_QUERIES: dict[str, dict[str, str] | None] = {"proto": {"alt": "proto"}, "json": None}
 
 
 def _request(item: object, model: str, index: int) -> dict[str, Any]:
@@ -59,6 +62,7 @@ async def embed_many(
     batch_size: int = MAX_BATCH_EMBED,
     concurrency: int = 8,
     progress: Callable[[int, int], object] | None = None,
+    wire: Literal["proto", "json"] = "proto",
 ) -> list[ContentEmbedding]:
     """Embed any number of texts (or ``EmbedContentRequest``\\ s) and return their
     embeddings in input order.
@@ -69,10 +73,18 @@ async def embed_many(
     total)`` (may be ``async``) follows each finished call. Every input is checked before
     anything is sent; a call that still fails after its retries cancels the others and its
     error is raised.
+
+    ``wire="proto"`` asks for the answers in the API's binary format (``alt=proto``): each
+    vector arrives as packed float32, read about ten times faster than its JSON text, and
+    its values are the model's float32 numbers exactly (JSON gives their shortest decimal
+    form, which differs in the last bits). ``wire="json"`` reads JSON answers instead.
     """
     model = resolve_name(model, "models/*", argument="model")
     size = _check_int(batch_size, "batch_size", 1, MAX_BATCH_EMBED)
     _check_int(concurrency, "concurrency", 1)
+    if wire not in _WIRE_QUERIES:
+        raise ValueError(f"wire must be 'proto' or 'json', got {wire!r}")
+    query = _WIRE_QUERIES[wire]
     if progress is not None and not callable(progress):
         raise TypeError("progress must be callable: progress(done, total)")
     if isinstance(texts, (str, bytes, Mapping)) or not isinstance(texts, Iterable):
@@ -84,7 +96,7 @@ async def embed_many(
 
     async def embed_group(group: list[dict[str, Any]]) -> list[ContentEmbedding]:
         nonlocal done
-        answer = await self._call("POST", path, body={"requests": group})
+        answer = await self._call("POST", path, query=query, body={"requests": group})
         embeddings = answer.get("embeddings")
         if not isinstance(embeddings, list) or len(embeddings) != len(group):
             got = len(embeddings) if isinstance(embeddings, list) else 0

@@ -241,9 +241,16 @@ def _short_text(body: bytes) -> str:
     return text
 
 
-def _error_object(body: bytes) -> dict[str, Any] | None:
+def _error_object(body: bytes, content_type: str, status_code: int) -> dict[str, Any] | None:
     if not body:
         return None
+    if content_type.startswith("application/x-protobuf"):  # asked for with alt=proto
+        from .protobuf import ProtobufError, error_json
+
+        try:
+            return error_json(body, status_code)
+        except ProtobufError:
+            return None
     try:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError):
@@ -268,7 +275,8 @@ def api_error_from_response(
     """Build the typed :class:`APIError` for an error response (pure; no I/O)."""
     from .error_details import RetryInfo, parse_error_details
 
-    error = _error_object(body)
+    content_type = headers.get("content-type") or headers.get("Content-Type") or ""
+    error = _error_object(body, content_type, status_code)
     status: str | None = None
     details: tuple[ErrorDetail, ...] = ()
     if error is not None:

@@ -27,9 +27,14 @@ import anyio
 import attrs
 from yarl import URL
 
-from .._core import json_decode
+from .._core import json_decode, protobuf
 from .._core import retry as _retry
-from .._core.errors import APIConnectionError, APIError, ResponseTooLargeError
+from .._core.errors import (
+    APIConnectionError,
+    APIError,
+    MalformedResponseError,
+    ResponseTooLargeError,
+)
 from .._core.options import RequestOptions, Timeout
 from .._core.plugins import Plugin, Request, Response, Retry, StreamEnd, model_of
 from .._core.sse import DEFAULT_MAX_LINE
@@ -510,19 +515,39 @@ class Transport:
             if request is not None:
                 await self._notify_response(request, response, started, error=error)
             raise error
-        try:
-            value = json_decode.loads(raw) if raw else {}
-        except ValueError as exc:
-            if not raw.strip():
-                value = {}
-            else:
-                raw = redact_bytes(raw, self._builder.redact)
-                raise APIError(
-                    f"response is not JSON: {raw[:200]!r}", status_code=status, body=raw
-                ) from exc
+        if raw[:1] == b"{" or not raw:  # a JSON object, as nearly every answer is
+            try:
+                value = json_decode.loads(raw) if raw else {}
+            except ValueError as exc:
+                raise self._not_json(raw, status) from exc
+        else:
+            value = self._decode_other(raw, response.headers, url, status)
         if request is not None:
             await self._notify_response(request, response, started, body=value)
         return value
+
+    def _decode_other(self, raw: bytes, headers: Mapping[str, str], url: URL, status: int) -> Any:
+        """A body that does not start as a JSON object: a binary answer (``alt=proto``)
+        read with its method's schema, else JSON text with leading whitespace (or not JSON)."""
+        if headers.get("Content-Type", "").startswith(protobuf.CONTENT_TYPE):
+            schema = protobuf.answer_schema(url.path)
+            if schema is None:
+                raise MalformedResponseError(
+                    f"a binary ({protobuf.CONTENT_TYPE}) answer from {url.path.rpartition('/')[2]}"
+                    ", which the SDK reads as JSON only"
+                )
+            try:
+                return protobuf.decode(raw, schema)
+            except protobuf.ProtobufError as exc:
+                raise MalformedResponseError(f"malformed {schema.full_name}: {exc}") from exc
+        try:
+            return json_decode.loads(raw) if raw.strip() else {}
+        except ValueError as exc:
+            raise self._not_json(raw, status) from exc
+
+    def _not_json(self, raw: bytes, status: int) -> APIError:
+        raw = redact_bytes(raw, self._builder.redact)
+        return APIError(f"response is not JSON: {raw[:200]!r}", status_code=status, body=raw)
 
     # ----------------------------------------------------------------- streams
 

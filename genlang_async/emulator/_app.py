@@ -10,13 +10,15 @@ from typing import Any
 
 from aiohttp import web
 
+from genlang_async._core import protobuf
+
 from . import _auth, _control, _live
-from ._errors import JSON_CONTENT_TYPE, ApiError, error_response
+from ._errors import JSON_CONTENT_TYPE, PROTO_CONTENT_TYPE, ApiError, error_response, invalid
 from ._faults import Fault, FaultInjector
 from ._generation import prompt_counts
 from ._int_enums import messages, numbers_in, wants_int_enums
 from ._quotas import QUOTA_ROUTES, QuotaTable
-from ._responses import apply_body_fault, scripted_response
+from ._responses import apply_body_fault, scripted_response, wants_binary
 from ._routing import ROUTES, Ctx, Route, find_route, unknown_route
 from ._scripts import ScriptBook
 from ._settings import EmulatorSettings
@@ -58,6 +60,12 @@ def all_routes() -> list[Route]:
     return ROUTES
 
 
+_NO_BINARY = invalid(
+    "The emulator answers alt=proto for embedContent and batchEmbedContents only; "
+    "ask for JSON (no alt parameter) here."
+)
+
+
 def _is_upload_session(request: web.Request) -> bool:
     return request.path.startswith("/upload/") and "upload_id" in request.query
 
@@ -96,7 +104,13 @@ async def _dispatch(request: web.Request) -> web.StreamResponse:
     if found is not None:
         entry["route"] = found[0].name
     sse = _wants_sse(request)
-    content_type = "text/event-stream" if sse else JSON_CONTENT_TYPE
+    binary = not sse and wants_binary(request)
+    content_type = (
+        "text/event-stream" if sse else PROTO_CONTENT_TYPE if binary else JSON_CONTENT_TYPE
+    )
+    if binary and protobuf.answer_schema(path) is None:
+        entry["status"] = 400
+        return error_response(_NO_BINARY, content_type=content_type)
     fault = faults.take(request.method, path, request.headers)
     if fault is not None:
         entry["fault"] = fault.action

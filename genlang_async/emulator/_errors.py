@@ -7,6 +7,8 @@ from typing import Any
 
 from aiohttp import web
 
+from genlang_async._core import protobuf
+
 STATUS_NAMES: dict[int, str] = {
     400: "INVALID_ARGUMENT",
     401: "UNAUTHENTICATED",
@@ -39,6 +41,8 @@ RPC_CODES: dict[int, int] = {
 }
 
 JSON_CONTENT_TYPE = "application/json; charset=UTF-8"
+#: What answers asked for with ``alt=proto`` carry (errors as a binary ``google.rpc.Status``).
+PROTO_CONTENT_TYPE = protobuf.CONTENT_TYPE
 
 
 class ApiError(Exception):
@@ -84,6 +88,12 @@ def failed_precondition(message: str) -> ApiError:
 
 
 def error_response(error: ApiError, *, content_type: str = JSON_CONTENT_TYPE) -> web.Response:
+    if content_type == PROTO_CONTENT_TYPE:
+        status = protobuf.status_message(error.body()["error"])
+        body = protobuf.encode(status, protobuf.STATUS)
+        response = web.Response(status=error.code, body=body, headers=error.headers)
+        response.headers["Content-Type"] = content_type
+        return response
     text = json.dumps(error.body(), indent=2) + "\n"
     response = web.Response(status=error.code, text=text, headers=error.headers)
     response.headers["Content-Type"] = content_type

@@ -9,7 +9,9 @@ from typing import Any
 
 from aiohttp import web
 
-from ._errors import JSON_CONTENT_TYPE
+from genlang_async._core import protobuf
+
+from ._errors import JSON_CONTENT_TYPE, PROTO_CONTENT_TYPE
 from ._faults import Fault
 from ._pretty import pretty_json
 from ._scripts import Reply
@@ -21,6 +23,25 @@ def json_response(
     response = web.Response(status=status, text=pretty_json(body) + "\n", headers=headers or {})
     response.headers["Content-Type"] = JSON_CONTENT_TYPE
     return response
+
+
+def wants_binary(request: web.Request) -> bool:
+    """Whether the request asks for a binary answer (the ``alt`` / ``$alt`` system
+    parameter set to ``proto``)."""
+    query = request.query
+    return (query.get("alt") or query.get("$alt")) == "proto"
+
+
+def answer(request: web.Request, body: dict[str, Any]) -> web.Response:
+    """``body`` as its method's binary message when the request asks for one (the routes
+    that call this have a schema in ``genlang_async._core.protobuf``), else as JSON."""
+    if wants_binary(request):
+        schema = protobuf.answer_schema(request.path)
+        assert schema is not None, f"no binary schema for {request.path}"
+        response = web.Response(body=protobuf.encode(body, schema))
+        response.headers["Content-Type"] = PROTO_CONTENT_TYPE
+        return response
+    return json_response(body)
 
 
 def _close(request: web.Request) -> None:

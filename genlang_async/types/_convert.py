@@ -45,6 +45,7 @@ from typing import Any, TypeVar
 import attrs
 import cattrs
 
+from .._core.protobuf import Float32Values
 from ._defaults import always_set
 from ._enum import WireEnum
 
@@ -339,6 +340,8 @@ def _float_list(item: Hook) -> Hook:
     if item is parse_float:
 
         def read(values: Any) -> Any:
+            if type(values) is Float32Values:  # from a binary answer: floats, all of them
+                return list(values)
             if not isinstance(values, (list, tuple)):
                 values = list(values)  # an iterator: read it once
             try:

@@ -10,7 +10,7 @@ from genlang_async.emulator._embeddings import embed
 from genlang_async.emulator._errors import invalid
 from genlang_async.emulator._generation import content_text
 from genlang_async.emulator._lookup import resolve
-from genlang_async.emulator._responses import json_response
+from genlang_async.emulator._responses import answer
 from genlang_async.emulator._routing import Ctx, route
 from genlang_async.emulator._settings import EmulatorSettings
 
@@ -37,7 +37,7 @@ def embed_request(
 async def embed_content(ctx: Ctx) -> web.StreamResponse:
     body = await ctx.json(required=True)
     resolve(ctx.state, ctx.params["model"], "embedContent")
-    return json_response({"embedding": embed_request(body, ctx.settings)})
+    return answer(ctx.request, {"embedding": embed_request(body, ctx.settings)})
 
 
 @route("POST", "/v1beta/{model=models/*}:batchEmbedContents", "models.batchEmbedContents")
@@ -62,4 +62,4 @@ async def batch_embed_contents(ctx: Ctx) -> web.StreamResponse:
         embeddings.append(
             embed_request(request, ctx.settings, f"BatchEmbedContentsRequest.requests[{index}]")
         )
-    return json_response({"embeddings": embeddings})
+    return answer(ctx.request, {"embeddings": embeddings})
