@@ -9,17 +9,21 @@ measurement in a fresh client process:
 * ``results``: a finished file batch of ``--requests`` requests, every result read with
   ``async for key, result in job.results()`` (typed, matched by key): peak RSS growth, time.
 * ``embed``: ``client.models.embed_many`` of ``--texts`` texts against one
-  ``embed_content`` call per text through ``map_concurrently``, both at ``--concurrency``:
-  wall time of each and the speed-up, once per emulated round-trip time in
-  ``--latencies-ms`` (the emulator's ``latency`` setting: 0 is loopback, where both sides'
-  CPU is all there is; the live API answers an ``embedContent`` in tens to hundreds of ms).
+  ``embed_content`` call per text through ``map_concurrently``, both at ``--concurrency``
+  and both reading the same wire format: binary (``alt=proto``, embed_many's default: packed
+  float32 vectors) and JSON (``wire="json"``; vectors as decimal text). Wall time of each and
+  the speed-up, once per emulated round-trip time in ``--latencies-ms`` (the emulator's
+  ``latency`` setting: 0 is loopback, where both sides' CPU is all there is; the live API
+  answers an ``embedContent`` in tens to hundreds of ms).
 
     python benchmarks/batch_jobs.py                          # 100,000 requests, 20,000 texts
     python benchmarks/batch_jobs.py --requests 2000 --texts 500 --json   # smoke
 
 Targets: growth < ``--max-growth-mib`` (100) for submit and results; embed_many at least
-``--min-speedup`` (5) times faster at the last (largest) latency. The exit status is 1 when
-one is missed.
+``--min-speedup`` (5) times faster at every round trip with the binary wire (what embed_many
+uses unless told otherwise). The JSON rows are reported beside them: there the client's
+parsing of decimal vectors costs as much per text as a whole call saves, which caps the
+speed-up at zero latency (see docs/batch.md). The exit status is 1 when a target is missed.
 """
 
 from __future__ import annotations
@@ -82,25 +86,28 @@ async def _measure_results(client: Any, count: int) -> dict[str, Any]:
     }
 
 
-async def _measure_embed(client: Any, count: int, concurrency: int) -> dict[str, Any]:
+async def _measure_embed(client: Any, count: int, concurrency: int, wire: str) -> dict[str, Any]:
     from genlang_async import map_concurrently
 
     texts = [
         f"note {i}: a short line about {('rivers', 'hills', 'towns')[i % 3]}" for i in range(count)
     ]
+    query = {"alt": "proto"} if wire == "proto" else None
 
     async def one(text: str) -> Any:
-        return (await client.models.embed_content(EMBEDDER, content=text)).embedding
+        answer = await client.models.embed_content(EMBEDDER, content=text, extra_query=query)
+        return answer.embedding
 
-    await client.models.embed_many(EMBEDDER, texts[:200], concurrency=concurrency)  # warm-up
-    await map_concurrently(one, texts[:50], concurrency=concurrency)
+    await client.models.embed_many(EMBEDDER, texts[:200], concurrency=concurrency, wire=wire)
+    await map_concurrently(one, texts[:50], concurrency=concurrency)  # warm-up
     started = time.perf_counter()
-    many = await client.models.embed_many(EMBEDDER, texts, concurrency=concurrency)
+    many = await client.models.embed_many(EMBEDDER, texts, concurrency=concurrency, wire=wire)
     many_s = time.perf_counter() - started
     started = time.perf_counter()
     single = await map_concurrently(one, texts, concurrency=concurrency)
     single_s = time.perf_counter() - started
     return {
+        "wire": wire,
         "embed_many_s": many_s,
         "one_per_text_s": single_s,
         "speedup": single_s / many_s,
@@ -118,7 +125,7 @@ async def _child(args: argparse.Namespace) -> dict[str, Any]:
             return await _measure_submit(client, args.requests, args.mode)
         if args.child == "results":
             return await _measure_results(client, args.requests)
-        return await _measure_embed(client, args.texts, args.concurrency)
+        return await _measure_embed(client, args.texts, args.concurrency, args.wire)
 
 
 def _run_child(url: str, args: argparse.Namespace, *extra: str) -> dict[str, Any]:
@@ -167,6 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print results as JSON")
     parser.add_argument("--child", choices=("submit", "results", "embed"), help=argparse.SUPPRESS)
     parser.add_argument("--mode", default="auto", help=argparse.SUPPRESS)
+    parser.add_argument("--wire", default="proto", help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -191,12 +199,13 @@ def main(argv: list[str] | None = None) -> int:
         latencies = [float(ms) for ms in args.latencies_ms.split(",") if ms.strip()]
         for milliseconds in latencies:
             _set_latency(url, milliseconds)
-            embed = _run_child(url, args, "--child", "embed")
-            embed["latency_ms"] = milliseconds
-            embed["within_target"] = embed["same_vectors"] and (
-                milliseconds != latencies[-1] or embed["speedup"] >= args.min_speedup
-            )
-            results[f"embed_{milliseconds:g}ms"] = embed
+            for wire in ("proto", "json"):
+                embed = _run_child(url, args, "--child", "embed", "--wire", wire)
+                embed["latency_ms"] = milliseconds
+                embed["within_target"] = embed["same_vectors"] and (
+                    wire == "json" or embed["speedup"] >= args.min_speedup
+                )
+                results[f"embed_{wire}_{milliseconds:g}ms"] = embed
     finally:
         emulator.terminate()
         emulator.wait(timeout=10)
@@ -222,14 +231,15 @@ def _print_table(results: dict[str, Any], args: argparse.Namespace) -> None:
         )
     print(
         f"embed {args.texts} texts, concurrency {args.concurrency}, target >= "
-        f"{args.min_speedup:g}x at the largest round trip"
+        f"{args.min_speedup:g}x with the binary wire (the JSON rows for comparison)"
     )
     for name, e in results.items():
         if name.startswith("embed_"):
+            verdict = "ok" if e["within_target"] else "MISSED"
             print(
-                f"  round trip {e['latency_ms']:>4g} ms: embed_many {e['embed_many_s']:.2f}s, "
-                f"one call per text {e['one_per_text_s']:.2f}s, {e['speedup']:.1f}x  "
-                f"{'ok' if e['within_target'] else 'MISSED'}"
+                f"  {e['wire']:<5} round trip {e['latency_ms']:>4g} ms: embed_many "
+                f"{e['embed_many_s']:.2f}s, one call per text {e['one_per_text_s']:.2f}s, "
+                f"{e['speedup']:.1f}x  {verdict if e['wire'] == 'proto' else '(reported)'}"
             )
 
 

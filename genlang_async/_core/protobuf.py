@@ -442,6 +442,12 @@ def _put_value(out: bytearray, number: int, field: Field, value: Any) -> None:
 
 
 def _packed_floats(values: Any) -> bytes:
+    if isinstance(values, array) and values.typecode == "f":  # packed already
+        packed: array[float] = values
+        if not _LITTLE_ENDIAN:
+            packed = array("f", values)
+            packed.byteswap()
+        return packed.tobytes()
     return struct.pack(f"<{len(values)}f", *values)  # fast for any sequence of floats
 
 

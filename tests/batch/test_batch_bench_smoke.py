@@ -25,5 +25,6 @@ def test_batch_benchmark_smoke() -> None:
     assert results["submit_auto"]["sent_as"] == "inline"
     assert results["submit_file"]["sent_as"] == "fileName"
     assert results["results"]["results"] == 300
-    assert results["embed_0ms"]["same_vectors"]
+    assert results["embed_proto_0ms"]["same_vectors"]
+    assert results["embed_json_0ms"]["same_vectors"]
     assert all(r["within_target"] for r in results.values())
