@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from ._batch.errors import BatchOutputError
 from ._concurrency import map_concurrently
+from ._core.errors import APIError
 from ._core.names import resolve_name
 from .types import ContentEmbedding, EmbedContentRequest
 
@@ -27,6 +28,9 @@ EmbedInput: TypeAlias = "str | EmbedContentRequest | Mapping[str, Any]"
 
 
 _WIRE_QUERIES: dict[str, dict[str, str] | None] = {"proto": {"alt": "proto"}, "json": None}
+#: Statuses with which a server could turn down the binary format (400: an ``alt`` it does
+#: not take; 406 / 415: a format it will not produce).
+_NOT_TAKEN = frozenset({400, 406, 415})
 
 
 def _request(item: object, model: str, index: int) -> dict[str, Any]:
@@ -77,7 +81,9 @@ async def embed_many(
     ``wire="proto"`` asks for the answers in the API's binary format (``alt=proto``): each
     vector arrives as packed float32, read about ten times faster than its JSON text, and
     its values are the model's float32 numbers exactly (JSON gives their shortest decimal
-    form, which differs in the last bits). ``wire="json"`` reads JSON answers instead.
+    form, which differs in the last bits). ``wire="json"`` reads JSON answers instead. A
+    binary call answered 400, 406 or 415 is sent again as JSON, and so are the calls after
+    it (a server that does not take ``alt=proto`` costs one call).
     """
     model = resolve_name(model, "models/*", argument="model")
     size = _check_int(batch_size, "batch_size", 1, MAX_BATCH_EMBED)
@@ -94,9 +100,24 @@ async def embed_many(
     path = f"{model}:batchEmbedContents"
     done = 0
 
+    async def send(group: list[dict[str, Any]]) -> Any:
+        nonlocal query
+        body = {"requests": group}
+        if query is None:
+            return await self._call("POST", path, body=body)
+        try:
+            return await self._call("POST", path, query=query, body=body)
+        except APIError as exc:
+            if exc.status_code not in _NOT_TAKEN:
+                raise
+        # A server that refuses alt=proto: JSON from now on. (Were the input at fault, the
+        # JSON call fails the same way, and that error is raised.)
+        query = None
+        return await self._call("POST", path, body=body)
+
     async def embed_group(group: list[dict[str, Any]]) -> list[ContentEmbedding]:
         nonlocal done
-        answer = await self._call("POST", path, query=query, body={"requests": group})
+        answer = await send(group)
         embeddings = answer.get("embeddings")
         if not isinstance(embeddings, list) or len(embeddings) != len(group):
             got = len(embeddings) if isinstance(embeddings, list) else 0

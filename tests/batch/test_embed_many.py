@@ -71,7 +71,8 @@ async def test_each_call_is_retried_on_its_own(client: Client, emulator: Emulato
 
 
 async def test_a_call_that_keeps_failing_raises(client: Client, emulator: Emulator) -> None:
-    emulator.faults.fail("/v1beta/models/*:batchEmbedContents", status=400, times=1)
+    # 400 twice: the binary call, then the same call as JSON (see the next tests)
+    emulator.faults.fail("/v1beta/models/*:batchEmbedContents", status=400, times=2)
     with pytest.raises(BadRequestError):
         await client.models.embed_many(EMBEDDER, ["a", "b"], batch_size=1, concurrency=1)
 
@@ -151,3 +152,29 @@ async def test_a_broken_binary_answer_is_a_typed_error(client: Client, emulator:
 async def test_the_emulator_answers_in_binary_for_embeddings_only(client: Client) -> None:
     with pytest.raises(BadRequestError, match="alt=proto for embedContent and batchEmbed"):
         await client.models.get("gemini-2.5-flash", extra_query={"alt": "proto"})
+
+
+async def test_a_server_that_refuses_binary_gets_json_from_then_on(
+    client: Client, emulator: Emulator
+) -> None:
+    emulator.faults.fail("/v1beta/models/*:batchEmbedContents", status=400, times=1)
+    texts = [f"note {i}" for i in range(30)]
+    embeddings = await client.models.embed_many(EMBEDDER, texts, batch_size=10, concurrency=1)
+    assert len(embeddings) == 30
+    log = calls(emulator)
+    assert [(c["status"], c["query"]) for c in log] == [
+        (400, {"alt": "proto"}),
+        *[(200, {})] * 3,
+    ]
+    single = await client.models.embed_content(EMBEDDER, content=texts[29])
+    assert embeddings[29] == single.embedding  # JSON both: the same numbers exactly
+
+
+async def test_an_input_the_api_rejects_fails_as_json_too(
+    client: Client, emulator: Emulator
+) -> None:
+    with pytest.raises(BadRequestError, match="output_dimensionality"):
+        await client.models.embed_many(
+            EMBEDDER, [{"content": {"parts": [{"text": "x"}]}, "outputDimensionality": 99999}]
+        )
+    assert [c["query"] for c in calls(emulator)] == [{"alt": "proto"}, {}]
