@@ -16,32 +16,12 @@ from typing import Any, Generic, Literal, TypeVar
 
 import anyio
 
+from ._core import rpc_code
 from ._core.errors import GenlangError
 
 __all__ = ["Operation", "OperationFailedError", "OperationTimeoutError"]
 
 T = TypeVar("T")
-
-# google.rpc.Code numbers -> names.
-_CODE_NAMES = (
-    "OK",
-    "CANCELLED",
-    "UNKNOWN",
-    "INVALID_ARGUMENT",
-    "DEADLINE_EXCEEDED",
-    "NOT_FOUND",
-    "ALREADY_EXISTS",
-    "PERMISSION_DENIED",
-    "RESOURCE_EXHAUSTED",
-    "FAILED_PRECONDITION",
-    "ABORTED",
-    "OUT_OF_RANGE",
-    "UNIMPLEMENTED",
-    "INTERNAL",
-    "UNAVAILABLE",
-    "DATA_LOSS",
-    "UNAUTHENTICATED",
-)
 
 
 class OperationFailedError(GenlangError):
@@ -69,7 +49,7 @@ def status_fields(error: Mapping[str, Any]) -> tuple[int, str, str, list[dict[st
     """Code, code name, message and details of a ``google.rpc.Status`` wire dict."""
     code = error.get("code", 2)
     code = code if isinstance(code, int) and not isinstance(code, bool) else 2
-    status = _CODE_NAMES[code] if 0 <= code < len(_CODE_NAMES) else "UNKNOWN"
+    status = rpc_code.name_of(code)
     details = error.get("details")
     listed = (
         [dict(d) for d in details if isinstance(d, Mapping)] if isinstance(details, list) else []

@@ -23,6 +23,8 @@ from array import array
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
+from . import rpc_code
+
 __all__ = [
     "BATCH_EMBED_CONTENTS_RESPONSE",
     "EMBED_CONTENT_RESPONSE",
@@ -178,27 +180,6 @@ STATUS = _rpc(
     {1: Field("code", "int32"), 2: Field("message", "string"), 3: Field("details", "any", True)},
 )
 
-#: ``google.rpc.Code`` names, by number: the ``status`` of a JSON error.
-CODE_NAMES = (
-    "OK",
-    "CANCELLED",
-    "UNKNOWN",
-    "INVALID_ARGUMENT",
-    "DEADLINE_EXCEEDED",
-    "NOT_FOUND",
-    "ALREADY_EXISTS",
-    "PERMISSION_DENIED",
-    "RESOURCE_EXHAUSTED",
-    "FAILED_PRECONDITION",
-    "ABORTED",
-    "OUT_OF_RANGE",
-    "UNIMPLEMENTED",
-    "INTERNAL",
-    "UNAVAILABLE",
-    "DATA_LOSS",
-    "UNAUTHENTICATED",
-)
-
 
 def error_json(body: bytes, http_status: int) -> dict[str, Any]:
     """A binary ``google.rpc.Status`` error body as the API's JSON error object: ``{"code":
@@ -206,8 +187,7 @@ def error_json(body: bytes, http_status: int) -> dict[str, Any]:
     status = decode(body, STATUS)
     code = status.pop("code", 0)
     error: dict[str, Any] = {"code": http_status, "message": status.pop("message", "")}
-    if isinstance(code, int) and 0 <= code < len(CODE_NAMES):
-        error["status"] = CODE_NAMES[code]
+    error["status"] = rpc_code.name_of(code)
     error.update(status)  # details, and anything the schema does not know
     return error
 
@@ -217,7 +197,7 @@ def status_message(error: Mapping[str, Any]) -> dict[str, Any]:
     fields, ready for :func:`encode` with :data:`STATUS`."""
     name = error.get("status")
     status = {key: value for key, value in error.items() if key not in ("code", "status")}
-    status["code"] = CODE_NAMES.index(name) if name in CODE_NAMES else 2  # UNKNOWN
+    status["code"] = rpc_code.NAMES.index(name) if name in rpc_code.NAMES else 2  # UNKNOWN
     return status
 
 
