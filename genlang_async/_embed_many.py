@@ -83,7 +83,8 @@ async def embed_many(
     its values are the model's float32 numbers exactly (JSON gives their shortest decimal
     form, which differs in the last bits). ``wire="json"`` reads JSON answers instead. A
     binary call answered 400, 406 or 415 is sent again as JSON, and so are the calls after
-    it (a server that does not take ``alt=proto`` costs one call).
+    it (a server that does not take ``alt=proto`` costs the calls already on their way: at
+    most ``concurrency``).
     """
     model = resolve_name(model, "models/*", argument="model")
     size = _check_int(batch_size, "batch_size", 1, MAX_BATCH_EMBED)

@@ -203,8 +203,81 @@ def test_an_error_status_reads_as_the_json_error_object() -> None:
 def test_an_error_status_round_trips_through_encode() -> None:
     reference = _status_with_every_detail()
     error = error_json(reference.SerializeToString(), 429)
-    written = encode(protobuf.status_message(error), STATUS)
-    assert status_pb2.Status.FromString(written) == reference
+    fields = {"code": 8, "message": error["message"], "details": error["details"]}
+    assert status_pb2.Status.FromString(encode(fields, STATUS)) == reference
+
+
+def test_an_error_without_a_code_has_no_status() -> None:
+    body = status_pb2.Status(message="backend down").SerializeToString()  # code 0 left out
+    assert error_json(body, 503) == {"code": 503, "message": "backend down"}
+
+
+def _reference_and_ours(body: bytes, reference: Any, schema: Any) -> tuple[dict[str, Any], Any]:
+    return decode(body, schema), json_format.MessageToDict(reference.FromString(body))
+
+
+def test_a_message_field_read_twice_is_merged_as_protobuf_merges() -> None:
+    first = MESSAGES["EmbedContentResponse"](embedding={"values": [1.0, 2.0]})
+    second = MESSAGES["EmbedContentResponse"](embedding={"values": [3.0]})
+    body = first.SerializeToString() + second.SerializeToString()
+    ours, google = _reference_and_ours(
+        body, MESSAGES["EmbedContentResponse"], EMBED_CONTENT_RESPONSE
+    )
+    assert ours == google == {"embedding": {"values": [1.0, 2.0, 3.0]}}
+    delay_seconds = error_details_pb2.RetryInfo(retry_delay=duration_pb2.Duration(seconds=7))
+    delay_nanos = error_details_pb2.RetryInfo(retry_delay=duration_pb2.Duration(nanos=5 * 10**8))
+    body = delay_seconds.SerializeToString() + delay_nanos.SerializeToString()
+    retry_info = protobuf.ERROR_DETAILS["google.rpc.RetryInfo"]
+    ours, google = _reference_and_ours(body, error_details_pb2.RetryInfo, retry_info)
+    assert ours == google == {"retryDelay": "7.500s"}
+
+
+def test_a_known_field_with_another_wire_type_is_kept_as_unknown() -> None:
+    body = b"\x0a\x01x" + b"\x12\x02hi"  # code (an int32) sent length-delimited, then message
+    assert decode(body, STATUS) == {"#1": [base64.b64encode(b"x").decode()], "message": "hi"}
+    reference = status_pb2.Status.FromString(body)
+    assert reference.message == "hi"
+    assert reference.code == 0  # Google's runtime keeps it aside too
+
+
+@pytest.mark.parametrize(
+    ("seconds", "nanos"), [(0, 1_500_000_000), (1, -5), (-1, 5), (0, -1_000_000_000)]
+)
+def test_an_invalid_duration_is_an_error(seconds: int, nanos: int) -> None:
+    inner = encode({"seconds": str(seconds), "nanos": nanos}, protobuf._DURATION)
+    body = b"\x0a" + bytes([len(inner)]) + inner
+    with pytest.raises(ProtobufError, match="not a valid Duration"):
+        decode(body, protobuf.ERROR_DETAILS["google.rpc.RetryInfo"])
+
+
+@pytest.mark.parametrize(
+    ("value", "schema"),
+    [
+        ({"retryDelay": "100000000000000000000s"}, "google.rpc.RetryInfo"),
+        ({"retryDelay": "infs"}, "google.rpc.RetryInfo"),
+        ({"quotaValue": str(1 << 63)}, None),
+    ],
+)
+def test_what_does_not_fit_is_not_written(value: dict[str, Any], schema: str | None) -> None:
+    message = protobuf.ERROR_DETAILS[schema] if schema else protobuf._QUOTA_VIOLATION
+    with pytest.raises(ProtobufError):
+        encode(value, message)
+
+
+def test_many_pieces_of_one_packed_field_add_up() -> None:
+    piece = b"\x0a\x04" + struct.pack("<f", 0.5)
+    inner = piece * 5000
+    body = b"\x0a" + _varint_bytes(len(inner)) + inner
+    assert decode(body, EMBED_CONTENT_RESPONSE)["embedding"]["values"] == [0.5] * 5000
+
+
+def _varint_bytes(value: int) -> bytes:
+    out = bytearray()
+    while value >= 0x80:
+        out.append(value & 0x7F | 0x80)
+        value >>= 7
+    out.append(value)
+    return bytes(out)
 
 
 def test_a_detail_of_an_unknown_type_keeps_its_bytes() -> None:
@@ -222,10 +295,10 @@ def test_a_detail_of_an_unknown_type_keeps_its_bytes() -> None:
         (b"\x0a", "ends inside a varint"),
         (b"\x0a\x05\x0a\x01", "past the end"),
         (b"\x0a\x03\x0a\x01\x00", "multiple of 4"),
-        (b"\x08\x01", "cannot have wire type 0"),
         (b"\x0b", "wire type 3"),
         (b"\x00", "field number 0"),
         (b"\x0a\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", "longer than 10 bytes"),
+        (b"\xf8\xff\xff\xff\x7f\x00", "out of range"),  # field number 2**32 - 1
     ],
 )
 def test_malformed_messages_raise(body: bytes, complaint: str) -> None:

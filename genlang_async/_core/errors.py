@@ -52,6 +52,7 @@ __all__ = [
     "ResponseTooLargeError",
     "ServiceUnavailableError",
     "api_error_from_response",
+    "readable_error_body",
 ]
 
 _MAX_TEXT = 300
@@ -241,16 +242,24 @@ def _short_text(body: bytes) -> str:
     return text
 
 
-def _error_object(body: bytes, content_type: str, status_code: int) -> dict[str, Any] | None:
+def readable_error_body(body: bytes, content_type: str, status_code: int) -> bytes:
+    """An error body as JSON text: a binary ``google.rpc.Status`` (the error of a call that
+    asked for ``alt=proto``) as the JSON error object it stands for; any other body (JSON
+    whatever its label, or a Status that does not read) as it is."""
+    if body[:1] == b"{" or not content_type.startswith("application/x-protobuf"):
+        return body
+    from .protobuf import ProtobufError, error_json
+
+    try:
+        error = error_json(body, status_code)
+    except ProtobufError:
+        return body
+    return json.dumps({"error": error}, ensure_ascii=False).encode()
+
+
+def _error_object(body: bytes) -> dict[str, Any] | None:
     if not body:
         return None
-    if content_type.startswith("application/x-protobuf"):  # asked for with alt=proto
-        from .protobuf import ProtobufError, error_json
-
-        try:
-            return error_json(body, status_code)
-        except ProtobufError:
-            return None
     try:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError):
@@ -275,8 +284,7 @@ def api_error_from_response(
     """Build the typed :class:`APIError` for an error response (pure; no I/O)."""
     from .error_details import RetryInfo, parse_error_details
 
-    content_type = headers.get("content-type") or headers.get("Content-Type") or ""
-    error = _error_object(body, content_type, status_code)
+    error = _error_object(body)
     status: str | None = None
     details: tuple[ErrorDetail, ...] = ()
     if error is not None:

@@ -17,6 +17,7 @@ text for length-delimited ones). Malformed input raises :class:`ProtobufError` (
 from __future__ import annotations
 
 import base64
+import re
 import struct
 import sys
 from array import array
@@ -36,12 +37,14 @@ __all__ = [
     "decode",
     "encode",
     "error_json",
-    "status_message",
 ]
 
 CONTENT_TYPE = "application/x-protobuf"
 
 _VARINT, _FIXED64, _LENGTH, _FIXED32 = 0, 1, 2, 5
+_MAX_FIELD_NUMBER = (1 << 29) - 1
+_INT_RANGES = {"int32": (-(1 << 31), (1 << 31) - 1), "int64": (-(1 << 63), (1 << 63) - 1)}
+_MAX_NANOS = 999_999_999
 _LITTLE_ENDIAN = sys.byteorder == "little"
 
 
@@ -183,22 +186,15 @@ STATUS = _rpc(
 
 def error_json(body: bytes, http_status: int) -> dict[str, Any]:
     """A binary ``google.rpc.Status`` error body as the API's JSON error object: ``{"code":
-    <HTTP status>, "message": ..., "status": <code name>, "details": [...]}``."""
+    <HTTP status>, "message": ..., "status": <code name>, "details": [...]}`` (no
+    ``status`` when the body gives no code: proto3 leaves out 0, which is ``OK``)."""
     status = decode(body, STATUS)
     code = status.pop("code", 0)
     error: dict[str, Any] = {"code": http_status, "message": status.pop("message", "")}
-    error["status"] = rpc_code.name_of(code)
+    if code:
+        error["status"] = rpc_code.name_of(code)
     error.update(status)  # details, and anything the schema does not know
     return error
-
-
-def status_message(error: Mapping[str, Any]) -> dict[str, Any]:
-    """The inverse of :func:`error_json`: a JSON error object as ``google.rpc.Status``
-    fields, ready for :func:`encode` with :data:`STATUS`."""
-    name = error.get("status")
-    status = {key: value for key, value in error.items() if key not in ("code", "status")}
-    status["code"] = rpc_code.NAMES.index(name) if name in rpc_code.NAMES else 2  # UNKNOWN
-    return status
 
 
 # --------------------------------------------------------------------------- reading
@@ -220,9 +216,9 @@ def _varint(data: bytes | memoryview, position: int) -> tuple[int, int]:
             raise ProtobufError("a varint is longer than 10 bytes")
 
 
-def _signed(value: int, bits: int) -> int:
+def _int64(value: int) -> int:
     value &= (1 << 64) - 1
-    return value - (1 << 64) if value >> 63 else value if bits == 64 else _int32(value)
+    return value - (1 << 64) if value >> 63 else value
 
 
 def _int32(value: int) -> int:
@@ -247,9 +243,14 @@ def _floats(chunk: bytes | memoryview) -> Float32Values:
     return Float32Values(values.tolist())
 
 
-def _duration(chunk: bytes | memoryview) -> str:
-    parts = decode(chunk, _DURATION)
+def _duration(chunk: bytes | memoryview, previous: str | None = None) -> str:
+    """A ``Duration`` as proto3 JSON text (``"1.5s"``); ``previous``: the text of an earlier
+    occurrence of the same field, which this one is merged into (as protobuf merges)."""
+    parts = _duration_parts(previous) if previous is not None else {}
+    parts.update(decode(chunk, _DURATION))
     seconds, nanos = int(parts.get("seconds", 0)), parts.get("nanos", 0)
+    if abs(nanos) > _MAX_NANOS or (seconds and nanos and (seconds < 0) != (nanos < 0)):
+        raise ProtobufError(f"not a valid Duration: {seconds} s and {nanos} ns")
     if not nanos:
         return f"{seconds}s"
     sign = "-" if seconds < 0 or nanos < 0 else ""
@@ -282,11 +283,14 @@ def _text(chunk: bytes | memoryview) -> str:
         raise ProtobufError("a string field is not UTF-8") from None
 
 
-def _length_delimited(field: Field, chunk: memoryview) -> Any:
+def _length_delimited(field: Field, chunk: memoryview, previous: Any) -> Any:
     kind = field.kind
     if kind == "message":
         assert field.message is not None
-        return decode(chunk, field.message)
+        value = decode(chunk, field.message)
+        if isinstance(previous, dict):  # a message field seen again: merged into
+            return _merged(field.message, previous, value)
+        return value
     if kind == "string":
         return _text(chunk)
     if kind == "bytes":
@@ -294,25 +298,56 @@ def _length_delimited(field: Field, chunk: memoryview) -> Any:
     if kind == "any":
         return _any(chunk)
     if kind == "duration":
-        return _duration(chunk)
-    if kind == "map":
-        entry = decode(chunk, _MAP_ENTRY)
-        return entry.get("key", ""), entry.get("value", "")
-    raise ProtobufError(f"{field.name} ({kind}) cannot be length-delimited")
+        return _duration(chunk, previous if isinstance(previous, str) else None)
+    entry = decode(chunk, _MAP_ENTRY)  # kind == "map"
+    return entry.get("key", ""), entry.get("value", "")
 
 
-def _scalar(field: Field, wire_type: int, value: int) -> Any:
+def _merged(schema: Message, old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """``new`` merged into ``old`` as protobuf merges a message read twice: repeated fields
+    and maps add up, message fields merge, other fields take the later value."""
+    result = dict(old)
+    for name, value in new.items():
+        number = schema.numbers.get(name)
+        field = schema.fields[number] if number is not None else None
+        earlier = result.get(name)
+        if earlier is None:
+            result[name] = value
+        elif field is None or field.repeated:  # unknown fields are lists too
+            result[name] = [*earlier, *value]
+        elif field.kind == "map":
+            result[name] = {**earlier, **value}
+        elif field.kind == "message":
+            assert field.message is not None
+            result[name] = _merged(field.message, earlier, value)
+        else:  # scalars, and a Duration inside (kept as its text): the later value
+            result[name] = value
+    return result
+
+
+_WIRE_TYPES = {
+    "message": _LENGTH,
+    "string": _LENGTH,
+    "bytes": _LENGTH,
+    "any": _LENGTH,
+    "duration": _LENGTH,
+    "map": _LENGTH,
+    "int32": _VARINT,
+    "int64": _VARINT,
+    "bool": _VARINT,
+    "float": _FIXED32,
+}
+
+
+def _scalar(field: Field, value: int) -> Any:
     kind = field.kind
-    if wire_type == _VARINT:
-        if kind == "int32":
-            return _int32(value)
-        if kind == "int64":
-            return str(_signed(value, 64))
-        if kind == "bool":
-            return bool(value)
-    elif wire_type == _FIXED32 and kind == "float":
-        return struct.unpack("<f", value.to_bytes(4, "little"))[0]
-    raise ProtobufError(f"{field.name} ({kind}) cannot have wire type {wire_type}")
+    if kind == "int32":
+        return _int32(value)
+    if kind == "int64":
+        return str(_int64(value))
+    if kind == "bool":
+        return bool(value)
+    return struct.unpack("<f", value.to_bytes(4, "little"))[0]  # float
 
 
 def decode(data: bytes | memoryview, schema: Message) -> dict[str, Any]:
@@ -324,8 +359,8 @@ def decode(data: bytes | memoryview, schema: Message) -> dict[str, Any]:
     while position < end:
         tag, position = _varint(view, position)
         number, wire_type = tag >> 3, tag & 7
-        if number == 0:
-            raise ProtobufError("field number 0")
+        if not 0 < number <= _MAX_FIELD_NUMBER:
+            raise ProtobufError(f"field number {number} is out of range")
         if wire_type == _LENGTH:
             size, position = _varint(view, position)
             if position + size > end:
@@ -343,27 +378,28 @@ def decode(data: bytes | memoryview, schema: Message) -> dict[str, Any]:
         else:
             raise ProtobufError(f"wire type {wire_type} (groups are not used by this API)")
         field = fields.get(number)
-        if field is None:
+        if field is not None and field.kind == "float" and field.repeated and wire_type == _LENGTH:
+            floats, earlier = _floats(raw), result.get(field.name)
+            if earlier is None:
+                result[field.name] = floats
+            else:
+                earlier.extend(floats)
+            continue
+        if field is None or _WIRE_TYPES[field.kind] != wire_type:  # unknown, as protobuf does
             kept = base64.b64encode(raw).decode("ascii") if wire_type == _LENGTH else raw
             result.setdefault(f"#{number}", []).append(kept)
             continue
-        if field.kind == "float" and field.repeated and wire_type == _LENGTH:
-            floats = _floats(raw)
-            if field.name in result:
-                floats = Float32Values(result[field.name] + floats)
-            result[field.name] = floats
-            continue
-        value = (
-            _length_delimited(field, raw)
-            if wire_type == _LENGTH
-            else _scalar(field, wire_type, raw)
-        )
+        if wire_type == _LENGTH:
+            previous = None if field.repeated else result.get(field.name)
+            value = _length_delimited(field, raw, previous)
+        else:
+            value = _scalar(field, raw)
         if field.kind == "map":
             result.setdefault(field.name, {})[value[0]] = value[1]
         elif field.repeated:
             result.setdefault(field.name, []).append(value)
         else:
-            result[field.name] = value  # the last one wins, as in every parser
+            result[field.name] = value  # a scalar read twice: the later one counts
     return result
 
 
@@ -384,15 +420,27 @@ def _put_chunk(out: bytearray, number: int, chunk: bytes | bytearray) -> None:
     out += chunk
 
 
+_DURATION_TEXT = re.compile(r"(-?)([0-9]+)(?:\.([0-9]{1,9}))?s")
+
+
 def _duration_parts(text: str) -> dict[str, Any]:
-    if not text.endswith("s"):
-        raise ProtobufError(f"a duration ends with 's', not {text!r}")
-    negative = text.startswith("-")
-    whole, _, fraction = text[1 if negative else 0 : -1].partition(".")
-    seconds, nanos = int(whole or 0), int(fraction.ljust(9, "0")[:9] or 0)
-    if negative:
+    """The ``seconds`` / ``nanos`` of a proto3 JSON duration (``"-1.5s"``)."""
+    match = _DURATION_TEXT.fullmatch(text) if isinstance(text, str) else None
+    if match is None:
+        raise ProtobufError(f"not a duration: {text!r}")
+    sign, whole, fraction = match.groups()
+    seconds, nanos = int(whole), int((fraction or "").ljust(9, "0"))
+    if sign:
         seconds, nanos = -seconds, -nanos
     return {"seconds": str(seconds), "nanos": nanos}
+
+
+def _checked_int(value: Any, kind: str) -> int:
+    number = int(value)
+    low, high = _INT_RANGES.get(kind, (0, 1))
+    if not low <= number <= high:
+        raise ProtobufError(f"{value!r} does not fit in an {kind}")
+    return number
 
 
 def _put_value(out: bytearray, number: int, field: Field, value: Any) -> None:
@@ -418,7 +466,7 @@ def _put_value(out: bytearray, number: int, field: Field, value: Any) -> None:
         out += struct.pack("<f", value)
     else:  # int32, int64 (JSON text), bool
         _put_varint(out, number << 3 | _VARINT)
-        _put_varint(out, int(value))
+        _put_varint(out, _checked_int(value, kind))
 
 
 def _packed_floats(values: Any) -> bytes:

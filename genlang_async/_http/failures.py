@@ -8,7 +8,13 @@ from collections.abc import Callable, Mapping
 import aiohttp
 from multidict import CIMultiDict, CIMultiDictProxy
 
-from .._core.errors import APIConnectionError, APIError, APITimeoutError, api_error_from_response
+from .._core.errors import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    api_error_from_response,
+    readable_error_body,
+)
 from .._core.retry import Failure
 
 __all__ = ["TRANSPORT_ERRORS", "api_error", "connection_error", "frozen_headers"]
@@ -86,6 +92,9 @@ def api_error(
 ) -> APIError:
     """The typed error of an error response; its message, ``body`` and ``details`` free of
     known secrets (a server may echo the key it was sent)."""
+    # A binary error is read before secrets are taken out (which would break its lengths).
+    content_type = headers.get("Content-Type") or headers.get("content-type") or ""
+    body = readable_error_body(body, content_type, status)
     body = redact_bytes(body, redact)
     error = api_error_from_response(status, reason, frozen_headers(headers), body)
     safe = redact(error.message)

@@ -7,7 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
-from genlang_async._core import protobuf
+from genlang_async._core import protobuf, rpc_code
 
 STATUS_NAMES: dict[int, str] = {
     400: "INVALID_ARGUMENT",
@@ -19,7 +19,7 @@ STATUS_NAMES: dict[int, str] = {
     429: "RESOURCE_EXHAUSTED",
     499: "CANCELLED",
     500: "INTERNAL",
-    501: "NOT_IMPLEMENTED",
+    501: "UNIMPLEMENTED",
     503: "UNAVAILABLE",
     504: "DEADLINE_EXCEEDED",
 }
@@ -68,6 +68,18 @@ class ApiError(Exception):
         """The error as a ``google.rpc.Status`` (as operations and batch results carry it)."""
         return {"code": RPC_CODES.get(self.code, 2), "message": self.message}
 
+    def binary_status(self) -> dict[str, Any]:
+        """The error as the ``google.rpc.Status`` fields of a binary answer: its code from its
+        status name, or from its HTTP status when the name is not a ``google.rpc.Code``."""
+        code = rpc_code.NAMES.index(self.status) if self.status in rpc_code.NAMES else None
+        status: dict[str, Any] = {
+            "code": RPC_CODES.get(self.code, 2) if code is None else code,
+            "message": self.message,
+        }
+        if self.details:
+            status["details"] = self.details
+        return status
+
     def body(self) -> dict[str, Any]:
         error: dict[str, Any] = {"code": self.code, "message": self.message, "status": self.status}
         if self.details:
@@ -89,8 +101,10 @@ def failed_precondition(message: str) -> ApiError:
 
 def error_response(error: ApiError, *, content_type: str = JSON_CONTENT_TYPE) -> web.Response:
     if content_type == PROTO_CONTENT_TYPE:
-        status = protobuf.status_message(error.body()["error"])
-        body = protobuf.encode(status, protobuf.STATUS)
+        try:
+            body = protobuf.encode(error.binary_status(), protobuf.STATUS)
+        except protobuf.ProtobufError:  # a detail the binary format cannot carry: JSON
+            return error_response(error)
         response = web.Response(status=error.code, body=body, headers=error.headers)
         response.headers["Content-Type"] = content_type
         return response

@@ -77,6 +77,10 @@ class Fault:
             raise ValueError("times must be >= 1")
         if not 400 <= self.status <= 599:
             raise ValueError(f"status must be an HTTP error status (400-599), not {self.status}")
+        for name in ("retry_after", "retry_delay"):
+            seconds = getattr(self, name)
+            if seconds is not None and not 0 <= seconds < 1e12:  # NaN and infinity too
+                raise ValueError(f"{name} must be a number of seconds >= 0, not {seconds}")
         if min(self.delay, self.after_bytes, self.after_chunks) < 0:
             raise ValueError("delay, after_bytes and after_chunks must not be negative")
         check_pattern(self.path, self.regex)
