@@ -76,6 +76,7 @@ async def wait_for(condition: Any, limit: float = 3.0) -> bool:
         "tool_chat",
         "live_relay",
         "batch_classify_csv",
+        "semantic_search",
     ],
 )
 def test_example_runs_as_a_script(name: str) -> None:
@@ -201,6 +202,40 @@ async def test_sse_relay_disconnect_cancels_upstream(
         resp.close()  # the browser goes away mid-answer
     assert await wait_for(lambda: client.connections_in_use == 0, limit=2.0)
     assert time.monotonic() - started < 2.5  # released long before the answer would end
+
+
+# --------------------------------------------------------------------- semantic_search
+
+
+async def test_semantic_search_ranks_the_line_a_query_repeats_first(
+    emu: Emulator, client: Client
+) -> None:
+    search = load_example("semantic_search")
+    lines = search.sample_lines(250)
+    index = await search.build_index(client, lines, concurrency=3)
+    (hits,) = await search.search(client, index, [lines[123]], top=3)
+    assert hits[0][1] == lines[123]
+    assert hits[0][0] == pytest.approx(1.0, abs=1e-6)
+    assert [score for score, _ in hits] == sorted((score for score, _ in hits), reverse=True)
+    calls = api_calls(emu, ":batchEmbedContents")
+    assert len(calls) == 4  # 100 + 100 + 50 lines, then the query
+    assert all(call["query"] == {"alt": "proto"} for call in calls)
+
+
+async def test_semantic_search_main_reads_a_file(
+    emu: Emulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    search = load_example("semantic_search")
+    notes = tmp_path / "notes.txt"
+    notes.write_text("a quiet town by the sea\nthe river in spring\n\nmountain passes\n")
+    monkeypatch.setenv("GENLANG_BASE_URL", emu.url)
+    monkeypatch.setenv("GEMINI_API_KEY", "test")
+    query = "the river in spring"
+    assert await search.main(["--input", str(notes), "--query", query, "--top", "2"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == f"{query}:"
+    assert out[1].endswith("the river in spring")
+    assert len(out) == 3
 
 
 # ------------------------------------------------------------------------- batch_embed
