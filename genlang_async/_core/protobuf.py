@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from . import rpc_code
+from .float32 import Float32Values
 
 __all__ = [
     "BATCH_EMBED_CONTENTS_RESPONSE",
@@ -224,13 +225,6 @@ def _int64(value: int) -> int:
 def _int32(value: int) -> int:
     value &= 0xFFFFFFFF
     return value - (1 << 32) if value >> 31 else value
-
-
-class Float32Values(list[float]):
-    """Floats read from packed float32: finite or not, every item is a ``float`` (the type
-    converter takes such a list without checking its items)."""
-
-    __slots__ = ()
 
 
 def _floats(chunk: bytes | memoryview) -> Float32Values:

@@ -27,7 +27,7 @@ import anyio
 import attrs
 from yarl import URL
 
-from .._core import json_decode, protobuf
+from .._core import json_decode
 from .._core import retry as _retry
 from .._core.errors import (
     APIConnectionError,
@@ -529,7 +529,9 @@ class Transport:
     def _decode_other(self, raw: bytes, headers: Mapping[str, str], url: URL, status: int) -> Any:
         """A body that does not start as a JSON object: a binary answer (``alt=proto``)
         read with its method's schema, else JSON text with leading whitespace (or not JSON)."""
-        if headers.get("Content-Type", "").startswith(protobuf.CONTENT_TYPE):
+        if headers.get("Content-Type", "").startswith("application/x-protobuf"):
+            from .._core import protobuf  # loaded by the first binary answer
+
             schema = protobuf.answer_schema(url.path)
             if schema is None:
                 raise MalformedResponseError(

@@ -45,7 +45,7 @@ from typing import Any, TypeVar
 import attrs
 import cattrs
 
-from .._core.protobuf import Float32Values
+from .._core.float32 import Float32Values
 from ._defaults import always_set
 from ._enum import WireEnum
 
