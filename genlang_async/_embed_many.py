@@ -104,16 +104,15 @@ async def embed_many(
     async def send(group: list[dict[str, Any]]) -> Any:
         nonlocal query
         body = {"requests": group}
-        if query is None:
-            return await self._call("POST", path, body=body)
-        try:
-            return await self._call("POST", path, query=query, body=body)
-        except APIError as exc:
-            if exc.status_code not in _NOT_TAKEN:
-                raise
-        # A server that refuses alt=proto: JSON from now on. (Were the input at fault, the
-        # JSON call fails the same way, and that error is raised.)
-        query = None
+        if query is not None:
+            try:
+                return await self._call("POST", path, query=query, body=body)
+            except APIError as exc:
+                if exc.status_code not in _NOT_TAKEN:
+                    raise
+            # A server that refuses alt=proto: JSON from now on. (Were the input at fault,
+            # the JSON call fails the same way, and that error is raised.)
+            query = None
         return await self._call("POST", path, body=body)
 
     async def embed_group(group: list[dict[str, Any]]) -> list[ContentEmbedding]:
